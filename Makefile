@@ -1,0 +1,140 @@
+# Spindle: every entry point. `make help` lists them; README.md explains.
+
+# --- What to run (the contracts in README.md) ---
+SMP       ?= 4
+MEM       ?= 512M
+BOOT      ?= iso
+CMDLINE   ?=
+QEMUFLAGS ?=
+GDBPORT   ?= 1234
+DEBUG     ?= 0
+
+# --- Toolchain: host gcc by default, CC=clang, or TOOLPREFIX=x86_64-elf- ---
+TOOLPREFIX ?=
+ifeq ($(origin CC),default)
+CC := $(TOOLPREFIX)gcc
+endif
+LD      := $(TOOLPREFIX)ld
+NM      := $(TOOLPREFIX)nm
+PYTHON  ?= python3
+
+ifeq ($(DEBUG),1)
+B     := build/debug
+OPT   := -Og -DDEBUG
+else
+B     := build
+OPT   := -O2
+endif
+
+# The kernel: freestanding, no red zone (interrupts push onto the stack),
+# no SSE (its registers are user state), frame pointers for backtraces.
+CFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror \
+	-ffreestanding -fno-builtin -nostdinc -isystem $(shell $(CC) -print-file-name=include) \
+	-mno-red-zone -mcmodel=kernel -fno-pic -fno-pie \
+	-mno-sse -mno-sse2 -mno-mmx -mno-80387 \
+	-fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
+	-fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
+	-I. -Ikernel -Ilib -MMD -MP
+ASFLAGS := $(filter-out -std=gnu11 -Werror,$(CFLAGS)) -D__ASSEMBLER__
+LDFLAGS := -nostdlib -static -T linker.ld -z max-page-size=4096 -z noexecstack \
+	$(shell $(LD) --help 2>/dev/null | grep -q no-warn-rwx-segments && echo --no-warn-rwx-segments)
+
+KERNEL_SRCS := $(sort $(shell find boot kernel lib/freestanding -name '*.c' -o -name '*.S'))
+KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(KERNEL_SRCS))
+
+.PHONY: all help run test gdb qemu-gdb iso deps clean compile_commands.json FORCE
+.DELETE_ON_ERROR:
+
+all: $(B)/kernel.elf $(B)/spindle.iso compile_commands.json
+
+help:
+	@echo "make run      boot Spindle in QEMU (SMP=$(SMP) MEM=$(MEM) BOOT=iso|kernel CMDLINE=...)"
+	@echo "make test     build and run the whole test suite"
+	@echo "make gdb      boot halted and attach GDB (GDBPORT=$(GDBPORT)); make qemu-gdb: QEMU only"
+	@echo "make DEBUG=1  build with -Og, nothing optimized out (into build/debug)"
+	@echo "make CC=clang / TOOLPREFIX=x86_64-elf-   other toolchains"
+
+# Rebuild everything when the compiler or flags change (CC=clang after gcc).
+$(B)/config.stamp: FORCE
+	@mkdir -p $(B)
+	@echo '$(CC) $(CFLAGS) $(LDFLAGS)' | cmp -s - $@ || echo '$(CC) $(CFLAGS) $(LDFLAGS)' > $@
+
+$(B)/%.c.o: %.c $(B)/config.stamp
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
+
+$(B)/%.S.o: %.S $(B)/config.stamp
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(CC) $(ASFLAGS) -c $< -o $@
+
+# Two links: the symbol table of the first is embedded in the second
+# (tools/gen-ksyms.py checks that embedding it moved no function).
+$(B)/ksyms-empty.S:
+	@mkdir -p $(B)
+	@$(PYTHON) tools/gen-ksyms.py --empty $@
+
+$(B)/kernel.stage1.elf: $(KERNEL_OBJS) $(B)/ksyms-empty.S.o linker.ld
+	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/ksyms-empty.S.o
+
+$(B)/ksyms.S: $(B)/kernel.stage1.elf tools/gen-ksyms.py
+	@$(NM) -n $< > $(B)/kernel.stage1.nm
+	@$(PYTHON) tools/gen-ksyms.py $(B)/kernel.stage1.nm $@
+
+$(B)/kernel.elf: $(KERNEL_OBJS) $(B)/ksyms.S.o linker.ld
+	@echo "  LD      $@"
+	@$(LD) $(LDFLAGS) -o $@ $(KERNEL_OBJS) $(B)/ksyms.S.o
+	@$(NM) -n $@ > $(B)/kernel.nm
+	@$(PYTHON) tools/gen-ksyms.py --check $(B)/kernel.stage1.nm $(B)/kernel.nm
+
+$(B)/%.S.o: $(B)/%.S $(B)/config.stamp
+	@$(CC) $(ASFLAGS) -c $< -o $@
+
+# The GRUB rescue ISO; the command line is baked into its grub.cfg.
+$(B)/cmdline.stamp: FORCE
+	@mkdir -p $(B)
+	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
+
+$(B)/spindle.iso: $(B)/kernel.elf boot/grub.cfg $(B)/cmdline.stamp
+	@$(PYTHON) tools/deps.py grub
+	@rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub
+	@echo "  ISO     $@"
+	@cp $(B)/kernel.elf $(B)/iso/boot/kernel.elf
+	@sed 's|@CMDLINE@|$(CMDLINE)|' boot/grub.cfg > $(B)/iso/boot/grub/grub.cfg
+	@grub-mkrescue -o $@ $(B)/iso > $(B)/grub-mkrescue.log 2>&1 || \
+		{ cat $(B)/grub-mkrescue.log; exit 1; }
+
+iso: $(B)/spindle.iso
+
+compile_commands.json: $(B)/config.stamp
+	@$(PYTHON) tools/compdb.py '$(CC)' '$(CFLAGS)' '$(ASFLAGS)' $(KERNEL_SRCS) > $@
+
+deps:
+	@$(PYTHON) tools/deps.py all
+
+RUN_ENV = SMP='$(SMP)' MEM='$(MEM)' BOOT='$(BOOT)' CMDLINE='$(CMDLINE)' \
+	QEMUFLAGS='$(QEMUFLAGS)' GDBPORT='$(GDBPORT)' BUILD='$(B)'
+RUN_DEPS = $(B)/kernel.elf $(if $(filter iso,$(BOOT)),$(B)/spindle.iso)
+
+run: $(RUN_DEPS)
+	@$(PYTHON) tools/deps.py qemu
+	@$(RUN_ENV) $(PYTHON) tools/qemu.py run
+
+qemu-gdb: $(RUN_DEPS)
+	@$(PYTHON) tools/deps.py qemu
+	@$(RUN_ENV) $(PYTHON) tools/qemu.py gdbserver
+
+gdb: $(RUN_DEPS)
+	@$(PYTHON) tools/deps.py qemu
+	@$(RUN_ENV) $(PYTHON) tools/qemu.py gdb
+
+test: $(B)/kernel.elf $(B)/spindle.iso
+	@$(PYTHON) tools/deps.py all
+	@$(MAKE) --no-print-directory DEBUG=1 build/debug/kernel.elf
+	@BUILD='$(B)' $(PYTHON) tools/test.py
+
+clean:
+	rm -rf build compile_commands.json
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

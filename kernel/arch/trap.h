@@ -1,0 +1,57 @@
+/*
+ * Traps: exceptions and interrupts arrive through one path.
+ *
+ *   CPU pushes            stub pushes          trap_common pushes
+ *   ss rsp rflags cs rip  error (or 0), vector  rax ... r15
+ *
+ * so that every handler sees one struct trap_frame, lowest address first.
+ * Change the order here and in trap_entry.S together.
+ */
+#ifndef ARCH_TRAP_H
+#define ARCH_TRAP_H
+
+#include <stdint.h>
+
+struct trap_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+
+/* Exception vectors (Intel SDM vol. 3, table 6-1). */
+enum {
+	VEC_DIVIDE_ERROR = 0,
+	VEC_DEBUG = 1,
+	VEC_NMI = 2,
+	VEC_BREAKPOINT = 3,
+	VEC_INVALID_OPCODE = 6,
+	VEC_DOUBLE_FAULT = 8,
+	VEC_GENERAL_PROTECTION = 13,
+	VEC_PAGE_FAULT = 14,
+	VEC_MACHINE_CHECK = 18,
+	VEC_FIRST_IRQ = 32,
+	NR_VECTORS = 256,
+};
+
+/* Page-fault error code bits. */
+#define PF_PRESENT (1u << 0)
+#define PF_WRITE (1u << 1)
+#define PF_USER (1u << 2)
+#define PF_RESERVED (1u << 3)
+#define PF_FETCH (1u << 4)
+
+typedef void (*trap_handler_fn)(struct trap_frame *frame);
+
+/* Installs the IDT on this CPU (the table itself is built once). */
+void idt_init(void);
+void idt_load(void);
+/* Routes interrupt vector (>= 32) to handler. */
+void trap_set_handler(unsigned vector, trap_handler_fn handler);
+/* Runs #DF, NMI and #MC on their own stacks (IST), once the TSS has them. */
+void idt_use_ist(void);
+
+void trap_dispatch(struct trap_frame *frame);
+const char *trap_name(unsigned vector);
+
+#endif

@@ -1,0 +1,10 @@
+/* The 16550 UART at COM1: the console every test reads. */
+#ifndef DEV_SERIAL_H
+#define DEV_SERIAL_H
+
+#define COM1_PORT 0x3f8
+
+void serial_init(void);
+void serial_putc(char c);
+
+#endif

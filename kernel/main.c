@@ -1,0 +1,67 @@
+/*
+ * kmain: the C entry point, and the kernel's initialisation order.
+ *
+ * boot/entry.S arrives here on the boot CPU, in 64-bit mode, on the boot
+ * stack, with the loader's early page tables (identity + direct map of the
+ * first 4 GiB). Each step below may use only the steps above it.
+ */
+#include "arch/cpu.h"
+#include "arch/gdt.h"
+#include "arch/trap.h"
+#include "boot/bootinfo.h"
+#include "boot/cmdline.h"
+#include "kernel.h"
+#include "mm/layout.h"
+#include "mm/pmm.h"
+#include "mm/vmm.h"
+#include "test/ktest.h"
+
+static struct cpu_tables boot_cpu_tables;
+
+static void print_banner(void)
+{
+	uint64_t usable = 0;
+	for (size_t i = 0; i < boot_info.nr_mem; i++)
+		if (boot_info.mem[i].type == MEM_USABLE)
+			usable += boot_info.mem[i].length;
+	kprintf("Spindle: a teaching kernel about threads (x86-64)\n");
+	kprintf("  loaded by    %s\n", boot_info.loader);
+	uint64_t tenths_gib = (usable * 10 + GiB(1) / 2) / GiB(1);
+	kprintf("  memory       %lu MiB usable (%lu.%lu GiB), %zu pages free\n",
+		usable >> 20, tenths_gib / 10, tenths_gib % 10,
+		pmm_free_pages());
+	kprintf("  command line '%s'\n", boot_info.cmdline);
+}
+
+static void print_memory_map(void)
+{
+	pr_debug("memory map (%zu regions):\n", boot_info.nr_mem);
+	for (size_t i = 0; i < boot_info.nr_mem; i++)
+		pr_debug("  %016lx-%016lx type %u\n", boot_info.mem[i].base,
+			 boot_info.mem[i].base + boot_info.mem[i].length,
+			 boot_info.mem[i].type);
+}
+
+void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
+{
+	console_init();
+	idt_init(); /* from here on, an exception prints a report */
+	bootinfo_init(loader_magic, boot_info_phys);
+	cmdline_init(boot_info.cmdline);
+	console_loglevel = (int)cmdline_get_int("loglevel", LOG_INFO);
+	print_memory_map();
+
+	pmm_init();
+	vmm_init();
+	gdt_init_cpu(&boot_cpu_tables);
+	idt_use_ist();
+	print_banner();
+
+	const char *tests = cmdline_get("ktest");
+	if (tests)
+		ktest_main(tests);
+
+	kprintf("Nothing more to run yet. Halting (quit QEMU: Ctrl-A X).\n");
+	for (;;)
+		halt();
+}

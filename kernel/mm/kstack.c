@@ -1,0 +1,93 @@
+#include "mm/kstack.h"
+
+#include "freestanding/string.h"
+#include "kernel.h"
+#include "mm/layout.h"
+#include "mm/pmm.h"
+#include "mm/vmm.h"
+#include "sync/spinlock.h"
+
+static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
+static uint64_t slot_used[KSTACK_MAX / 64]; /* kstack_lock */
+static size_t next_slot;		    /* kstack_lock; next-fit hint */
+
+static uint64_t slot_base(size_t slot)
+{
+	return KSTACK_REGION_BASE + slot * KSTACK_SLOT_SIZE;
+}
+
+static long slot_take(void)
+{
+	bool flags = spin_lock_irqsave(&kstack_lock);
+	for (size_t n = 0; n < KSTACK_MAX; n++) {
+		size_t s = (next_slot + n) % KSTACK_MAX;
+		if (slot_used[s / 64] >> (s % 64) & 1)
+			continue;
+		slot_used[s / 64] |= 1ul << (s % 64);
+		next_slot = s + 1;
+		spin_unlock_irqrestore(&kstack_lock, flags);
+		return (long)s;
+	}
+	spin_unlock_irqrestore(&kstack_lock, flags);
+	return -1;
+}
+
+static void slot_put(size_t s)
+{
+	bool flags = spin_lock_irqsave(&kstack_lock);
+	if (!(slot_used[s / 64] >> (s % 64) & 1))
+		panic("kstack_free: stack slot %zu is not in use (double "
+		      "free?)",
+		      s);
+	slot_used[s / 64] &= ~(1ul << (s % 64));
+	spin_unlock_irqrestore(&kstack_lock, flags);
+}
+
+static void unmap_stack(uint64_t top, uint64_t bottom)
+{
+	for (uint64_t va = bottom; va < top; va += PAGE_SIZE) {
+		uint64_t pa = vmm_unmap(kernel_pml4, va);
+		if (pa)
+			pmm_free(pa);
+	}
+}
+
+void *kstack_alloc(void)
+{
+	long s = slot_take();
+	if (s < 0)
+		return NULL;
+	uint64_t top = slot_base(s) + KSTACK_SLOT_SIZE;
+	uint64_t bottom = top - KSTACK_SIZE;
+	for (uint64_t va = bottom; va < top; va += PAGE_SIZE) {
+		uint64_t pa = pmm_alloc();
+		if (!pa || vmm_map(kernel_pml4, va, pa,
+				   PTE_WRITE | PTE_GLOBAL | pte_nx())) {
+			if (pa)
+				pmm_free(pa);
+			unmap_stack(va, bottom);
+			slot_put(s);
+			return NULL;
+		}
+		memset((void *)va, 0, PAGE_SIZE);
+	}
+	return (void *)top;
+}
+
+void kstack_free(void *top)
+{
+	uint64_t t = (uint64_t)top;
+	kassert(t > KSTACK_REGION_BASE && t % KSTACK_SLOT_SIZE == 0);
+	size_t s = (t - KSTACK_REGION_BASE) / KSTACK_SLOT_SIZE - 1;
+	kassert(s < KSTACK_MAX);
+	unmap_stack(t, t - KSTACK_SIZE);
+	slot_put(s);
+}
+
+bool kstack_is_guard(uint64_t va)
+{
+	if (va < KSTACK_REGION_BASE || va >= slot_base(KSTACK_MAX))
+		return false;
+	return (va - KSTACK_REGION_BASE) % KSTACK_SLOT_SIZE <
+	       KSTACK_SLOT_SIZE - KSTACK_SIZE;
+}

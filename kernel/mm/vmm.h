@@ -1,0 +1,44 @@
+/*
+ * Page tables: 4 levels (PML4 -> PDPT -> PD -> PT), 4 KiB pages, and 2 MiB
+ * pages for the direct map. Every table is reached through the direct map.
+ */
+#ifndef MM_VMM_H
+#define MM_VMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define PTE_PRESENT (1ul << 0)
+#define PTE_WRITE (1ul << 1)
+#define PTE_USER (1ul << 2)
+#define PTE_PWT (1ul << 3)
+#define PTE_PCD (1ul << 4)
+#define PTE_HUGE (1ul << 7) /* in a PD entry: a 2 MiB page */
+#define PTE_GLOBAL (1ul << 8)
+#define PTE_NX (1ul << 63)
+#define PTE_ADDR_MASK 0x000ffffffffff000ul
+
+/* The kernel's PML4 (physical); its upper half is in every address space. */
+extern uint64_t kernel_pml4;
+
+/* PTE_NX if the CPU has NX, else 0: use instead of PTE_NX directly. */
+uint64_t pte_nx(void);
+
+/* Builds the kernel's page tables (direct map, image with W^X) and loads
+ * them; the loader's identity mapping is gone afterwards. */
+void vmm_init(void);
+
+/* Maps one 4 KiB page. Returns 0, -ENOMEM (no memory for a table), or
+ * -EEXIST (va already mapped). */
+int vmm_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t flags);
+/* Unmaps one 4 KiB page and flushes it from this CPU's TLB; returns the
+ * physical address it mapped, or 0 if it was not mapped. */
+uint64_t vmm_unmap(uint64_t pml4, uint64_t va);
+/* Looks va up; on success fills *pa (the byte's physical address) and
+ * *flags (the leaf entry's flag bits) if non-NULL. */
+bool vmm_translate(uint64_t pml4, uint64_t va, uint64_t *pa, uint64_t *flags);
+/* Is every byte of [va, va + len) mapped in the current address space? */
+bool vmm_kernel_mapped(uint64_t va, size_t len);
+
+#endif

@@ -1,0 +1,145 @@
+/*
+ * Running the registered tests and printing KTAP:
+ *
+ *   KTAP version 1
+ *   1..2                       <- suites selected
+ *       KTAP version 1
+ *       # Subtest: pmm
+ *       1..3                   <- tests in the suite
+ *       ok 1 alloc_one
+ *       # test_pmm.c:40: expected a == b, got 3 (0x3) vs 4 (0x4)
+ *       not ok 2 alloc_all
+ *       ...
+ *   not ok 1 pmm               <- a suite fails if any of its tests does
+ *   # ktest: 10 passed, 1 failed
+ *
+ * Tests of one suite are contiguous in the .ktests section because each
+ * suite is one source file.
+ */
+#include "test/ktest.h"
+
+#include <stdarg.h>
+
+#include "arch/power.h"
+#include "freestanding/string.h"
+#include "kernel.h"
+#include "mm/kmalloc.h"
+#include "mm/pmm.h"
+
+extern const struct ktest __ktests_start[], __ktests_end[];
+
+bool ktest_check(struct ktest_context *t, bool ok, const char *file, int line,
+		 const char *fmt, ...)
+{
+	if (ok)
+		return true;
+	t->failures++;
+	const char *base = file;
+	for (const char *p = file; *p; p++)
+		if (*p == '/')
+			base = p + 1;
+	kprintf("    # %s: %s:%d: ", t->name, base, line);
+	va_list ap;
+	va_start(ap, fmt);
+	vkprintf(fmt, ap);
+	va_end(ap);
+	kprintf("\n");
+	return false;
+}
+
+/* Does `selection` name this test: "all", its suite, or "suite.name"? */
+static bool selected(const struct ktest *k, const char *selection)
+{
+	size_t suite_len = strlen(k->suite);
+	if (strcmp(selection, k->suite) == 0)
+		return true;
+	if (strncmp(selection, k->suite, suite_len) == 0 &&
+	    selection[suite_len] == '.' &&
+	    strcmp(selection + suite_len + 1, k->name) == 0)
+		return true;
+	return strcmp(selection, "all") == 0 && !k->death_expect;
+}
+
+static bool run_one(const struct ktest *k, int index)
+{
+	struct ktest_context t = {k->name, 0};
+	if (k->death_expect)
+		kprintf("    # %s: a death test: it must panic, with: %s\n",
+			k->name, k->death_expect);
+	size_t pages = pmm_free_pages(), bytes = kmalloc_bytes_in_use();
+	k->fn(&t);
+	if (k->death_expect)
+		ktest_check(&t, false, __FILE__, __LINE__,
+			    "death test returned instead of panicking");
+	size_t pages_after = pmm_free_pages(),
+	       bytes_after = kmalloc_bytes_in_use();
+	ktest_check(&t, pages_after == pages, __FILE__, __LINE__,
+		    "leak: %zu free pages before, %zu after", pages,
+		    pages_after);
+	ktest_check(&t, bytes_after == bytes, __FILE__, __LINE__,
+		    "leak: %zu kmalloc bytes in use before, %zu after", bytes,
+		    bytes_after);
+	kprintf("    %s %d %s\n", t.failures ? "not ok" : "ok", index, k->name);
+	return t.failures == 0;
+}
+
+static void list_tests(void)
+{
+	for (const struct ktest *k = __ktests_start; k < __ktests_end; k++)
+		kprintf("ktest-list: %s.%s%s%s\n", k->suite, k->name,
+			k->death_expect ? " death=" : "",
+			k->death_expect ? k->death_expect : "");
+}
+
+/* Counts the selected tests of the suite starting at k; *end is past it. */
+static int suite_count(const struct ktest *k, const char *selection,
+		       const struct ktest **end)
+{
+	int n = 0;
+	const struct ktest *e = k;
+	for (; e < __ktests_end && strcmp(e->suite, k->suite) == 0; e++)
+		n += selected(e, selection);
+	*end = e;
+	return n;
+}
+
+noreturn void ktest_main(const char *selection)
+{
+	if (strcmp(selection, "list") == 0) {
+		list_tests();
+		machine_exit(MACHINE_SUCCESS);
+	}
+	int suites = 0;
+	for (const struct ktest *k = __ktests_start, *end; k < __ktests_end;
+	     k = end)
+		suites += suite_count(k, selection, &end) > 0;
+	if (suites == 0) {
+		kprintf("ktest: no test matches '%s' (try ktest=list)\n",
+			selection);
+		machine_exit(MACHINE_FAILURE);
+	}
+
+	kprintf("KTAP version 1\n1..%d\n", suites);
+	int passed = 0, failed = 0, suite_index = 0;
+	for (const struct ktest *k = __ktests_start, *end; k < __ktests_end;
+	     k = end) {
+		int n = suite_count(k, selection, &end);
+		if (n == 0)
+			continue;
+		kprintf("    KTAP version 1\n    # Subtest: %s\n    1..%d\n",
+			k->suite, n);
+		int index = 0, suite_failed = 0;
+		for (const struct ktest *e = k; e < end; e++) {
+			if (!selected(e, selection))
+				continue;
+			if (run_one(e, ++index))
+				passed++;
+			else
+				failed++, suite_failed++;
+		}
+		kprintf("%s %d %s\n", suite_failed ? "not ok" : "ok",
+			++suite_index, k->suite);
+	}
+	kprintf("# ktest: %d passed, %d failed\n", passed, failed);
+	machine_exit(failed ? MACHINE_FAILURE : MACHINE_SUCCESS);
+}

@@ -1,0 +1,102 @@
+/*
+ * ktest: the in-kernel unit test framework.
+ *
+ *   KTEST(pmm, alloc_then_free_restores_counter)
+ *   {
+ *           size_t before = pmm_free_pages();
+ *           uint64_t page = pmm_alloc();
+ *           KASSERT_NE(page, 0);
+ *           pmm_free(page);
+ *           KEXPECT_EQ(pmm_free_pages(), before);
+ *   }
+ *
+ * Tests register themselves in the .ktests linker section; nothing lists
+ * them by hand. "ktest=all" on the command line runs every test, "ktest=pmm"
+ * one suite, "ktest=pmm.alloc_all" one test, "ktest=list" prints them.
+ * Results are KTAP on the serial port; tools/test.py collects them.
+ *
+ * KEXPECT_* record a failure and go on; KASSERT_* also end the test.
+ * Every test is also checked for leaks: the free-page counter and the
+ * kmalloc byte count must be where they were before it ran.
+ *
+ * A death test (KTEST_DEATH) is expected to panic; its report must contain
+ * each '|'-separated string of `expect`. It runs only when named alone,
+ * never under ktest=all, and tools/test.py gives it a boot of its own.
+ */
+#ifndef TEST_KTEST_H
+#define TEST_KTEST_H
+
+#include <stdbool.h>
+
+struct ktest_context {
+	const char *name;
+	int failures;
+};
+
+struct ktest {
+	const char *suite;
+	const char *name;
+	void (*fn)(struct ktest_context *t);
+	const char *death_expect; /* NULL unless a death test */
+};
+
+#define KTEST_REGISTER(suite_, name_, expect_)                                 \
+	static void ktest_fn_##suite_##_##name_(struct ktest_context *t);      \
+	static const struct ktest ktest_##suite_##_##name_                     \
+		__attribute__((used, section(".ktests"), aligned(8))) = {      \
+			#suite_,                                               \
+			#name_,                                                \
+			ktest_fn_##suite_##_##name_,                           \
+			expect_,                                               \
+	};                                                                     \
+	static void ktest_fn_##suite_##_##name_(struct ktest_context *t        \
+						__attribute__((unused)))
+
+#define KTEST(suite, name) KTEST_REGISTER(suite, name, 0)
+#define KTEST_DEATH(suite, name, expect) KTEST_REGISTER(suite, name, expect)
+
+bool ktest_check(struct ktest_context *t, bool ok, const char *file, int line,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+#define KEXPECT_TRUE(cond)                                                     \
+	ktest_check(t, (cond), __FILE__, __LINE__, "expected %s", #cond)
+
+#define KTEST_COMPARE(a, op, b)                                                \
+	({                                                                     \
+		long long a_ = (long long)(a), b_ = (long long)(b);            \
+		ktest_check(t, a_ op b_, __FILE__, __LINE__,                   \
+			    "expected %s %s %s, got %lld (0x%llx) vs %lld "    \
+			    "(0x%llx)",                                        \
+			    #a, #op, #b, a_, a_, b_, b_);                      \
+	})
+
+#define KEXPECT_EQ(a, b) KTEST_COMPARE(a, ==, b)
+#define KEXPECT_NE(a, b) KTEST_COMPARE(a, !=, b)
+#define KEXPECT_LT(a, b) KTEST_COMPARE(a, <, b)
+#define KEXPECT_LE(a, b) KTEST_COMPARE(a, <=, b)
+#define KEXPECT_GE(a, b) KTEST_COMPARE(a, >=, b)
+#define KEXPECT_STREQ(a, b)                                                    \
+	ktest_check(t, strcmp((a), (b)) == 0, __FILE__, __LINE__,              \
+		    "expected %s == %s, got \"%s\" vs \"%s\"", #a, #b, (a),    \
+		    (b))
+
+#define KASSERT_TRUE(cond)                                                     \
+	do {                                                                   \
+		if (!KEXPECT_TRUE(cond))                                       \
+			return;                                                \
+	} while (0)
+#define KASSERT_EQ(a, b)                                                       \
+	do {                                                                   \
+		if (!KEXPECT_EQ(a, b))                                         \
+			return;                                                \
+	} while (0)
+#define KASSERT_NE(a, b)                                                       \
+	do {                                                                   \
+		if (!KEXPECT_NE(a, b))                                         \
+			return;                                                \
+	} while (0)
+
+/* Runs the tests the command line selected, then exits QEMU. */
+_Noreturn void ktest_main(const char *selection);
+
+#endif
