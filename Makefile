@@ -96,14 +96,10 @@ $(B)/cmdline.stamp: FORCE
 	@mkdir -p $(B)
 	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
 
-$(B)/spindle.iso: $(B)/kernel.elf boot/grub.cfg $(B)/cmdline.stamp
+$(B)/spindle.iso: $(B)/kernel.elf boot/grub.cfg $(B)/cmdline.stamp tools/mkiso.py
 	@$(PYTHON) tools/deps.py grub
-	@rm -rf $(B)/iso && mkdir -p $(B)/iso/boot/grub
 	@echo "  ISO     $@"
-	@cp $(B)/kernel.elf $(B)/iso/boot/kernel.elf
-	@sed 's|@CMDLINE@|$(CMDLINE)|' boot/grub.cfg > $(B)/iso/boot/grub/grub.cfg
-	@grub-mkrescue -o $@ $(B)/iso > $(B)/grub-mkrescue.log 2>&1 || \
-		{ cat $(B)/grub-mkrescue.log; exit 1; }
+	@$(PYTHON) tools/mkiso.py $(B)/kernel.elf '$(CMDLINE)' $@
 
 iso: $(B)/spindle.iso
 

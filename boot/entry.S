@@ -121,7 +121,7 @@ boot64:
 	mov %eax, %ss
 	mov %eax, %fs
 	mov %eax, %gs
-	movabs $higher_half, %rax
+	movabs $start64, %rax
 	jmp *%rax
 
 	.section .boot.data, "aw"
@@ -169,7 +169,8 @@ early_pd:
 
 /* --- 64-bit, higher half from here on. --- */
 	.text
-higher_half:
+	.global start64
+start64:	/* named, so backtraces end in a function name */
 	mov $boot_stack_top, %rsp
 	xor %ebp, %ebp			/* ends every backtrace */
 	mov %edi, %edi			/* upper halves are undefined after */

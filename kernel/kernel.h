@@ -23,6 +23,5 @@
 
 #define noreturn _Noreturn
 #define noinline __attribute__((noinline))
-#define unused __attribute__((unused))
 
 #endif

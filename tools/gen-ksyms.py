@@ -10,19 +10,19 @@ import sys
 
 
 def functions(nm_path):
-    """(address, name) of every text symbol, sorted, one per address."""
-    out, seen = [], set()
+    """(address, name) of every text symbol, sorted, one per address; where
+    several share an address, a function name wins over a linker marker
+    such as __text_start."""
+    names = {}
     with open(nm_path) as f:
         for line in f:
             parts = line.split()
             if len(parts) != 3 or parts[1] not in "tTwW":
                 continue
-            addr = int(parts[0], 16)
-            if addr in seen:
-                continue
-            seen.add(addr)
-            out.append((addr, parts[2]))
-    return sorted(out)
+            addr, name = int(parts[0], 16), parts[2]
+            if addr not in names or names[addr].startswith("__"):
+                names[addr] = name
+    return sorted(names.items())
 
 
 def emit(syms, path):

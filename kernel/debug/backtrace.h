@@ -11,6 +11,11 @@
  */
 void backtrace_print(uint64_t rip, uint64_t rbp);
 
+/* The same for the state a trap interrupted; also finds the caller of a
+ * function that faulted before building its frame (a leaf, or at its first
+ * instruction), from the return address on top of its stack. */
+void backtrace_print_trap(uint64_t rip, uint64_t rbp, uint64_t rsp);
+
 /* Prints "0xADDR name+0xoff" (or just the address) for one code address. */
 void print_symbolized(uint64_t addr);
 

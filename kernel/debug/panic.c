@@ -16,6 +16,7 @@
 #include "arch/trap.h"
 #include "debug/backtrace.h"
 #include "kernel.h"
+#include "mm/kstack.h"
 
 static atomic_int panicking;
 
@@ -77,6 +78,9 @@ noreturn void panic_trap(const struct trap_frame *f, const char *what)
 			read_cr2());
 		print_page_fault_cause(f->error_code);
 	}
+	if (kstack_is_guard(f->rsp) || kstack_is_guard(read_cr2()))
+		kprintf("  kernel stack overflow: the stack pointer reached "
+			"the guard page below a kernel stack\n");
 	kprintf("  RIP ");
 	print_symbolized(f->rip);
 	kprintf("\n");
@@ -94,6 +98,6 @@ noreturn void panic_trap(const struct trap_frame *f, const char *what)
 		f->rflags, f->cs, f->ss);
 	kprintf("  CR0 %016lx  CR3 %016lx  CR4 %016lx\n", read_cr0(),
 		read_cr3(), read_cr4());
-	backtrace_print(f->rip, f->rbp);
+	backtrace_print_trap(f->rip, f->rbp, f->rsp);
 	panic_exit();
 }

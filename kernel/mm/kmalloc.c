@@ -168,12 +168,11 @@ static void *small_alloc(size_t size)
 #ifdef DEBUG
 	check_poison(obj, sc->size);
 #endif
-	atomic_fetch_add_explicit(&bytes_in_use, sc->size,
-				  memory_order_relaxed);
 	return obj;
 }
 
-static void small_free(void *ptr)
+/* Returns the size of the object freed. */
+static size_t small_free(void *ptr)
 {
 	struct slab *s = (struct slab *)ALIGN_DOWN((uint64_t)ptr, PAGE_SIZE);
 	if (s->magic != SLAB_MAGIC || s->class_index >= NR_CLASSES)
@@ -208,8 +207,7 @@ static void small_free(void *ptr)
 	spin_unlock_irqrestore(&sc->lock, flags);
 	if (empty)
 		pmm_free(virt_to_phys(s));
-	atomic_fetch_sub_explicit(&bytes_in_use, sc->size,
-				  memory_order_relaxed);
+	return sc->size;
 }
 
 static void *large_alloc(size_t size)
@@ -220,7 +218,7 @@ static void *large_alloc(size_t size)
 	size_t pages = ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE;
 	uint64_t pa = pmm_alloc_contig(pages);
 	if (!pa) {
-		kfree(rec);
+		small_free(rec);
 		return NULL;
 	}
 	*rec = (struct large_alloc){phys_to_virt(pa), pages, NULL};
@@ -228,12 +226,11 @@ static void *large_alloc(size_t size)
 	rec->next = large_list;
 	large_list = rec;
 	spin_unlock_irqrestore(&large_lock, flags);
-	atomic_fetch_add_explicit(&bytes_in_use, pages * PAGE_SIZE,
-				  memory_order_relaxed);
 	return rec->addr;
 }
 
-static void large_free(void *ptr)
+/* Returns the number of bytes freed. */
+static size_t large_free(void *ptr)
 {
 	bool flags = spin_lock_irqsave(&large_lock);
 	struct large_alloc **link = &large_list;
@@ -246,21 +243,27 @@ static void large_free(void *ptr)
 	if (!rec)
 		panic("kfree(%p): not a live kmalloc allocation (double free?)",
 		      ptr);
+	size_t bytes = rec->pages * PAGE_SIZE;
 	pmm_free_contig(virt_to_phys(ptr), rec->pages);
-	atomic_fetch_sub_explicit(&bytes_in_use, rec->pages * PAGE_SIZE,
-				  memory_order_relaxed);
 	small_free(rec);
+	return bytes;
 }
 
 void *kmalloc(size_t size)
 {
 	if (size == 0)
 		size = 1;
-	if (size <= KMALLOC_MAX_SMALL)
-		return small_alloc(size);
-	if (size > (pmm_total_pages() * PAGE_SIZE))
+	if (size > pmm_total_pages() * PAGE_SIZE)
 		return NULL;
-	return large_alloc(size);
+	void *p = size <= KMALLOC_MAX_SMALL ? small_alloc(size)
+					    : large_alloc(size);
+	if (p)
+		atomic_fetch_add_explicit(&bytes_in_use,
+					  size <= KMALLOC_MAX_SMALL
+						  ? 16ul << class_for(size)
+						  : ALIGN_UP(size, PAGE_SIZE),
+					  memory_order_relaxed);
+	return p;
 }
 
 void *kzalloc(size_t size)
@@ -275,10 +278,9 @@ void kfree(void *ptr)
 {
 	if (!ptr)
 		return;
-	if ((uint64_t)ptr % PAGE_SIZE == 0)
-		large_free(ptr);
-	else
-		small_free(ptr);
+	size_t bytes = (uint64_t)ptr % PAGE_SIZE == 0 ? large_free(ptr)
+						      : small_free(ptr);
+	atomic_fetch_sub_explicit(&bytes_in_use, bytes, memory_order_relaxed);
 }
 
 size_t kmalloc_bytes_in_use(void)

@@ -9,22 +9,21 @@
 
 static struct spinlock kstack_lock = SPINLOCK_INIT("kstack");
 static uint64_t slot_used[KSTACK_MAX / 64]; /* kstack_lock */
-static size_t next_slot;		    /* kstack_lock; next-fit hint */
 
 static uint64_t slot_base(size_t slot)
 {
 	return KSTACK_REGION_BASE + slot * KSTACK_SLOT_SIZE;
 }
 
+/* First fit: the lowest free slot, so live stacks stay packed together and
+ * share page tables (tables grown for this region are never freed). */
 static long slot_take(void)
 {
 	bool flags = spin_lock_irqsave(&kstack_lock);
-	for (size_t n = 0; n < KSTACK_MAX; n++) {
-		size_t s = (next_slot + n) % KSTACK_MAX;
+	for (size_t s = 0; s < KSTACK_MAX; s++) {
 		if (slot_used[s / 64] >> (s % 64) & 1)
 			continue;
 		slot_used[s / 64] |= 1ul << (s % 64);
-		next_slot = s + 1;
 		spin_unlock_irqrestore(&kstack_lock, flags);
 		return (long)s;
 	}

@@ -140,6 +140,35 @@ bool vmm_kernel_mapped(uint64_t va, size_t len)
 }
 
 /* Does [pa, pa + len) overlap the frames of the kernel image? */
+uint64_t vmm_create_address_space(void)
+{
+	uint64_t pml4 = alloc_table();
+	if (pml4)
+		memcpy(table_at(pml4) + 256, table_at(kernel_pml4) + 256,
+		       256 * sizeof(uint64_t));
+	return pml4;
+}
+
+/* Frees the tables below entry (a table of the given level) recursively. */
+static void free_table(uint64_t table_phys, int level)
+{
+	uint64_t *table = table_at(table_phys);
+	for (unsigned i = 0; level > 0 && i < 512; i++)
+		if ((table[i] & PTE_PRESENT) && !(table[i] & PTE_HUGE))
+			free_table(table[i] & PTE_ADDR_MASK, level - 1);
+	pmm_free(table_phys);
+}
+
+void vmm_destroy_address_space(uint64_t pml4)
+{
+	kassert(pml4 != kernel_pml4);
+	uint64_t *top = table_at(pml4);
+	for (unsigned i = 0; i < 256; i++)
+		if (top[i] & PTE_PRESENT)
+			free_table(top[i] & PTE_ADDR_MASK, 2);
+	pmm_free(pml4);
+}
+
 static bool in_image(uint64_t pa, uint64_t len)
 {
 	return pa < ALIGN_UP((uint64_t)__kernel_phys_end, PAGE_SIZE) &&

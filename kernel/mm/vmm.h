@@ -29,6 +29,12 @@ uint64_t pte_nx(void);
  * them; the loader's identity mapping is gone afterwards. */
 void vmm_init(void);
 
+/* A new, empty user half sharing the kernel half; 0 if out of memory. */
+uint64_t vmm_create_address_space(void);
+/* Frees the page tables of pml4's user half and pml4 itself (not the pages
+ * they map: their owner frees those). */
+void vmm_destroy_address_space(uint64_t pml4);
+
 /* Maps one 4 KiB page. Returns 0, -ENOMEM (no memory for a table), or
  * -EEXIST (va already mapped). */
 int vmm_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t flags);

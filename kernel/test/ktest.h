@@ -38,6 +38,7 @@ struct ktest {
 	const char *name;
 	void (*fn)(struct ktest_context *t);
 	const char *death_expect; /* NULL unless a death test */
+	int line;                 /* tests run in source order */
 };
 
 #define KTEST_REGISTER(suite_, name_, expect_)                                 \
@@ -48,6 +49,7 @@ struct ktest {
 			#name_,                                                \
 			ktest_fn_##suite_##_##name_,                           \
 			expect_,                                               \
+			__LINE__,                                              \
 	};                                                                     \
 	static void ktest_fn_##suite_##_##name_(struct ktest_context *t        \
 						__attribute__((unused)))

@@ -1,7 +1,7 @@
 /*
- * Byte-at-a-time string and memory routines: slow, obviously correct, and
- * easy to step through. memcpy and memset use "rep movsb/stosb", which modern
- * CPUs (ERMSB) run as fast as any hand-written loop.
+ * String and memory routines written to be obviously correct and easy to
+ * step through. memcpy and memset use "rep movsb/stosb", which modern CPUs
+ * (ERMSB) run as fast as any hand-written loop; the rest go byte by byte.
  */
 #include "freestanding/string.h"
 
@@ -81,6 +81,15 @@ char *strchr(const char *s, int c)
 		if (!*s)
 			return NULL;
 	}
+}
+
+char *strstr(const char *haystack, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *haystack; haystack++)
+		if (strncmp(haystack, needle, n) == 0)
+			return (char *)haystack;
+	return n == 0 ? (char *)haystack : NULL;
 }
 
 size_t strlcpy(char *dst, const char *src, size_t size)

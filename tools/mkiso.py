@@ -1,0 +1,35 @@
+#!/usr/bin/env python3
+"""Build a GRUB rescue ISO that boots a kernel with a given command line.
+
+usage: mkiso.py KERNEL CMDLINE OUT.iso
+
+boot/grub.cfg is the template; its @CMDLINE@ becomes CMDLINE.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def make_iso(kernel, cmdline, out):
+    with tempfile.TemporaryDirectory() as tree:
+        os.makedirs(os.path.join(tree, "boot", "grub"))
+        shutil.copy(kernel, os.path.join(tree, "boot", "kernel.elf"))
+        with open(os.path.join(ROOT, "boot", "grub.cfg")) as f:
+            cfg = f.read().replace("@CMDLINE@", cmdline)
+        with open(os.path.join(tree, "boot", "grub", "grub.cfg"), "w") as f:
+            f.write(cfg)
+        r = subprocess.run(["grub-mkrescue", "-o", out, tree],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if r.returncode != 0:
+            sys.stderr.write(r.stdout)
+            sys.exit(f"mkiso: grub-mkrescue failed ({r.returncode})")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4:
+        sys.exit(__doc__)
+    make_iso(*sys.argv[1:])

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Spindle's test suite: boots the kernel many ways and collects KTAP.
+
+usage: test.py [--smp "1 4"] [--only SUBSTRING] [--list]
+
+Each group is one QEMU boot (or one GDB session) with a timeout:
+  smpN.ktest         every in-kernel test (ktest=all), QEMU -kernel, -smp N
+  grub.ktest         every in-kernel test again, booted by GRUB from an ISO
+  mem8g.pmm          the page-allocator suite with 8 GiB of memory
+  smpN.death.T       one death test T (it must panic with the expected report)
+  gdb                GDB drives a halted kernel (tools/gdb_test.py)
+
+Output is KTAP, one subtest per group, then "N passed, N failed". A group
+whose boot panicked, reset or timed out fails, and its log's tail is shown;
+every boot's whole log is in BUILD/test-logs/.
+"""
+import argparse
+import os
+import re
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import qemu  # noqa: E402
+
+BUILD = os.environ.get("BUILD", "build")
+LOGS = os.path.join(qemu.ROOT, BUILD, "test-logs")
+KTEST_TIMEOUT = 180  # generous: TCG on a loaded 2-core machine is slow
+DEATH_TIMEOUT = 60
+TAIL_LINES = 25
+
+
+class Case:
+    def __init__(self, name, ok, diagnostics=()):
+        self.name, self.ok, self.diagnostics = name, ok, list(diagnostics)
+
+
+def boot_settings(smp="1", mem="512M", boot="kernel", cmdline=""):
+    return dict(qemu.settings({}), smp=smp, mem=mem, boot=boot,
+                cmdline=cmdline, build=BUILD)
+
+
+def parse_kernel_ktap(output):
+    """Flattens the kernel's two-level KTAP into cases named suite.test,
+    each with the diagnostic lines printed just before its result."""
+    cases, suite, pending, planned = [], None, [], 0
+    for line in output.splitlines():
+        m = re.match(r"^    # Subtest: (\S+)", line)
+        if m:
+            suite, pending = m.group(1), []
+            continue
+        m = re.match(r"^    1\.\.(\d+)$", line)
+        if m:
+            planned += int(m.group(1))
+            continue
+        m = re.match(r"^    (ok|not ok) \d+ (\S+)", line)
+        if m and suite:
+            cases.append(Case(f"{suite}.{m.group(2)}", m.group(1) == "ok", pending))
+            pending = []
+            continue
+        if line.startswith("    # ") and suite:
+            pending.append(line.strip())
+    return cases, planned
+
+
+def log_tail(output):
+    lines = output.rstrip().splitlines()[-TAIL_LINES:]
+    return ["# | " + line for line in lines]
+
+
+def ktest_group(name, settings, iso=None, timeout=KTEST_TIMEOUT):
+    log = os.path.join(LOGS, name + ".log")
+    b = qemu.boot(settings, timeout, log_path=log, iso=iso)
+    cases, planned = parse_kernel_ktap(b.output)
+    if b.status not in (qemu.EXIT_SUCCESS, qemu.EXIT_FAILURE) or b.timed_out:
+        cases.append(Case("boot_ended_cleanly", False,
+                          [f"# boot {b.why()}; log: {log}"] + log_tail(b.output)))
+    elif len(cases) != planned or not cases:
+        cases.append(Case("all_planned_tests_reported", False,
+                          [f"# kernel planned {planned} tests, reported {len(cases)}; log: {log}"]))
+    elif (b.status == qemu.EXIT_SUCCESS) != all(c.ok for c in cases):
+        cases.append(Case("exit_status_matches_results", False,
+                          [f"# kernel exited '{b.why()}' but the results disagree"]))
+    return cases, b.seconds
+
+
+def death_group(name, settings, test, expect):
+    log = os.path.join(LOGS, name + ".log")
+    b = qemu.boot(settings, DEATH_TIMEOUT, log_path=log)
+    diags = []
+    if b.status != qemu.EXIT_PANIC or b.timed_out:
+        diags.append(f"# expected a kernel panic, got: {b.why()}")
+    report = b.output.split("KERNEL PANIC", 1)[-1] if "KERNEL PANIC" in b.output else ""
+    for needle in expect.split("|"):
+        if needle not in report:
+            diags.append(f"# the panic report lacks {needle!r}")
+    if diags:
+        diags += [f"# log: {log}"] + log_tail(b.output)
+    return [Case(test, not diags, diags)], b.seconds
+
+
+def list_tests(smp):
+    """Asks the kernel for its tests (ktest=list): {name: death_expect}."""
+    b = qemu.boot(boot_settings(smp=smp, cmdline="ktest=list"), DEATH_TIMEOUT,
+                  log_path=os.path.join(LOGS, "list.log"))
+    if b.status != qemu.EXIT_SUCCESS:
+        sys.exit(f"test.py: ktest=list failed: {b.why()}\n{b.output}")
+    tests = {}
+    for line in b.output.splitlines():
+        m = re.match(r"^ktest-list: (\S+)(?: death=(.*))?$", line)
+        if m:
+            tests[m.group(1)] = m.group(2)
+    return tests
+
+
+def plan_groups(smps):
+    tests = list_tests(smps[0])
+    deaths = {t: e for t, e in tests.items() if e}
+    groups = []
+    for smp in smps:
+        groups.append((f"smp{smp}.ktest",
+                       lambda n, smp=smp: ktest_group(n, boot_settings(smp=smp, cmdline="ktest=all"))))
+    groups.append(("grub.ktest", grub_group))
+    groups.append(("mem8g.pmm",
+                   lambda n: ktest_group(n, boot_settings(mem="8G", cmdline="ktest=pmm"))))
+    for smp in smps:
+        for test, expect in sorted(deaths.items()):
+            groups.append((f"smp{smp}.death.{test}",
+                           lambda n, smp=smp, t=test, e=expect: death_group(
+                               n, boot_settings(smp=smp, cmdline=f"ktest={t}"), t, e)))
+    return groups
+
+
+def grub_group(name):
+    import mkiso
+    iso = os.path.join(qemu.ROOT, BUILD, "ktest.iso")
+    mkiso.make_iso(os.path.join(qemu.ROOT, BUILD, "kernel.elf"), "ktest=all", iso)
+    return ktest_group(name, boot_settings(smp="2", boot="iso"), iso=iso)
+
+
+def gdb_group(name):
+    import gdb_test
+    start = time.monotonic()
+    results = gdb_test.run(qemu.ROOT, os.path.join("build", "debug"), None)
+    cases = [Case(n, ok, [f"# {line}" for line in diag.splitlines()] if not ok else [])
+             for n, ok, diag in results]
+    return cases, time.monotonic() - start
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--smp", default=os.environ.get("TEST_SMP", "1 4"),
+                    help="CPU counts to run the suite on (default: '1 4')")
+    ap.add_argument("--only", default="", help="run only groups whose name contains this")
+    ap.add_argument("--list", action="store_true", help="list the groups and exit")
+    args = ap.parse_args()
+    os.makedirs(LOGS, exist_ok=True)
+
+    groups = [g for g in plan_groups(args.smp.split()) if args.only in g[0]]
+    if args.list:
+        print("\n".join(name for name, _ in groups))
+        return 0
+    print("KTAP version 1")
+    print(f"1..{len(groups)}")
+    passed = failed = 0
+    start = time.monotonic()
+    for index, (name, run) in enumerate(groups, 1):
+        cases, seconds = run(name)
+        print("    KTAP version 1")
+        print(f"    # Subtest: {name}")
+        print(f"    1..{len(cases)}")
+        for i, c in enumerate(cases, 1):
+            for d in c.diagnostics:
+                print("    " + d)
+            print(f"    {'ok' if c.ok else 'not ok'} {i} {c.name}")
+        group_ok = all(c.ok for c in cases)
+        print(f"{'ok' if group_ok else 'not ok'} {index} {name} # {seconds:.1f} s")
+        sys.stdout.flush()
+        passed += sum(c.ok for c in cases)
+        failed += sum(not c.ok for c in cases)
+    print(f"# whole suite: {time.monotonic() - start:.0f} s; logs in {LOGS}")
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
