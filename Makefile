@@ -42,7 +42,7 @@ LDFLAGS := -nostdlib -static -T linker.ld -z max-page-size=4096 -z noexecstack \
 KERNEL_SRCS := $(sort $(shell find boot kernel lib/freestanding -name '*.c' -o -name '*.S'))
 KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(KERNEL_SRCS))
 
-.PHONY: all help run test gdb qemu-gdb iso deps clean compile_commands.json FORCE
+.PHONY: all help run test bench gdb qemu-gdb iso deps format clean compile_commands.json FORCE
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel.elf $(B)/spindle.iso compile_commands.json
@@ -50,6 +50,7 @@ all: $(B)/kernel.elf $(B)/spindle.iso compile_commands.json
 help:
 	@echo "make run      boot Spindle in QEMU (SMP=$(SMP) MEM=$(MEM) BOOT=iso|kernel CMDLINE=...)"
 	@echo "make test     build and run the whole test suite"
+	@echo "make bench    measure (bench NAME VALUE UNIT lines)"
 	@echo "make gdb      boot halted and attach GDB (GDBPORT=$(GDBPORT)); make qemu-gdb: QEMU only"
 	@echo "make DEBUG=1  build with -Og, nothing optimized out (into build/debug)"
 	@echo "make CC=clang / TOOLPREFIX=x86_64-elf-   other toolchains"
@@ -129,6 +130,13 @@ test: $(B)/kernel.elf $(B)/spindle.iso
 	@$(PYTHON) tools/deps.py all
 	@$(MAKE) --no-print-directory DEBUG=1 build/debug/kernel.elf
 	@BUILD='$(B)' $(PYTHON) tools/test.py
+
+bench: $(B)/kernel.elf $(B)/spindle.iso
+	@$(PYTHON) tools/deps.py all
+	@BUILD='$(B)' $(PYTHON) tools/bench.py
+
+format:
+	clang-format -i $(shell git ls-files '*.c' '*.h')
 
 clean:
 	rm -rf build compile_commands.json
