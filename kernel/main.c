@@ -5,6 +5,7 @@
  * stack, with the loader's early page tables (identity + direct map of the
  * first 4 GiB). Each step below may use only the steps above it.
  */
+#include "arch/acpi.h"
 #include "arch/cpu.h"
 #include "arch/gdt.h"
 #include "arch/trap.h"
@@ -30,6 +31,7 @@ static void print_banner(void)
 	kprintf("  memory       %lu MiB usable (%lu.%lu GiB), %zu pages free\n",
 		usable >> 20, tenths_gib / 10, tenths_gib % 10,
 		pmm_free_pages());
+	kprintf("  cpus         %zu (from the ACPI MADT)\n", madt.nr_cpus);
 	kprintf("  command line '%s'\n", boot_info.cmdline);
 }
 
@@ -55,6 +57,7 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	vmm_init();
 	gdt_init_cpu(&boot_cpu_tables);
 	idt_use_ist();
+	acpi_init();
 	print_banner();
 
 	const char *tests = cmdline_get("ktest");

@@ -99,6 +99,11 @@ def death_group(name, settings, test, expect):
     return [Case(test, not diags, diags)], b.seconds
 
 
+def cpu_count(smp):
+    """The number of CPUs a QEMU -smp value makes: "4" or "4,sockets=2"."""
+    return int(smp.split(",")[0])
+
+
 def list_tests(smp):
     """Asks the kernel for its tests (ktest=list): {name: death_expect}."""
     b = qemu.boot(boot_settings(smp=smp, cmdline="ktest=list"), DEATH_TIMEOUT,
@@ -119,7 +124,8 @@ def plan_groups(smps):
     groups = []
     for smp in smps:
         groups.append((f"smp{smp}.ktest",
-                       lambda n, smp=smp: ktest_group(n, boot_settings(smp=smp, cmdline="ktest=all"))))
+                       lambda n, smp=smp: ktest_group(n, boot_settings(
+                           smp=smp, cmdline=f"ktest=all test_cpus={cpu_count(smp)}"))))
     groups.append(("grub.ktest", grub_group))
     groups.append(("mem8g.pmm",
                    lambda n: ktest_group(n, boot_settings(mem="8G", cmdline="ktest=pmm"))))
