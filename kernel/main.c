@@ -8,6 +8,10 @@
 #include "arch/acpi.h"
 #include "arch/cpu.h"
 #include "arch/gdt.h"
+#include "arch/lapic.h"
+#include "arch/percpu.h"
+#include "arch/pic.h"
+#include "arch/time.h"
 #include "arch/trap.h"
 #include "boot/bootinfo.h"
 #include "boot/cmdline.h"
@@ -16,8 +20,6 @@
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 #include "test/ktest.h"
-
-static struct cpu_tables boot_cpu_tables;
 
 static void print_banner(void)
 {
@@ -46,6 +48,7 @@ static void print_memory_map(void)
 
 void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 {
+	percpu_install(&cpus[0]); /* this_cpu() works from here on */
 	console_init();
 	idt_init(); /* from here on, an exception prints a report */
 	bootinfo_init(loader_magic, boot_info_phys);
@@ -55,9 +58,14 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 
 	pmm_init();
 	vmm_init();
-	gdt_init_cpu(&boot_cpu_tables);
+	gdt_init_cpu(&cpus[0].tables);
 	idt_use_ist();
 	acpi_init();
+	time_init();
+	pic_disable();
+	lapic_init_boot(madt.lapic_phys);
+	lapic_init_cpu();
+	irq_enable();
 	print_banner();
 
 	const char *tests = cmdline_get("ktest");

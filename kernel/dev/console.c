@@ -37,9 +37,9 @@ int vkprintf(const char *fmt, va_list ap)
 {
 	if (panic_in_progress())
 		return vformat(console_put, NULL, fmt, ap);
-	bool flags = spin_lock_irqsave(&console_lock);
+	spin_lock(&console_lock);
 	int n = vformat(console_put, NULL, fmt, ap);
-	spin_unlock_irqrestore(&console_lock, flags);
+	spin_unlock(&console_lock);
 	return n;
 }
 

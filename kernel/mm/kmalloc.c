@@ -152,10 +152,10 @@ static void *small_alloc(size_t size)
 {
 	unsigned c = class_for(size);
 	struct size_class *sc = &classes[c];
-	bool flags = spin_lock_irqsave(&sc->lock);
+	spin_lock(&sc->lock);
 	struct slab *s = sc->partial ? sc->partial : slab_create(sc, c);
 	if (!s) {
-		spin_unlock_irqrestore(&sc->lock, flags);
+		spin_unlock(&sc->lock);
 		return NULL;
 	}
 	void *obj = s->free_list;
@@ -164,7 +164,7 @@ static void *small_alloc(size_t size)
 	s->in_use[i / 64] |= 1ul << (i % 64);
 	if (--s->nr_free == 0)
 		list_remove(sc, s);
-	spin_unlock_irqrestore(&sc->lock, flags);
+	spin_unlock(&sc->lock);
 #ifdef DEBUG
 	check_poison(obj, sc->size);
 #endif
@@ -185,9 +185,9 @@ static size_t small_free(void *ptr)
 		panic("kfree(%p): points into the middle of a %zu-byte object",
 		      ptr, sc->size);
 
-	bool flags = spin_lock_irqsave(&sc->lock);
+	spin_lock(&sc->lock);
 	if (!(s->in_use[i / 64] >> (i % 64) & 1)) {
-		spin_unlock_irqrestore(&sc->lock, flags);
+		spin_unlock(&sc->lock);
 		panic("kfree(%p): double free of a %zu-byte object", ptr,
 		      sc->size);
 	}
@@ -204,7 +204,7 @@ static size_t small_free(void *ptr)
 		list_remove(sc, s);
 		s->magic = 0;
 	}
-	spin_unlock_irqrestore(&sc->lock, flags);
+	spin_unlock(&sc->lock);
 	if (empty)
 		pmm_free(virt_to_phys(s));
 	return sc->size;
@@ -222,24 +222,24 @@ static void *large_alloc(size_t size)
 		return NULL;
 	}
 	*rec = (struct large_alloc){phys_to_virt(pa), pages, NULL};
-	bool flags = spin_lock_irqsave(&large_lock);
+	spin_lock(&large_lock);
 	rec->next = large_list;
 	large_list = rec;
-	spin_unlock_irqrestore(&large_lock, flags);
+	spin_unlock(&large_lock);
 	return rec->addr;
 }
 
 /* Returns the number of bytes freed. */
 static size_t large_free(void *ptr)
 {
-	bool flags = spin_lock_irqsave(&large_lock);
+	spin_lock(&large_lock);
 	struct large_alloc **link = &large_list;
 	while (*link && (*link)->addr != ptr)
 		link = &(*link)->next;
 	struct large_alloc *rec = *link;
 	if (rec)
 		*link = rec->next;
-	spin_unlock_irqrestore(&large_lock, flags);
+	spin_unlock(&large_lock);
 	if (!rec)
 		panic("kfree(%p): not a live kmalloc allocation (double free?)",
 		      ptr);

@@ -19,27 +19,27 @@ static uint64_t slot_base(size_t slot)
  * share page tables (tables grown for this region are never freed). */
 static long slot_take(void)
 {
-	bool flags = spin_lock_irqsave(&kstack_lock);
+	spin_lock(&kstack_lock);
 	for (size_t s = 0; s < KSTACK_MAX; s++) {
 		if (slot_used[s / 64] >> (s % 64) & 1)
 			continue;
 		slot_used[s / 64] |= 1ul << (s % 64);
-		spin_unlock_irqrestore(&kstack_lock, flags);
+		spin_unlock(&kstack_lock);
 		return (long)s;
 	}
-	spin_unlock_irqrestore(&kstack_lock, flags);
+	spin_unlock(&kstack_lock);
 	return -1;
 }
 
 static void slot_put(size_t s)
 {
-	bool flags = spin_lock_irqsave(&kstack_lock);
+	spin_lock(&kstack_lock);
 	if (!(slot_used[s / 64] >> (s % 64) & 1))
 		panic("kstack_free: stack slot %zu is not in use (double "
 		      "free?)",
 		      s);
 	slot_used[s / 64] &= ~(1ul << (s % 64));
-	spin_unlock_irqrestore(&kstack_lock, flags);
+	spin_unlock(&kstack_lock);
 }
 
 static void unmap_stack(uint64_t top, uint64_t bottom)

@@ -115,7 +115,7 @@ void pmm_init(void)
 
 uint64_t pmm_alloc(void)
 {
-	bool flags = spin_lock_irqsave(&pmm_lock);
+	spin_lock(&pmm_lock);
 	size_t words = nr_frames / 64 + 1;
 	for (size_t n = 0; n < words; n++) {
 		size_t w = (next_word + n) % words;
@@ -125,10 +125,10 @@ uint64_t pmm_alloc(void)
 		bit_clear(free_map, frame);
 		nr_free--;
 		next_word = w;
-		spin_unlock_irqrestore(&pmm_lock, flags);
+		spin_unlock(&pmm_lock);
 		return frame * PAGE_SIZE;
 	}
-	spin_unlock_irqrestore(&pmm_lock, flags);
+	spin_unlock(&pmm_lock);
 	return 0;
 }
 
@@ -137,7 +137,7 @@ uint64_t pmm_alloc_contig(size_t n)
 {
 	if (n == 0)
 		return 0;
-	bool flags = spin_lock_irqsave(&pmm_lock);
+	spin_lock(&pmm_lock);
 	size_t run = 0;
 	for (size_t frame = 0; frame < nr_frames; frame++) {
 		run = bit_test(free_map, frame) ? run + 1 : 0;
@@ -147,16 +147,16 @@ uint64_t pmm_alloc_contig(size_t n)
 		for (size_t f = first; f <= frame; f++)
 			bit_clear(free_map, f);
 		nr_free -= n;
-		spin_unlock_irqrestore(&pmm_lock, flags);
+		spin_unlock(&pmm_lock);
 		return first * PAGE_SIZE;
 	}
-	spin_unlock_irqrestore(&pmm_lock, flags);
+	spin_unlock(&pmm_lock);
 	return 0;
 }
 
 void pmm_free_contig(uint64_t phys, size_t n)
 {
-	bool flags = spin_lock_irqsave(&pmm_lock);
+	spin_lock(&pmm_lock);
 	for (size_t i = 0; i < n; i++) {
 		uint64_t pa = phys + i * PAGE_SIZE;
 		size_t frame = pa / PAGE_SIZE;
@@ -170,7 +170,7 @@ void pmm_free_contig(uint64_t phys, size_t n)
 		bit_set(free_map, frame);
 	}
 	nr_free += n;
-	spin_unlock_irqrestore(&pmm_lock, flags);
+	spin_unlock(&pmm_lock);
 }
 
 void pmm_free(uint64_t phys)

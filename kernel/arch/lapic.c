@@ -1,0 +1,116 @@
+#include "arch/lapic.h"
+
+#include "arch/cpu.h"
+#include "arch/percpu.h"
+#include "arch/time.h"
+#include "arch/trap.h"
+#include "arch/vectors.h"
+#include "kernel.h"
+#include "mm/ioremap.h"
+
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_ENABLE (1ul << 11)
+#define CALIBRATE_MS 10
+
+static volatile uint32_t *regs;
+uint32_t lapic_timer_hz;
+
+static uint32_t lapic_read(unsigned reg)
+{
+	return regs[reg / 4];
+}
+
+static void lapic_write(unsigned reg, uint32_t value)
+{
+	regs[reg / 4] = value;
+	(void)regs[LAPIC_ID / 4]; /* make the write reach the APIC now */
+}
+
+uint32_t lapic_id(void)
+{
+	return lapic_read(LAPIC_ID) >> 24;
+}
+
+void lapic_eoi(void)
+{
+	lapic_write(LAPIC_EOI, 0);
+}
+
+void lapic_send(uint32_t dest_apic_id, uint32_t icr_low)
+{
+	irq_push_off(); /* the two ICR writes must not be split */
+	lapic_write(LAPIC_ICR_HIGH, dest_apic_id << 24);
+	lapic_write(LAPIC_ICR_LOW, icr_low);
+	while (lapic_read(LAPIC_ICR_LOW) & LAPIC_ICR_PENDING)
+		cpu_relax();
+	irq_pop_off();
+}
+
+static void timer_interrupt(struct trap_frame *frame)
+{
+	(void)frame;
+	this_cpu()->ticks++;
+	lapic_eoi();
+}
+
+static void error_interrupt(struct trap_frame *frame)
+{
+	(void)frame;
+	lapic_write(LAPIC_ESR, 0); /* latch the error bits, then read them */
+	pr_err("lapic: cpu %u error status 0x%x\n", this_cpu()->id,
+	       lapic_read(LAPIC_ESR));
+	lapic_eoi();
+}
+
+static void spurious_interrupt(struct trap_frame *frame)
+{
+	(void)frame; /* a spurious interrupt takes no EOI */
+}
+
+/* Timer ticks in CALIBRATE_MS, counting down from the top, one-shot. */
+static uint32_t timer_ticks_in_ms(void)
+{
+	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_TIMER_DIVIDE_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_TIMER_INITIAL, 0xffffffff);
+	mdelay(CALIBRATE_MS);
+	uint32_t left = lapic_read(LAPIC_TIMER_CURRENT);
+	lapic_write(LAPIC_TIMER_INITIAL, 0);
+	return 0xffffffff - left;
+}
+
+void lapic_init_boot(uint64_t phys)
+{
+	regs = ioremap(phys, 4096);
+	trap_set_handler(VEC_TIMER, timer_interrupt);
+	trap_set_handler(VEC_APIC_ERROR, error_interrupt);
+	trap_set_handler(VEC_SPURIOUS, spurious_interrupt);
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
+	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | VEC_SPURIOUS);
+	uint32_t a = timer_ticks_in_ms(), b = timer_ticks_in_ms(),
+		 c = timer_ticks_in_ms();
+	uint32_t median = MAX(MIN(a, b), MIN(MAX(a, b), c));
+	lapic_timer_hz = median * (1000 / CALIBRATE_MS);
+	pr_info("lapic: timer runs at %u.%03u MHz (divide by 16); tick %u Hz\n",
+		lapic_timer_hz / 1000000, lapic_timer_hz / 1000 % 1000, HZ);
+}
+
+/*
+ * lapic_init_cpu - enable this CPU's local APIC and start its tick.
+ * Runs on every CPU, with interrupts off, after lapic_init_boot.
+ */
+void lapic_init_cpu(void)
+{
+	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
+	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | VEC_SPURIOUS);
+	lapic_write(LAPIC_TPR, 0); /* accept every priority */
+	lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_MASKED);
+	lapic_write(LAPIC_LVT_LINT1, LAPIC_LVT_NMI);
+	lapic_write(LAPIC_LVT_ERROR, VEC_APIC_ERROR);
+	lapic_write(LAPIC_ESR, 0);
+	lapic_write(LAPIC_ESR, 0);
+	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_TIMER_DIVIDE_BY_16);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_TIMER_PERIODIC | VEC_TIMER);
+	lapic_write(LAPIC_TIMER_INITIAL, lapic_timer_hz / HZ);
+	lapic_eoi(); /* clear anything left pending from before */
+}

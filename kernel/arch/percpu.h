@@ -1,0 +1,63 @@
+/*
+ * Per-CPU data.
+ *
+ * Each CPU has one struct cpu, and its GS base register points at it, so
+ * this_cpu() is a single load (mov %gs:0) that needs no lock and no CPU
+ * number: it is right on whichever CPU runs it. The first field points at
+ * the structure itself to make that load possible.
+ *
+ * Fields marked "this CPU" are only ever touched by the CPU they belong to,
+ * with interrupts off; the others are written once at bring-up.
+ */
+#ifndef ARCH_PERCPU_H
+#define ARCH_PERCPU_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arch/gdt.h"
+
+#define MAX_CPUS 64
+
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+
+struct cpu {
+	struct cpu *self; /* %gs:0 */
+	unsigned id;	  /* 0 .. nr_cpus - 1; 0 is the boot CPU */
+	uint32_t apic_id;
+	uint32_t package, core, thread; /* topology, from CPUID */
+	atomic_bool online;
+
+	int irq_off_depth;     /* this CPU: irq_push_off nesting */
+	bool irq_were_enabled; /* this CPU: IF before the outermost push */
+
+	uint64_t ticks; /* this CPU: timer interrupts taken */
+
+	struct cpu_tables tables; /* GDT and TSS */
+};
+
+extern struct cpu cpus[MAX_CPUS];
+extern unsigned nr_cpus; /* CPUs found in the MADT (that we can use) */
+
+static inline struct cpu *this_cpu(void)
+{
+	struct cpu *c;
+	__asm__ volatile("mov %%gs:0, %0" : "=r"(c));
+	return c;
+}
+
+/* Points this CPU's GS base at c. */
+void percpu_install(struct cpu *c);
+
+/*
+ * Nesting interrupt disable (as xv6's push_off/pop_off): interrupts stay off
+ * until every push has been popped, then return to what they were before
+ * the first push. Spinlocks use these, so holding two locks and releasing
+ * one does not turn interrupts back on under the other.
+ */
+void irq_push_off(void);
+void irq_pop_off(void);
+
+#endif
