@@ -11,6 +11,7 @@
 #include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/pic.h"
+#include "arch/smp.h"
 #include "arch/time.h"
 #include "arch/trap.h"
 #include "boot/bootinfo.h"
@@ -33,7 +34,8 @@ static void print_banner(void)
 	kprintf("  memory       %lu MiB usable (%lu.%lu GiB), %zu pages free\n",
 		usable >> 20, tenths_gib / 10, tenths_gib % 10,
 		pmm_free_pages());
-	kprintf("  cpus         %zu (from the ACPI MADT)\n", madt.nr_cpus);
+	kprintf("  cpus         %u online (%zu in the ACPI MADT)\n", nr_cpus,
+		madt.nr_cpus);
 	kprintf("  command line '%s'\n", boot_info.cmdline);
 }
 
@@ -66,6 +68,7 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	lapic_init_boot(madt.lapic_phys);
 	lapic_init_cpu();
 	irq_enable();
+	smp_boot();
 	print_banner();
 
 	const char *tests = cmdline_get("ktest");
