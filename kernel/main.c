@@ -8,6 +8,7 @@
 #include "arch/acpi.h"
 #include "arch/cpu.h"
 #include "arch/gdt.h"
+#include "arch/ipi.h"
 #include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/pic.h"
@@ -66,6 +67,7 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	time_init();
 	pic_disable();
 	lapic_init_boot(madt.lapic_phys);
+	ipi_init();
 	lapic_init_cpu();
 	irq_enable();
 	smp_boot();

@@ -4,7 +4,8 @@
 usage: test.py [--smp "1 4"] [--only SUBSTRING] [--list]
 
 Each group is one QEMU boot (or one GDB session) with a timeout:
-  smpN.ktest         every in-kernel test (ktest=all), QEMU -kernel, -smp N
+  smpN.ktest         every in-kernel test (ktest=all), QEMU -kernel, -smp N,
+                     for N in SMP_MATRIX (1, 2, 4, 8 CPUs and mixed topologies)
   grub.ktest         every in-kernel test again, booted by GRUB from an ISO
   mem8g.pmm          the page-allocator suite with 8 GiB of memory
   smpN.death.T       one death test T (it must panic with the expected report)
@@ -28,6 +29,10 @@ LOGS = os.path.join(qemu.ROOT, BUILD, "test-logs")
 KTEST_TIMEOUT = 180  # generous: TCG on a loaded 2-core machine is slow
 DEATH_TIMEOUT = 60
 TAIL_LINES = 25
+# Every in-kernel test runs on each of these -smp values, mixed topologies
+# included; death tests run on the first and the one after (1 and 2 CPUs).
+SMP_MATRIX = ["1", "2", "4", "8", "4,sockets=2,cores=2", "4,sockets=1,cores=2,threads=2"]
+DEATH_SMP = 2
 
 
 class Case:
@@ -99,6 +104,11 @@ def death_group(name, settings, test, expect):
     return [Case(test, not diags, diags)], b.seconds
 
 
+def smp_label(smp):
+    """A group-name form of a -smp value: "4,sockets=2" -> "smp4_sockets2"."""
+    return "smp" + smp.replace(",", "_").replace("=", "")
+
+
 def cpu_count(smp):
     """The number of CPUs a QEMU -smp value makes: "4" or "4,sockets=2"."""
     return int(smp.split(",")[0])
@@ -123,15 +133,15 @@ def plan_groups(smps):
     deaths = {t: e for t, e in tests.items() if e}
     groups = []
     for smp in smps:
-        groups.append((f"smp{smp}.ktest",
+        groups.append((f"{smp_label(smp)}.ktest",
                        lambda n, smp=smp: ktest_group(n, boot_settings(
                            smp=smp, cmdline=f"ktest=all test_cpus={cpu_count(smp)}"))))
     groups.append(("grub.ktest", grub_group))
     groups.append(("mem8g.pmm",
                    lambda n: ktest_group(n, boot_settings(mem="8G", cmdline="ktest=pmm"))))
-    for smp in smps:
+    for smp in smps[:DEATH_SMP]:
         for test, expect in sorted(deaths.items()):
-            groups.append((f"smp{smp}.death.{test}",
+            groups.append((f"{smp_label(smp)}.death.{test}",
                            lambda n, smp=smp, t=test, e=expect: death_group(
                                n, boot_settings(smp=smp, cmdline=f"ktest={t}"), t, e)))
     return groups
@@ -156,8 +166,8 @@ def gdb_group(name):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--smp", default=os.environ.get("TEST_SMP", "1 4"),
-                    help="CPU counts to run the suite on (default: '1 4')")
+    ap.add_argument("--smp", default=os.environ.get("TEST_SMP", " ".join(SMP_MATRIX)),
+                    help="-smp values to run ktest=all on (default: '%(default)s')")
     ap.add_argument("--only", default="", help="run only groups whose name contains this")
     ap.add_argument("--list", action="store_true", help="list the groups and exit")
     args = ap.parse_args()

@@ -23,6 +23,16 @@
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
+/* A cross-CPU call waiting to run on this CPU (arch/ipi.c). */
+struct call_slot {
+	atomic_bool busy; /* claimed by a caller */
+	long (*fn)(void *arg);
+	void *arg;
+	bool wait; /* the caller waits for done and releases busy */
+	long result;
+	atomic_bool done; /* fn has run; result is valid */
+};
+
 struct cpu {
 	struct cpu *self; /* %gs:0 */
 	unsigned id;	  /* 0 .. nr_cpus - 1; 0 is the boot CPU */
@@ -34,6 +44,7 @@ struct cpu {
 	bool irq_were_enabled; /* this CPU: IF before the outermost push */
 
 	uint64_t ticks; /* this CPU: timer interrupts taken */
+	struct call_slot call;
 
 	struct cpu_tables tables; /* GDT and TSS */
 };

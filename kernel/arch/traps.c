@@ -54,6 +54,8 @@ void trap_set_handler(unsigned vector, trap_handler_fn handler)
 
 static void exception(struct trap_frame *frame)
 {
+	if (frame->vector == VEC_NMI && panic_in_progress())
+		panic_stop_this_cpu(); /* another CPU is reporting a panic */
 	uint64_t cr2 = frame->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
 	if (extable_fixup(frame, cr2))
 		return;

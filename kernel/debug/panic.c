@@ -1,10 +1,12 @@
 /*
  * Stopping the kernel with a report.
  *
- * The first panic wins: it turns interrupts off, takes over the console
- * (without its lock — the holder may be the reason we are here), prints,
- * and exits QEMU. A fault while printing the report re-enters panic; the
- * second entry exits at once, so a panic can never loop or hang.
+ * The first CPU to panic wins: it turns interrupts off, stops every other
+ * CPU with an NMI (so nothing else prints, and nothing changes under the
+ * report), takes over the console without its lock (the holder may be the
+ * reason we are here), prints, and exits QEMU. A second CPU that panics
+ * meanwhile just stops. A fault while printing the report re-enters panic
+ * on the same CPU, which then exits at once: a panic never loops or hangs.
  */
 #include "debug/panic.h"
 
@@ -12,26 +14,42 @@
 #include <stdatomic.h>
 
 #include "arch/cpu.h"
+#include "arch/ipi.h"
+#include "arch/percpu.h"
 #include "arch/power.h"
 #include "arch/trap.h"
 #include "debug/backtrace.h"
 #include "kernel.h"
 #include "mm/kstack.h"
 
-static atomic_int panicking;
+static atomic_int panic_cpu = -1; /* the CPU reporting, or -1 */
 
 bool panic_in_progress(void)
 {
-	return atomic_load(&panicking) != 0;
+	return atomic_load(&panic_cpu) >= 0;
+}
+
+noreturn void panic_stop_this_cpu(void)
+{
+	for (;;) {
+		irq_disable();
+		halt();
+	}
 }
 
 static void panic_enter(void)
 {
 	irq_disable();
-	if (atomic_fetch_add(&panicking, 1) != 0) {
+	int me = (int)this_cpu()->id, none = -1;
+	if (!atomic_compare_exchange_strong(&panic_cpu, &none, me)) {
+		if (none != me)
+			panic_stop_this_cpu();
 		kprintf("\n[panic while panicking: stopping now]\n");
 		machine_exit(MACHINE_PANIC);
 	}
+	ipi_stop_others();
+	if (nr_cpus > 1)
+		kprintf("\n[cpu %d panicked; the other CPUs are stopped]", me);
 }
 
 static noreturn void panic_exit(void)

@@ -18,6 +18,10 @@ _Noreturn void panic_trap(const struct trap_frame *frame, const char *what);
 
 bool panic_in_progress(void);
 
+/* Parks this CPU for good (interrupts off, halted): how the other CPUs
+ * answer the NMI a panicking CPU sends them. */
+_Noreturn void panic_stop_this_cpu(void);
+
 #define kassert(cond)                                                          \
 	do {                                                                   \
 		if (!(cond))                                                   \

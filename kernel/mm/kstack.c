@@ -1,5 +1,6 @@
 #include "mm/kstack.h"
 
+#include "arch/ipi.h"
 #include "freestanding/string.h"
 #include "kernel.h"
 #include "mm/layout.h"
@@ -42,13 +43,20 @@ static void slot_put(size_t s)
 	spin_unlock(&kstack_lock);
 }
 
+/* Unmaps the stack from every CPU's view before its pages can be reused:
+ * another CPU may still hold a TLB entry for it. */
 static void unmap_stack(uint64_t top, uint64_t bottom)
 {
+	uint64_t pages[KSTACK_SIZE / PAGE_SIZE];
+	size_t n = 0;
 	for (uint64_t va = bottom; va < top; va += PAGE_SIZE) {
 		uint64_t pa = vmm_unmap(kernel_pml4, va);
 		if (pa)
-			pmm_free(pa);
+			pages[n++] = pa;
 	}
+	tlb_shootdown(bottom, (top - bottom) / PAGE_SIZE);
+	for (size_t i = 0; i < n; i++)
+		pmm_free(pages[i]);
 }
 
 void *kstack_alloc(void)
