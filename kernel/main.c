@@ -8,6 +8,7 @@
 #include "arch/acpi.h"
 #include "arch/cpu.h"
 #include "arch/gdt.h"
+#include "arch/ioapic.h"
 #include "arch/ipi.h"
 #include "arch/lapic.h"
 #include "arch/percpu.h"
@@ -17,6 +18,8 @@
 #include "arch/trap.h"
 #include "boot/bootinfo.h"
 #include "boot/cmdline.h"
+#include "debug/monitor.h"
+#include "dev/serial.h"
 #include "kernel.h"
 #include "mm/layout.h"
 #include "mm/pmm.h"
@@ -69,6 +72,8 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	lapic_init_boot(madt.lapic_phys);
 	ipi_init();
 	lapic_init_cpu();
+	ioapic_init();
+	serial_enable_input(cpus[0].apic_id);
 	irq_enable();
 	smp_boot();
 	print_banner();
@@ -77,7 +82,5 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	if (tests)
 		ktest_main(tests);
 
-	kprintf("Nothing more to run yet. Halting (quit QEMU: Ctrl-A X).\n");
-	for (;;)
-		halt();
+	monitor_run();
 }

@@ -91,15 +91,19 @@ class Boot:
         return describe_exit(self.status)
 
 
-def boot(s, timeout, log_path=None, iso=None, until=None, extra=()):
+def boot(s, timeout, log_path=None, iso=None, until=None, script=()):
     """Boots with settings s, serial captured; kills QEMU after timeout
-    seconds, or as soon as the output contains `until` if given."""
-    argv = qemu_argv(s, serial="stdio", iso=iso) + list(extra)
+    seconds, or as soon as the output contains `until` if given. script is
+    a list of (text, keys): once the output shows text (counting from where
+    the previous step matched), keys are typed on the serial console."""
+    argv = qemu_argv(s, serial="stdio", iso=iso)
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE if script else subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
     os.set_blocking(proc.stdout.fileno(), False)
     chunks, timed_out, stopped = [], False, False
+    steps, seen_upto = list(script), 0
     while True:
         data = proc.stdout.read()
         if data:
@@ -107,6 +111,11 @@ def boot(s, timeout, log_path=None, iso=None, until=None, extra=()):
             if until and until.encode() in b"".join(chunks):
                 stopped = True
                 break
+            out = b"".join(chunks)
+            while steps and steps[0][0].encode() in out[seen_upto:]:
+                seen_upto = out.index(steps[0][0].encode(), seen_upto) + 1
+                proc.stdin.write(steps.pop(0)[1].encode())
+                proc.stdin.flush()
         if proc.poll() is not None:
             rest = proc.stdout.read()
             if rest:
@@ -150,7 +159,11 @@ def main(argv):
         argv = qemu_argv(s, serial="mon:stdio")
         print("Spindle in QEMU: serial console here; quit with Ctrl-A X.",
               file=sys.stderr)
-        os.execvp(argv[0], argv)
+        code = subprocess.call(argv)
+        if code in (0, EXIT_SUCCESS):  # Ctrl-A X, or the kernel powered off
+            return 0
+        print(f"qemu.py: {describe_exit(code)} (QEMU exit status {code})", file=sys.stderr)
+        return code
     if mode == "gdbserver":
         argv = qemu_argv(s, serial="mon:stdio", gdb_halted=True)
         print(f"QEMU is halted, waiting for a debugger on localhost:{s['gdbport']}.\n"

@@ -8,6 +8,7 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
                      for N in SMP_MATRIX (1, 2, 4, 8 CPUs and mixed topologies)
   grub.ktest         every in-kernel test again, booted by GRUB from an ISO
   mem8g.pmm          the page-allocator suite with 8 GiB of memory
+  console            typing at the kernel monitor over the serial line
   smpN.death.T       one death test T (it must panic with the expected report)
   gdb                GDB drives a halted kernel (tools/gdb_test.py)
 
@@ -114,6 +115,26 @@ def cpu_count(smp):
     return int(smp.split(",")[0])
 
 
+def console_group(name):
+    """Types at the kernel monitor over the serial line: the bytes must come
+    back (echo, through the UART's receive interrupt and the IOAPIC), and
+    the commands must run."""
+    log = os.path.join(LOGS, name + ".log")
+    script = [("spindle> ", "help\r"), ("spindle> ", "cpuz\x7fs\r"),
+              ("spindle> ", "poweroff\r")]
+    b = qemu.boot(boot_settings(smp="2"), DEATH_TIMEOUT, log_path=log, script=script)
+    checks = [
+        ("typed_command_is_echoed", "spindle> help\n" in b.output),
+        ("help_lists_the_commands", "poweroff   stop the machine" in b.output),
+        ("backspace_erases_a_character", "cpuz\b \bs\n" in b.output),
+        ("cpus_lists_every_cpu", re.search(r"\n +1 +1 +0 +1 +0 +\d+\n", b.output) is not None),
+        ("poweroff_exits_cleanly", b.status == qemu.EXIT_SUCCESS and not b.timed_out),
+    ]
+    cases = [Case(n, ok, [] if ok else [f"# boot: {b.why()}; log: {log}"] + log_tail(b.output))
+             for n, ok in checks]
+    return cases, b.seconds
+
+
 def list_tests(smp):
     """Asks the kernel for its tests (ktest=list): {name: death_expect}."""
     b = qemu.boot(boot_settings(smp=smp, cmdline="ktest=list"), DEATH_TIMEOUT,
@@ -137,6 +158,7 @@ def plan_groups(smps):
                        lambda n, smp=smp: ktest_group(n, boot_settings(
                            smp=smp, cmdline=f"ktest=all test_cpus={cpu_count(smp)}"))))
     groups.append(("grub.ktest", grub_group))
+    groups.append(("console", console_group))
     groups.append(("mem8g.pmm",
                    lambda n: ktest_group(n, boot_settings(mem="8G", cmdline="ktest=pmm"))))
     for smp in smps[:DEATH_SMP]:

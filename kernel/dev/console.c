@@ -5,6 +5,7 @@
  */
 #include "dev/console.h"
 
+#include "arch/percpu.h"
 #include "dev/serial.h"
 #include "dev/vga.h"
 #include "freestanding/format.h"
@@ -14,6 +15,11 @@
 int console_loglevel = LOG_INFO;
 
 static struct spinlock console_lock = SPINLOCK_INIT("console");
+
+#define INPUT_SIZE 256
+static struct spinlock input_lock = SPINLOCK_INIT("console_input");
+static char input[INPUT_SIZE];		/* ring buffer (input_lock) */
+static unsigned input_head, input_tail; /* read at head, write at tail */
 
 void console_init(void)
 {
@@ -60,4 +66,34 @@ void klog(int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vkprintf(fmt, ap);
 	va_end(ap);
+}
+
+void console_input(char c)
+{
+	spin_lock(&input_lock);
+	if (input_tail - input_head < INPUT_SIZE) /* full: drop it */
+		input[input_tail++ % INPUT_SIZE] = c;
+	spin_unlock(&input_lock);
+}
+
+/*
+ * Waiting without losing a wake-up: the buffer is checked with interrupts
+ * off, and "sti; hlt" turns them on only for the hlt itself (sti takes
+ * effect after the next instruction), so a byte that arrives after the
+ * check still wakes the hlt. (The scheduler's wait queues replace this.)
+ */
+char console_getc(void)
+{
+	for (;;) {
+		irq_push_off();
+		spin_lock(&input_lock);
+		bool have = input_head != input_tail;
+		char c = have ? input[input_head++ % INPUT_SIZE] : 0;
+		spin_unlock(&input_lock);
+		if (!have)
+			__asm__ volatile("sti; hlt; cli" ::: "memory");
+		irq_pop_off();
+		if (have)
+			return c;
+	}
 }

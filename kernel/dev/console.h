@@ -19,6 +19,11 @@ extern int console_loglevel;
 
 void console_init(void);
 void console_putc(char c);
+/* Input: bytes typed on the console, buffered until read. */
+void console_input(char c); /* from the interrupt handler */
+/* The next typed byte; waits (halted) until there is one. */
+char console_getc(void);
+
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vkprintf(const char *fmt, va_list ap);
 void klog(int level, const char *fmt, ...)

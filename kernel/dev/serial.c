@@ -1,11 +1,18 @@
 /*
- * COM1 output by polling: wait until the transmit holding register is empty,
- * then write the byte. Polling keeps output working in a panic, with
- * interrupts off, on any CPU. (Input is interrupt-driven: see the SMP issue.)
+ * COM1. Output is by polling: wait until the transmit holding register is
+ * empty, then write the byte; that keeps output working in a panic, with
+ * interrupts off, on any CPU. Input is interrupt-driven: the UART raises
+ * ISA IRQ 4 when a byte arrives, the IOAPIC delivers it to the boot CPU, and
+ * the handler moves every waiting byte into the console's input buffer.
  */
 #include "dev/serial.h"
 
 #include "arch/cpu.h"
+#include "arch/ioapic.h"
+#include "arch/lapic.h"
+#include "arch/trap.h"
+#include "arch/vectors.h"
+#include "dev/console.h"
 
 /* 16550 register offsets from the base port, and their bits. */
 #define UART_DATA 0	   /* THR (write) / RBR (read); divisor low if DLAB */
@@ -18,7 +25,10 @@
 #define UART_LCR_8N1 0x03
 #define UART_FCR_ENABLE_CLEAR 0x07
 #define UART_MCR_DTR_RTS_OUT2 0x0b
+#define UART_LSR_DATA_READY 0x01
 #define UART_LSR_THRE 0x20 /* transmit holding register empty */
+#define UART_IER_RX 0x01   /* interrupt when a byte arrives */
+#define COM1_IRQ 4
 #define UART_CLOCK 115200
 
 void serial_init(void)
@@ -40,4 +50,19 @@ void serial_putc(char c)
 	while (!(inb(COM1_PORT + UART_LSR) & UART_LSR_THRE))
 		cpu_relax();
 	outb(COM1_PORT + UART_DATA, (uint8_t)c);
+}
+
+static void serial_interrupt(struct trap_frame *frame)
+{
+	(void)frame;
+	while (inb(COM1_PORT + UART_LSR) & UART_LSR_DATA_READY)
+		console_input((char)inb(COM1_PORT + UART_DATA));
+	lapic_eoi();
+}
+
+void serial_enable_input(uint32_t apic_id)
+{
+	trap_set_handler(VEC_IRQ_BASE + COM1_IRQ, serial_interrupt);
+	ioapic_route_isa_irq(COM1_IRQ, VEC_IRQ_BASE + COM1_IRQ, apic_id);
+	outb(COM1_PORT + UART_IER, UART_IER_RX);
 }

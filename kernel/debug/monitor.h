@@ -1,0 +1,8 @@
+#ifndef DEBUG_MONITOR_H
+#define DEBUG_MONITOR_H
+
+/* The kernel monitor: a prompt on the console for looking inside the
+ * running kernel (help, cpus, mem, uptime, poweroff). Never returns. */
+_Noreturn void monitor_run(void);
+
+#endif
