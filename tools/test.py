@@ -74,10 +74,34 @@ def log_tail(output):
     return ["# | " + line for line in lines]
 
 
+def expected_topology(smp):
+    """(package, core, thread) of each CPU that QEMU makes for a -smp value,
+    in CPU order (QEMU numbers threads fastest, then cores, then sockets)."""
+    opts = dict(kv.split("=") for kv in smp.split(",")[1:])
+    n = cpu_count(smp)
+    threads = int(opts.get("threads", 1))
+    cores = int(opts.get("cores", n // (threads * int(opts.get("sockets", 1)))))
+    return [(i // (threads * cores), i // threads % cores, i % threads) for i in range(n)]
+
+
+def topology_case(smp, output):
+    """The boot log must list every CPU with the package/core/thread its
+    -smp value gives it."""
+    found = [tuple(map(int, m)) for m in re.findall(
+        r"cpu \d+ online: apic id \d+, package (\d+) core (\d+) thread (\d+)", output)]
+    expected = expected_topology(smp)
+    ok = found == expected
+    return Case("boot_log_lists_every_cpu_with_its_topology", ok,
+                [] if ok else [f"# expected {expected}", f"# found    {found}"])
+
+
 def ktest_group(name, settings, iso=None, timeout=KTEST_TIMEOUT):
     log = os.path.join(LOGS, name + ".log")
     b = qemu.boot(settings, timeout, log_path=log, iso=iso)
     cases, planned = parse_kernel_ktap(b.output)
+    if iso is None:
+        cases.append(topology_case(settings["smp"], b.output))
+        planned += 1
     if b.status not in (qemu.EXIT_SUCCESS, qemu.EXIT_FAILURE) or b.timed_out:
         cases.append(Case("boot_ended_cleanly", False,
                           [f"# boot {b.why()}; log: {log}"] + log_tail(b.output)))
