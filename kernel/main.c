@@ -24,6 +24,8 @@
 #include "mm/layout.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
+#include "sched/kthread.h"
+#include "sched/sched.h"
 #include "test/ktest.h"
 
 static void print_banner(void)
@@ -52,6 +54,8 @@ static void print_memory_map(void)
 			 boot_info.mem[i].type);
 }
 
+extern char boot_stack_top[];
+
 void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 {
 	percpu_install(&cpus[0]); /* this_cpu() works from here on */
@@ -74,8 +78,11 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	lapic_init_cpu();
 	ioapic_init();
 	serial_enable_input(cpus[0].apic_id);
+	sched_init();
+	sched_init_cpu(boot_stack_top);
 	irq_enable();
-	smp_boot();
+	smp_boot(sched_init_cpu, sched_idle_loop);
+	kthread_init();
 	print_banner();
 
 	const char *tests = cmdline_get("ktest");

@@ -6,6 +6,7 @@ usage: test.py [--smp "1 4"] [--only SUBSTRING] [--list]
 Each group is one QEMU boot (or one GDB session) with a timeout:
   smpN.ktest         every in-kernel test (ktest=all), QEMU -kernel, -smp N,
                      for N in SMP_MATRIX (1, 2, 4, 8 CPUs and mixed topologies)
+  smpN.POLICY.sched  the scheduler suite under each other policy (sched=)
   grub.ktest         every in-kernel test again, booted by GRUB from an ISO
   mem8g.pmm          the page-allocator suite with 8 GiB of memory
   console            typing at the kernel monitor over the serial line
@@ -34,6 +35,9 @@ TAIL_LINES = 25
 # included; death tests run on the first and the one after (1 and 2 CPUs).
 SMP_MATRIX = ["1", "2", "4", "8", "4,sockets=2,cores=2", "4,sockets=1,cores=2,threads=2"]
 DEATH_SMP = 2
+# ktest=all runs under the default policy (rr); the scheduler suite runs
+# again under each other policy.
+OTHER_POLICIES = ["mlfq"]
 
 
 class Case:
@@ -181,6 +185,11 @@ def plan_groups(smps):
         groups.append((f"{smp_label(smp)}.ktest",
                        lambda n, smp=smp: ktest_group(n, boot_settings(
                            smp=smp, cmdline=f"ktest=all test_cpus={cpu_count(smp)}"))))
+    for smp in smps[:DEATH_SMP]:
+        for pol in OTHER_POLICIES:
+            groups.append((f"{smp_label(smp)}.{pol}.sched",
+                           lambda n, smp=smp, pol=pol: ktest_group(n, boot_settings(
+                               smp=smp, cmdline=f"ktest=sched sched={pol}"))))
     groups.append(("grub.ktest", grub_group))
     groups.append(("console", console_group))
     groups.append(("mem8g.pmm",

@@ -10,9 +10,12 @@
 
 #define RFLAGS_IF (1ul << 9)
 
+#define CR0_MP (1ul << 1)
+#define CR0_EM (1ul << 2)
 #define CR0_WP (1ul << 16)
 #define CR4_PGE (1ul << 7)
 #define CR4_OSFXSR (1ul << 9)
+#define CR4_OSXMMEXCPT (1ul << 10)
 
 #define MSR_EFER 0xc0000080
 #define EFER_NXE (1ul << 11)

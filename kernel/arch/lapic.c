@@ -14,6 +14,12 @@
 
 static volatile uint32_t *regs;
 uint32_t lapic_timer_hz;
+static void (*tick_handler)(void);
+
+void lapic_set_tick_handler(void (*handler)(void))
+{
+	tick_handler = handler;
+}
 
 static uint32_t lapic_read(unsigned reg)
 {
@@ -51,6 +57,8 @@ static void timer_interrupt(struct trap_frame *frame)
 	(void)frame;
 	this_cpu()->ticks++;
 	lapic_eoi();
+	if (tick_handler)
+		tick_handler();
 }
 
 static void error_interrupt(struct trap_frame *frame)

@@ -52,6 +52,10 @@ uint32_t lapic_id(void);
  * dest_apic_id is used only without a shorthand. Waits until accepted. */
 void lapic_send(uint32_t dest_apic_id, uint32_t icr_low);
 
-extern uint32_t lapic_timer_hz; /* timer ticks/s at divide-by-16 */
+extern uint32_t lapic_timer_hz;
+
+/* Runs handler on every tick of every CPU, in the interrupt handler. */
+void lapic_set_tick_handler(
+	void (*handler)(void)); /* timer ticks/s at divide-by-16 */
 
 #endif

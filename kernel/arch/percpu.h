@@ -33,18 +33,33 @@ struct call_slot {
 	atomic_bool done; /* fn has run; result is valid */
 };
 
+struct task;
+struct spinlock;
+
 struct cpu {
 	struct cpu *self; /* %gs:0 */
 	unsigned id;	  /* 0 .. nr_cpus - 1; 0 is the boot CPU */
 	uint32_t apic_id;
 	uint32_t package, core, thread; /* topology, from CPUID */
 	atomic_bool online;
+	void *boot_stack_top; /* the stack it came up on */
 
 	int irq_off_depth;     /* this CPU: irq_push_off nesting */
 	bool irq_were_enabled; /* this CPU: IF before the outermost push */
 
 	uint64_t ticks; /* this CPU: timer interrupts taken */
 	struct call_slot call;
+
+	/* The scheduler's (kernel/sched): */
+	struct task *current;	  /* this CPU: the task running here */
+	int preempt_count;	  /* this CPU: preempt_disable nesting */
+	int in_interrupt;	  /* this CPU: inside an interrupt handler */
+	atomic_bool need_resched; /* set by anyone: schedule at next chance */
+
+	/* Spinlocks this CPU holds, innermost last (for "sleeping while
+	 * atomic" reports): */
+	struct spinlock *held_locks[8];
+	int nr_held_locks;
 
 	struct cpu_tables tables; /* GDT and TSS */
 };

@@ -36,6 +36,9 @@
 #define EFER_LME (1u << 8)
 #define AP_TIMEOUT_MS 2000 /* generous: emulated CPUs start slowly */
 
+static void (*ap_init)(void *stack_top);
+static void (*ap_idle)(void);
+
 static noreturn void ap_main(struct cpu *c)
 {
 	write_cr3(kernel_pml4);
@@ -44,10 +47,11 @@ static noreturn void ap_main(struct cpu *c)
 	idt_load();
 	lapic_init_cpu();
 	topology_detect(c);
+	ap_init(c->boot_stack_top);
 	atomic_store(&c->online, true);
 	irq_enable();
-	for (;;)
-		halt();
+	ap_idle();
+	panic("smp: cpu %u's idle loop returned", c->id);
 }
 
 /* Page tables for the trampoline: the kernel half, and the trampoline's
@@ -74,6 +78,7 @@ static bool start_ap(struct cpu *c, uint64_t cr3)
 		pr_err("smp: no memory for cpu %u's stack\n", c->id);
 		return false;
 	}
+	c->boot_stack_top = stack;
 	size_t size = trampoline_end - trampoline_start;
 	memcpy(phys_to_virt(TRAMPOLINE_PHYS), trampoline_start, size);
 	struct trampoline_params *p = phys_to_virt(
@@ -105,8 +110,10 @@ static bool start_ap(struct cpu *c, uint64_t cr3)
 	return false;
 }
 
-void smp_boot(void)
+void smp_boot(void (*init)(void *stack_top), void (*idle)(void))
 {
+	ap_init = init;
+	ap_idle = idle;
 	struct cpu *bsp = &cpus[0];
 	bsp->apic_id = lapic_id();
 	topology_detect(bsp);

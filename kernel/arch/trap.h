@@ -10,6 +10,7 @@
 #ifndef ARCH_TRAP_H
 #define ARCH_TRAP_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct trap_frame {
@@ -50,6 +51,10 @@ void idt_load(void);
 void trap_set_handler(unsigned vector, trap_handler_fn handler);
 /* Runs #DF, NMI and #MC on their own stacks (IST), once the TSS has them. */
 void idt_use_ist(void);
+
+/* Called after every interrupt handler, still in the handler's context:
+ * where the scheduler preempts the interrupted task. */
+void trap_set_interrupt_exit_hook(void (*hook)(bool interrupts_were_on));
 
 void trap_dispatch(struct trap_frame *frame);
 const char *trap_name(unsigned vector);

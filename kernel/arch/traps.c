@@ -6,6 +6,7 @@
  */
 #include "arch/cpu.h"
 #include "arch/extable.h"
+#include "arch/percpu.h"
 #include "arch/trap.h"
 #include "kernel.h"
 
@@ -37,6 +38,7 @@ static const char *const exception_names[32] = {
 };
 
 static trap_handler_fn handlers[NR_VECTORS];
+static void (*interrupt_exit_hook)(bool interrupts_were_on);
 
 const char *trap_name(unsigned vector)
 {
@@ -44,6 +46,11 @@ const char *trap_name(unsigned vector)
 		return exception_names[vector] ? exception_names[vector]
 					       : "reserved exception";
 	return "interrupt";
+}
+
+void trap_set_interrupt_exit_hook(void (*hook)(bool interrupts_were_on))
+{
+	interrupt_exit_hook = hook;
 }
 
 void trap_set_handler(unsigned vector, trap_handler_fn handler)
@@ -69,7 +76,12 @@ void trap_dispatch(struct trap_frame *frame)
 		return;
 	}
 	if (handlers[frame->vector]) {
+		struct cpu *c = this_cpu();
+		c->in_interrupt++;
 		handlers[frame->vector](frame);
+		c->in_interrupt--;
+		if (interrupt_exit_hook)
+			interrupt_exit_hook(frame->rflags & RFLAGS_IF);
 		return;
 	}
 	pr_warn("trap: unexpected interrupt on vector %lu, ignored\n",

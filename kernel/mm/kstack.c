@@ -59,8 +59,40 @@ static void unmap_stack(uint64_t top, uint64_t bottom)
 		pmm_free(pages[i]);
 }
 
+/*
+ * Freed stacks stay mapped in a small cache, so creating a thread right
+ * after another ended costs no page-table change and no TLB shootdown (a
+ * shootdown interrupts every CPU). kstack_cache_drain empties it, for leak
+ * checks that count free pages.
+ */
+#define KSTACK_CACHE_MAX 32
+static struct spinlock cache_lock = SPINLOCK_INIT("kstack_cache");
+static void *cache[KSTACK_CACHE_MAX]; /* cache_lock: stack tops */
+static int cached;                    /* cache_lock */
+
+static void *cache_take(void)
+{
+	spin_lock(&cache_lock);
+	void *top = cached ? cache[--cached] : NULL;
+	spin_unlock(&cache_lock);
+	return top;
+}
+
+static bool cache_put(void *top)
+{
+	spin_lock(&cache_lock);
+	bool kept = cached < KSTACK_CACHE_MAX;
+	if (kept)
+		cache[cached++] = top;
+	spin_unlock(&cache_lock);
+	return kept;
+}
+
 void *kstack_alloc(void)
 {
+	void *cached_top = cache_take();
+	if (cached_top)
+		return cached_top;
 	long s = slot_take();
 	if (s < 0)
 		return NULL;
@@ -81,7 +113,7 @@ void *kstack_alloc(void)
 	return (void *)top;
 }
 
-void kstack_free(void *top)
+static void release(void *top)
 {
 	uint64_t t = (uint64_t)top;
 	kassert(t > KSTACK_REGION_BASE && t % KSTACK_SLOT_SIZE == 0);
@@ -89,6 +121,18 @@ void kstack_free(void *top)
 	kassert(s < KSTACK_MAX);
 	unmap_stack(t, t - KSTACK_SIZE);
 	slot_put(s);
+}
+
+void kstack_free(void *top)
+{
+	if (!cache_put(top))
+		release(top);
+}
+
+void kstack_cache_drain(void)
+{
+	for (void *top; (top = cache_take());)
+		release(top);
 }
 
 bool kstack_is_guard(uint64_t va)

@@ -26,7 +26,10 @@
 
 /* Returns the top of a new, zeroed stack, or NULL (out of memory/slots). */
 void *kstack_alloc(void);
+/* A freed stack may be kept (mapped) for the next kstack_alloc. */
 void kstack_free(void *top);
+/* Really frees every kept stack: before counting free pages. */
+void kstack_cache_drain(void);
 
 /* Is va in the guard area of some stack slot? (For fault reports.) */
 bool kstack_is_guard(uint64_t va);

@@ -65,8 +65,12 @@ void spin_lock_at(struct spinlock *lock, const char *site)
 		else if (clock_ns() - start > spin_watchdog_ms * 1000000ull)
 			spin_watchdog_bite(lock, spins);
 	}
-	lock->cpu = (int)this_cpu()->id;
+	struct cpu *c = this_cpu();
+	lock->cpu = (int)c->id;
 	lock->site = site;
+	if (c->nr_held_locks < (int)ARRAY_SIZE(c->held_locks))
+		c->held_locks[c->nr_held_locks] = lock;
+	c->nr_held_locks++;
 }
 
 /*
@@ -80,6 +84,15 @@ void spin_unlock(struct spinlock *lock)
 	if (!spin_holding(lock))
 		panic("spin_unlock: cpu %u does not hold spinlock '%s'",
 		      this_cpu()->id, lock->name);
+	struct cpu *c = this_cpu();
+	for (int i = MIN(c->nr_held_locks, (int)ARRAY_SIZE(c->held_locks));
+	     i-- > 0;)
+		if (c->held_locks[i] == lock) {
+			for (; i + 1 < (int)ARRAY_SIZE(c->held_locks); i++)
+				c->held_locks[i] = c->held_locks[i + 1];
+			break;
+		}
+	c->nr_held_locks--;
 	lock->cpu = -1;
 	lock->site = 0;
 	unsigned served =

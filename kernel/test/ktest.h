@@ -38,20 +38,17 @@ struct ktest {
 	const char *name;
 	void (*fn)(struct ktest_context *t);
 	const char *death_expect; /* NULL unless a death test */
-	int line;                 /* tests run in source order */
+	int line;		  /* tests run in source order */
 };
 
 #define KTEST_REGISTER(suite_, name_, expect_)                                 \
-	static void ktest_fn_##suite_##_##name_(struct ktest_context *t);      \
+	static void ktest_fn_##suite_##_##name_(struct ktest_context *kt);     \
 	static const struct ktest ktest_##suite_##_##name_                     \
 		__attribute__((used, section(".ktests"), aligned(8))) = {      \
-			#suite_,                                               \
-			#name_,                                                \
-			ktest_fn_##suite_##_##name_,                           \
-			expect_,                                               \
-			__LINE__,                                              \
+			#suite_, #name_,   ktest_fn_##suite_##_##name_,        \
+			expect_, __LINE__,                                     \
 	};                                                                     \
-	static void ktest_fn_##suite_##_##name_(struct ktest_context *t        \
+	static void ktest_fn_##suite_##_##name_(struct ktest_context *kt       \
 						__attribute__((unused)))
 
 #define KTEST(suite, name) KTEST_REGISTER(suite, name, 0)
@@ -61,12 +58,12 @@ bool ktest_check(struct ktest_context *t, bool ok, const char *file, int line,
 		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 #define KEXPECT_TRUE(cond)                                                     \
-	ktest_check(t, (cond), __FILE__, __LINE__, "expected %s", #cond)
+	ktest_check(kt, (cond), __FILE__, __LINE__, "expected %s", #cond)
 
 #define KTEST_COMPARE(a, op, b)                                                \
 	({                                                                     \
 		long long a_ = (long long)(a), b_ = (long long)(b);            \
-		ktest_check(t, a_ op b_, __FILE__, __LINE__,                   \
+		ktest_check(kt, a_ op b_, __FILE__, __LINE__,                  \
 			    "expected %s %s %s, got %lld (0x%llx) vs %lld "    \
 			    "(0x%llx)",                                        \
 			    #a, #op, #b, a_, a_, b_, b_);                      \
@@ -78,7 +75,7 @@ bool ktest_check(struct ktest_context *t, bool ok, const char *file, int line,
 #define KEXPECT_LE(a, b) KTEST_COMPARE(a, <=, b)
 #define KEXPECT_GE(a, b) KTEST_COMPARE(a, >=, b)
 #define KEXPECT_STREQ(a, b)                                                    \
-	ktest_check(t, strcmp((a), (b)) == 0, __FILE__, __LINE__,              \
+	ktest_check(kt, strcmp((a), (b)) == 0, __FILE__, __LINE__,             \
 		    "expected %s == %s, got \"%s\" vs \"%s\"", #a, #b, (a),    \
 		    (b))
 

@@ -17,6 +17,7 @@ KTEST(kstack, stack_is_mapped_and_guard_is_not)
 	KEXPECT_TRUE(kstack_is_guard((uint64_t)top - KSTACK_SIZE - 1));
 	KEXPECT_TRUE(!kstack_is_guard((uint64_t)top - 1));
 	kstack_free(top);
+	kstack_cache_drain();
 	/* Freed means unmapped: a stale pointer faults instead of
 	 * scribbling on a page someone else now owns. */
 	KEXPECT_EQ(probe_write_u8(top - 1, 1), -EFAULT);

@@ -1,0 +1,43 @@
+/*
+ * A scheduling policy: which runnable task a CPU runs next, and for how
+ * long. The core (sched.c) owns the run queues, the locking, the context
+ * switch and the migration of tasks between CPUs; a policy only orders the
+ * tasks of one run queue. Every hook is called with that run queue's lock
+ * held and interrupts off.
+ *
+ * Writing a third policy: see docs/sched.md. In short, fill in a struct
+ * sched_policy, add it to the table in sched.c, and boot with sched=NAME.
+ */
+#ifndef SCHED_POLICY_H
+#define SCHED_POLICY_H
+
+#include <stdbool.h>
+
+#include "freestanding/list.h"
+#include "sched/task.h"
+
+/* The part of a run queue that belongs to the policy. */
+struct policy_queues {
+	struct list level[NR_PRIO]; /* runnable tasks, by level */
+	unsigned long ticks;	    /* ticks this run queue has seen */
+};
+
+struct sched_policy {
+	const char *name;
+	/* t becomes runnable here (new, woken, preempted or yielding). */
+	void (*enqueue)(struct policy_queues *q, struct task *t);
+	/* t leaves this queue without running (migration). */
+	void (*dequeue)(struct policy_queues *q, struct task *t);
+	/* Removes and returns the task to run next, or NULL if none. */
+	struct task *(*pick_next)(struct policy_queues *q);
+	/* A timer tick while curr runs (curr is not queued). Returns true if
+	 * curr should give up the CPU now. */
+	bool (*tick)(struct policy_queues *q, struct task *curr);
+	/* Would t, just made runnable, deserve the CPU more than curr? */
+	bool (*preempts)(const struct task *t, const struct task *curr);
+};
+
+extern const struct sched_policy policy_rr;
+extern const struct sched_policy policy_mlfq;
+
+#endif

@@ -1,0 +1,548 @@
+/*
+ * The scheduler core.
+ *
+ * Each CPU has a run queue: its lock, the policy's queues of runnable
+ * tasks, the task running now, and an idle task that runs when nothing else
+ * can. A task is on at most one run queue; while it runs, it is on none.
+ *
+ * Switching (schedule):
+ *   1. The task sets its own state: RUNNING (yield, preemption: it goes
+ *      back on the queue), BLOCKED (sleep: wake_up will requeue it),
+ *      EXITED (never runs again).
+ *   2. With the run queue locked, the policy picks the next task, and
+ *      switch_to swaps stacks. The lock is held ACROSS the switch and
+ *      released by the task that switched in (sched_finish_switch): until
+ *      then the old task is still on this CPU's stack, and no other CPU may
+ *      pick it up. `on_cpu` says exactly that, for wake_up's benefit.
+ *
+ * Waking (wake_up) takes the run queue lock of the task's CPU and makes it
+ * RUNNABLE. If the task has not finished switching away yet (on_cpu), that
+ * is all: its schedule() will see RUNNABLE and keep it on the queue. This
+ * is what makes "check the condition, then sleep" safe against a wake-up
+ * landing in between (see waitq.c).
+ *
+ * Preemption: the tick asks the policy whether the running task's slice is
+ * over and sets need_resched; on the way out of any interrupt handler, if
+ * need_resched is set and the interrupted code had interrupts on (so held
+ * no spinlock) and preemption is not disabled, the task is switched out
+ * right there, inside the interrupt, on its own kernel stack.
+ *
+ * Balancing: an idle CPU steals a queued task from the busiest run queue;
+ * every BALANCE_TICKS each CPU pulls one from a queue two or more tasks
+ * longer than its own. Affinity masks are obeyed by both, and checked on
+ * every switch.
+ */
+#include "sched/sched.h"
+
+#include "arch/cpu.h"
+#include "arch/ipi.h"
+#include "arch/lapic.h"
+#include "arch/percpu.h"
+#include "arch/time.h"
+#include "arch/trap.h"
+#include "arch/vectors.h"
+#include "boot/cmdline.h"
+#include "freestanding/string.h"
+#include "kernel.h"
+#include "mm/kstack.h"
+#include "sched/kthread.h"
+#include "sched/policy.h"
+#include "sched/timer.h"
+#include "sched/trace.h"
+#include "sync/spinlock.h"
+
+#define BALANCE_TICKS 4
+
+struct runqueue {
+	struct spinlock lock;
+	struct policy_queues q; /* lock */
+	unsigned nr_queued;	/* lock: tasks in q */
+	struct task *current;	/* lock */
+	struct task *idle;	/* const once the CPU runs */
+};
+
+static struct runqueue runqueues[MAX_CPUS];
+static const struct sched_policy *policy = &policy_rr;
+static const struct sched_policy *const policies[] = {&policy_rr, &policy_mlfq};
+
+struct task *switch_to(uint64_t *save_rsp, uint64_t new_rsp, struct task *prev);
+
+struct task *current(void)
+{
+	return this_cpu()->current;
+}
+
+const char *sched_policy_name(void)
+{
+	return policy->name;
+}
+
+unsigned sched_queued(unsigned cpu)
+{
+	return runqueues[cpu].nr_queued;
+}
+
+static bool allowed(const struct task *t, unsigned cpu)
+{
+	return t->affinity >> cpu & 1;
+}
+
+static unsigned first_allowed_cpu(const struct task *t)
+{
+	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
+		if (allowed(t, cpu))
+			return cpu;
+	panic("sched: task '%s' may run on no online CPU (mask %lx)", t->name,
+	      t->affinity);
+}
+
+/* Asks cpu to reschedule soon: at once if it is this one, else by IPI. */
+static void resched_cpu(unsigned cpu)
+{
+	atomic_store(&cpus[cpu].need_resched, true);
+	if (cpu != this_cpu()->id)
+		ipi_send(cpu, VEC_RESCHEDULE);
+}
+
+/* Queues t on rq. rq locked; t runnable, on no queue, off every CPU. */
+static void enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t)
+{
+	t->cpu = cpu;
+	policy->enqueue(&rq->q, t);
+	rq->nr_queued++;
+	if (rq->current == rq->idle || policy->preempts(t, rq->current))
+		resched_cpu(cpu);
+}
+
+static void enqueue_on(unsigned cpu, struct task *t)
+{
+	struct runqueue *rq = &runqueues[cpu];
+	spin_lock(&rq->lock);
+	enqueue_locked(rq, cpu, t);
+	spin_unlock(&rq->lock);
+}
+
+/* Locks the run queue t belongs to; t->cpu may change until we hold it. */
+static struct runqueue *lock_task_rq(struct task *t)
+{
+	for (;;) {
+		unsigned cpu = t->cpu;
+		struct runqueue *rq = &runqueues[cpu];
+		spin_lock(&rq->lock);
+		if (t->cpu == cpu)
+			return rq;
+		spin_unlock(&rq->lock);
+	}
+}
+
+void sched_start_task(struct task *t)
+{
+	unsigned cpu = this_cpu()->id;
+	if (!allowed(t, cpu))
+		cpu = first_allowed_cpu(t);
+	t->state = TASK_RUNNABLE;
+	trace_event(TRACE_WAKE, t, cpu);
+	enqueue_on(cpu, t);
+}
+
+/*
+ * wake_up - make a blocked task runnable.
+ * Contract: may be called from any CPU, from interrupt handlers too, with
+ * any locks held that rank before run queue locks (wait queue locks do).
+ * Returns false if t was not blocked (already awake: nothing to do).
+ */
+bool wake_up(struct task *t)
+{
+	struct runqueue *rq = lock_task_rq(t);
+	if (t->state != TASK_BLOCKED) {
+		spin_unlock(&rq->lock);
+		return false;
+	}
+	t->state = TASK_RUNNABLE;
+	trace_event(TRACE_WAKE, t, t->cpu);
+	if (t->on_cpu) { /* still switching away: schedule() keeps it */
+		spin_unlock(&rq->lock);
+		return true;
+	}
+	unsigned cpu = t->cpu;
+	if (allowed(t, cpu)) {
+		enqueue_locked(rq, cpu, t);
+		spin_unlock(&rq->lock);
+		return true;
+	}
+	/* Its mask changed while it slept. It is RUNNABLE and on no queue,
+	 * so no one else will touch it while we move it. */
+	spin_unlock(&rq->lock);
+	enqueue_on(first_allowed_cpu(t), t);
+	return true;
+}
+
+static void save_fpu(struct task *t)
+{
+	__asm__ volatile("fxsave64 %0" : "=m"(t->fpu));
+}
+
+static void restore_fpu(struct task *t)
+{
+	__asm__ volatile("fxrstor64 %0" : : "m"(t->fpu));
+}
+
+static void account_switch(struct task *prev, struct task *next)
+{
+	uint64_t now = clock_ns();
+	prev->runtime_ns += now - prev->switched_in_ns;
+	next->switched_in_ns = now;
+}
+
+/*
+ * Picks the next task and switches to it. rq (this CPU's) is locked, and
+ * stays locked across the switch; returns the task that ran on this CPU
+ * before the caller got it back (NULL if there was no switch).
+ */
+static struct task *context_switch(struct runqueue *rq, bool preempted)
+{
+	struct cpu *c = this_cpu();
+	struct task *prev = rq->current;
+	bool stays =
+		prev->state == TASK_RUNNING || prev->state == TASK_RUNNABLE;
+	bool migrates = stays && !allowed(prev, c->id);
+	if (stays && prev != rq->idle && !migrates) {
+		prev->state = TASK_RUNNABLE;
+		policy->enqueue(&rq->q, prev);
+		rq->nr_queued++;
+	}
+	struct task *next = policy->pick_next(&rq->q);
+	if (next)
+		rq->nr_queued--;
+	else
+		next = rq->idle;
+	atomic_store(&c->need_resched, false);
+	if (next == prev) {
+		prev->state = TASK_RUNNING;
+		return NULL;
+	}
+	if (!allowed(next, c->id))
+		panic("sched: task '%s' (tid %d) picked on cpu %u, outside its "
+		      "affinity mask %lx",
+		      next->name, next->tid, c->id, next->affinity);
+	if (prev != rq->idle) {
+		if (preempted)
+			prev->nr_involuntary++;
+		else
+			prev->nr_voluntary++;
+	}
+	trace_switch(prev, next, preempted);
+	account_switch(prev, next);
+	if (migrates)
+		prev->state = TASK_RUNNABLE;
+	next->state = TASK_RUNNING;
+	next->on_cpu = true;
+	next->cpu = c->id;
+	rq->current = next;
+	c->current = next;
+	c->tables.tss.rsp[0] = (uint64_t)next->kstack_top;
+	save_fpu(prev);
+	restore_fpu(next);
+
+	bool were_enabled = c->irq_were_enabled;
+	struct task *from = switch_to(&prev->saved_rsp, next->saved_rsp, prev);
+	this_cpu()->irq_were_enabled = were_enabled;
+	return from;
+}
+
+/*
+ * sched_finish_switch - the first thing a task does on getting a CPU.
+ * Contract: this CPU's run queue is locked (by whoever switched to us);
+ * `from` is the task that ran here before us, or NULL. Releases the lock.
+ */
+void sched_finish_switch(struct task *from)
+{
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = &runqueues[c->id];
+	bool exited = false, migrate = false;
+	if (from) {
+		from->on_cpu = false;
+		exited = from->state == TASK_EXITED;
+		migrate = from->state == TASK_RUNNABLE &&
+			  !list_node_linked(&from->rq_link) &&
+			  !allowed(from, c->id);
+	}
+	spin_unlock(&rq->lock);
+	if (migrate) {
+		trace_event(TRACE_MIGRATE, from, first_allowed_cpu(from));
+		enqueue_on(first_allowed_cpu(from), from);
+	}
+	if (exited)
+		kthread_reap(from);
+}
+
+static void schedule_checks(struct cpu *c, struct task *t)
+{
+	if (c->in_interrupt)
+		panic("sleeping in an interrupt handler: task '%s' (tid %d) "
+		      "called schedule() from interrupt context",
+		      t->name, t->tid);
+	if (c->nr_held_locks > 0) {
+		struct spinlock *l = c->held_locks[0];
+		panic("sleeping while atomic: task '%s' (tid %d) called "
+		      "schedule() holding spinlock '%s' (taken at %s)",
+		      t->name, t->tid, l->name, l->site);
+	}
+	if (c->irq_off_depth > 0)
+		panic("sleeping while atomic: task '%s' (tid %d) called "
+		      "schedule() with interrupts disabled (irq_push_off)",
+		      t->name, t->tid);
+	if (c->preempt_count > 0)
+		panic("sleeping while atomic: task '%s' (tid %d) called "
+		      "schedule() with preemption disabled",
+		      t->name, t->tid);
+	if (t->magic != TASK_MAGIC)
+		panic("schedule: current task %p is corrupt (magic %x)",
+		      (void *)t, t->magic);
+	uint64_t rsp = (uint64_t)__builtin_frame_address(0);
+	if (rsp > (uint64_t)t->kstack_top ||
+	    rsp < (uint64_t)t->kstack_top - KSTACK_SIZE)
+		panic("schedule: not on task '%s's kernel stack (rsp %lx)",
+		      t->name, rsp);
+}
+
+static void schedule_common(bool preempted)
+{
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = &runqueues[c->id];
+	spin_lock(&rq->lock);
+	sched_finish_switch(context_switch(rq, preempted));
+}
+
+static void set_current_state(enum task_state state)
+{
+	struct task *t = current();
+	struct runqueue *rq = lock_task_rq(t);
+	t->state = state;
+	spin_unlock(&rq->lock);
+}
+
+void sched_block_current(void)
+{
+	set_current_state(TASK_BLOCKED);
+}
+void sched_unblock_current(void)
+{
+	set_current_state(TASK_RUNNING);
+}
+void sched_exit_current(void)
+{
+	set_current_state(TASK_EXITED);
+}
+
+void schedule(void)
+{
+	schedule_checks(this_cpu(), current());
+	schedule_common(false);
+}
+
+void yield(void)
+{
+	schedule();
+}
+
+void sched_preempt_check(bool interrupts_were_on)
+{
+	struct cpu *c = this_cpu();
+	if (!interrupts_were_on || c->preempt_count ||
+	    !atomic_load(&c->need_resched) || !c->current)
+		return;
+	schedule_common(true);
+}
+
+void preempt_disable(void)
+{
+	irq_push_off();
+	this_cpu()->preempt_count++;
+	irq_pop_off();
+}
+
+void preempt_enable(void)
+{
+	irq_push_off();
+	struct cpu *c = this_cpu();
+	kassert(c->preempt_count > 0);
+	c->preempt_count--;
+	irq_pop_off();
+}
+
+/* Moves one queued task that may run on `to` from `from`'s queue.
+ * Both run queues are locked. */
+static bool pull_one(struct runqueue *from_rq, struct runqueue *to_rq,
+		     unsigned to)
+{
+	for (int l = NR_PRIO - 1; l >= 0; l--)
+		list_for_each(n, &from_rq->q.level[l])
+		{
+			struct task *t = list_entry(n, struct task, rq_link);
+			if (!allowed(t, to))
+				continue;
+			policy->dequeue(&from_rq->q, t);
+			from_rq->nr_queued--;
+			trace_event(TRACE_MIGRATE, t, to);
+			enqueue_locked(to_rq, to, t);
+			return true;
+		}
+	return false;
+}
+
+static unsigned load_of(unsigned cpu)
+{
+	struct runqueue *rq = &runqueues[cpu];
+	return rq->nr_queued + (rq->current != rq->idle);
+}
+
+/*
+ * Pulls a task to this CPU from the busiest run queue if that one has at
+ * least `margin` more tasks. Locks two run queues, lower CPU id first, so
+ * two CPUs balancing against each other cannot deadlock.
+ */
+static void balance(unsigned margin)
+{
+	unsigned me = this_cpu()->id, busiest = me;
+	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
+		if (load_of(cpu) > load_of(busiest) &&
+		    runqueues[cpu].nr_queued > 0)
+			busiest = cpu;
+	if (busiest == me || load_of(busiest) < load_of(me) + margin)
+		return;
+	struct runqueue *a = &runqueues[MIN(me, busiest)],
+			*b = &runqueues[MAX(me, busiest)];
+	spin_lock(&a->lock);
+	spin_lock(&b->lock);
+	if (load_of(busiest) >= load_of(me) + margin)
+		pull_one(&runqueues[busiest], &runqueues[me], me);
+	spin_unlock(&b->lock);
+	spin_unlock(&a->lock);
+}
+
+void sched_tick(void)
+{
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = &runqueues[c->id];
+	if (!rq->idle)
+		return; /* this CPU's scheduler is not running yet */
+	spin_lock(&rq->lock);
+	struct task *curr = rq->current;
+	if (curr == rq->idle ? rq->nr_queued > 0 : policy->tick(&rq->q, curr))
+		atomic_store(&c->need_resched, true);
+	spin_unlock(&rq->lock);
+	timers_run_expired();
+	if (c->ticks % BALANCE_TICKS == 0)
+		balance(2);
+}
+
+noreturn void sched_idle_loop(void)
+{
+	for (;;) {
+		balance(1); /* idle: take any task that is waiting */
+		irq_disable();
+		if (!atomic_load(&this_cpu()->need_resched))
+			__asm__ volatile("sti; hlt; cli" ::: "memory");
+		irq_enable();
+		if (atomic_load(&this_cpu()->need_resched))
+			schedule();
+	}
+}
+
+int sched_set_affinity(struct task *t, uint64_t mask)
+{
+	uint64_t online = nr_cpus >= 64 ? ~0ul : (1ul << nr_cpus) - 1;
+	if (!(mask & online))
+		return -1;
+	struct runqueue *rq = lock_task_rq(t);
+	t->affinity = mask;
+	bool move_self = t == current() && !allowed(t, t->cpu);
+	bool move_queued = list_node_linked(&t->rq_link) && !allowed(t, t->cpu);
+	if (move_queued) {
+		policy->dequeue(&rq->q, t);
+		rq->nr_queued--;
+	}
+	spin_unlock(&rq->lock);
+	if (move_queued)
+		enqueue_on(first_allowed_cpu(t), t);
+	else if (t->on_cpu && !allowed(t, t->cpu) && !move_self)
+		resched_cpu(t->cpu); /* its next switch moves it */
+	if (move_self)
+		schedule(); /* context_switch sends it where it may run */
+	return 0;
+}
+
+void sched_set_priority(struct task *t, int prio)
+{
+	kassert(prio >= 0 && prio < NR_PRIO);
+	struct runqueue *rq = lock_task_rq(t);
+	bool queued = list_node_linked(&t->rq_link);
+	if (queued)
+		policy->dequeue(&rq->q, t);
+	t->prio = t->level = prio;
+	if (queued)
+		policy->enqueue(&rq->q, t);
+	spin_unlock(&rq->lock);
+}
+
+static void fpu_enable(void)
+{
+	/* CR0.MP with TS, EM clear: x87/SSE instructions run natively;
+	 * CR4.OSFXSR/OSXMMEXCPT: fxsave/fxrstor and SSE are allowed. */
+	write_cr0((read_cr0() | CR0_MP) & ~CR0_EM);
+	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
+	__asm__ volatile("fninit");
+}
+
+void sched_init(void)
+{
+	const char *name = cmdline_get("sched");
+	if (name) {
+		size_t i = 0;
+		while (i < ARRAY_SIZE(policies) &&
+		       strcmp(policies[i]->name, name))
+			i++;
+		if (i < ARRAY_SIZE(policies))
+			policy = policies[i];
+		else
+			pr_warn("sched: no policy '%s'; using '%s'\n", name,
+				policy->name);
+	}
+	pr_info("sched: policy '%s'\n", policy->name);
+	lapic_set_tick_handler(sched_tick);
+	trap_set_interrupt_exit_hook(sched_preempt_check);
+}
+
+void sched_init_cpu(void *stack_top)
+{
+	struct cpu *c = this_cpu();
+	struct runqueue *rq = &runqueues[c->id];
+	fpu_enable();
+	spin_init(&rq->lock, "runqueue");
+	for (int l = 0; l < NR_PRIO; l++)
+		list_init(&rq->q.level[l]);
+	/* The code running now becomes a task: "main" on the boot CPU,
+	 * this CPU's idle task on the others. */
+	struct task *self = task_adopt_boot_context(
+		c->id == 0 ? "main" : "idle", stack_top);
+	if (!self)
+		panic("sched: no memory for cpu %u's first task", c->id);
+	self->cpu = c->id;
+	self->on_cpu = true;
+	self->state = TASK_RUNNING;
+	self->affinity = 1ul << c->id; /* main drives the tests from cpu 0 */
+	self->switched_in_ns = clock_ns();
+	rq->current = self;
+	c->current = self;
+	if (c->id != 0) {
+		rq->idle = self;
+		return;
+	}
+	struct task *idle = task_create("idle", NULL, NULL);
+	if (!idle)
+		panic("sched: no memory for the idle task");
+	idle->affinity = 1ul << c->id;
+	idle->cpu = c->id;
+	rq->idle = idle;
+}

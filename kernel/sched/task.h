@@ -1,0 +1,96 @@
+/*
+ * struct task: one thread of execution (the Linux model: a process is the
+ * tasks that share an address space; a kernel thread is a task without one).
+ *
+ * Every task has its own kernel stack, with an unmapped guard page below it
+ * (kernel/mm/kstack.h). While a task is not running, the top of its stack
+ * holds what switch_to saved:
+ *
+ *   kstack_top  ->  +-----------------------------+
+ *                   | ... the task's own frames   |
+ *                   | (a trap frame, if it was    |
+ *                   |  preempted by an interrupt) |
+ *                   | return address into         |
+ *                   |   schedule() (or task_entry)|
+ *                   | rbp rbx r12 r13 r14 r15     |  <- saved_rsp
+ *                   +-----------------------------+
+ *                   |            ...              |
+ *                   | KSTACK_SIZE (16 KiB) in all |
+ *                   +-----------------------------+
+ *                   | guard page: unmapped        |  an overflow faults
+ *                   +-----------------------------+  here, with a report
+ *
+ * struct task itself is kmalloc'd, not on the stack, so an overflow cannot
+ * corrupt it silently; `magic` still catches a stray pointer.
+ *
+ * Locks: fields under "rq lock" belong to the run queue of the CPU in
+ * `cpu` and change only with that lock held; "own" fields are touched only
+ * by the task itself (or its CPU, with interrupts off); "const" fields are
+ * set at creation.
+ */
+#ifndef SCHED_TASK_H
+#define SCHED_TASK_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "freestanding/list.h"
+
+#define TASK_MAGIC 0x7a5c7a5c
+#define TASK_NAME_MAX 16
+#define NR_PRIO 8 /* priority levels: 0 is the highest */
+#define PRIO_DEFAULT 4
+
+enum task_state {
+	TASK_RUNNING,  /* on a CPU now */
+	TASK_RUNNABLE, /* on a run queue, waiting for a CPU */
+	TASK_BLOCKED,  /* waiting for something (wait_what says what) */
+	TASK_EXITED,   /* finished; waits for kthread_join to free it */
+};
+
+/* The FPU/SSE registers, as fxsave stores them (512 bytes, 16-aligned). */
+struct fpu_state {
+	uint8_t bytes[512];
+} __attribute__((aligned(16)));
+
+struct task {
+	uint32_t magic;		  /* const: TASK_MAGIC */
+	int tid;		  /* const */
+	char name[TASK_NAME_MAX]; /* const */
+
+	/* rq lock: */
+	enum task_state state;
+	unsigned cpu;	   /* the run queue it belongs to */
+	bool on_cpu;	   /* running, or not yet fully switched away */
+	int prio;	   /* static priority, 0 .. NR_PRIO-1 */
+	int level;	   /* the policy's current level for it */
+	int slice_left;	   /* ticks left in its time slice */
+	uint64_t affinity; /* CPUs it may run on, bit per CPU id */
+	struct list_node rq_link;
+	uint64_t enqueued_at; /* tick it was queued (aging) */
+
+	/* own: */
+	uint64_t saved_rsp;	 /* while switched out (switch_to) */
+	void *kstack_top;	 /* const */
+	uint64_t runtime_ns;	 /* time on a CPU */
+	uint64_t switched_in_ns; /* when it last got the CPU */
+	uint64_t nr_voluntary;	 /* switches where it blocked or yielded */
+	uint64_t nr_involuntary; /* switches where it was preempted */
+	struct fpu_state fpu;
+
+	/* the wait queue's lock: */
+	struct list_node wait_link;
+	const char *wait_what; /* what it is blocked on, for `tasks` */
+	bool woken;	       /* set by the waker (wait queue's lock) */
+
+	/* life: */
+	atomic_int refs;	   /* freed when it drops to 0 */
+	int exit_code;		   /* set once, before state becomes EXITED */
+	void (*fn)(void *arg);	   /* const: what the task runs */
+	void *arg;		   /* const */
+	struct mm *mm;		   /* address space; NULL for kernel threads */
+	struct list_node all_link; /* on the list of all tasks (task lock) */
+};
+
+#endif
