@@ -57,8 +57,9 @@ tr_protected:
 	rdmsr
 	or TR(tr_efer), %eax
 	wrmsr
-	mov %cr0, %eax
-	or $((1 << 31) | (1 << 16)), %eax	/* CR0.PG, CR0.WP */
+	/* The whole of CR0, not just more bits: INIT leaves caching off
+	 * (CD, NW), and it must come back on. PG WP NE ET MP PE: */
+	mov $0x80010033, %eax
 	mov %eax, %cr0
 	ljmp $0x18, $TR(tr_long)
 

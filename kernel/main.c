@@ -77,6 +77,7 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	ipi_init();
 	lapic_init_cpu();
 	ioapic_init();
+	cpus[0].apic_id = lapic_id();
 	serial_enable_input(cpus[0].apic_id);
 	sched_init();
 	sched_init_cpu(boot_stack_top);

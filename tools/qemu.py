@@ -167,8 +167,7 @@ def main(argv):
     if mode == "gdbserver":
         argv = qemu_argv(s, serial="mon:stdio", gdb_halted=True)
         print(f"QEMU is halted, waiting for a debugger on localhost:{s['gdbport']}.\n"
-              f"Attach with: make gdb (or gdb {kernel}, then\n"
-              f"  set architecture i386:x86-64\n  target remote localhost:{s['gdbport']})",
+              f"Attach from another terminal with:\n  {shlex.join(gdb_argv(s, kernel))}",
               file=sys.stderr)
         os.execvp(argv[0], argv)
     if mode == "gdb":
@@ -180,6 +179,13 @@ def main(argv):
               f"`continue` runs to kmain.", file=sys.stderr)
         try:
             time.sleep(0.3)
+            if qemu.poll() is not None:  # e.g. the port is taken: GDB would attach there
+                sys.exit(f"qemu.py: QEMU did not start (exit status {qemu.returncode}); "
+                         f"if port {s['gdbport']} is in use, pick another with GDBPORT=")
+            # Ctrl-C belongs to GDB (it stops the kernel), but the terminal
+            # sends it to this process too: ignore it here, or it would kill
+            # GDB with us. A no-op handler, not SIG_IGN, which GDB would inherit.
+            signal.signal(signal.SIGINT, lambda signum, frame: None)
             return subprocess.call(gdb_argv(s, kernel))
         finally:
             if qemu.poll() is None:

@@ -149,13 +149,16 @@ def console_group(name):
     the commands must run."""
     log = os.path.join(LOGS, name + ".log")
     script = [("spindle> ", "help\r"), ("spindle> ", "cpuz\x7fs\r"),
-              ("spindle> ", "poweroff\r")]
+              ("spindle> ", "tasks\r"), ("spindle> ", "poweroff\r")]
     b = qemu.boot(boot_settings(smp="2"), DEATH_TIMEOUT, log_path=log, script=script)
     checks = [
         ("typed_command_is_echoed", "spindle> help\n" in b.output),
         ("help_lists_the_commands", "poweroff   stop the machine" in b.output),
         ("backspace_erases_a_character", "cpuz\b \bs\n" in b.output),
         ("cpus_lists_every_cpu", re.search(r"\n +1 +1 +0 +1 +0 +\d+\n", b.output) is not None),
+        ("tasks_lists_main_and_the_reaper",
+         re.search(r"\n +0  main +running", b.output) is not None
+         and re.search(r"reaper +blocked .*reaper: work", b.output) is not None),
         ("poweroff_exits_cleanly", b.status == qemu.EXIT_SUCCESS and not b.timed_out),
     ]
     cases = [Case(n, ok, [] if ok else [f"# boot: {b.why()}; log: {log}"] + log_tail(b.output))
@@ -199,6 +202,7 @@ def plan_groups(smps):
             groups.append((f"{smp_label(smp)}.death.{test}",
                            lambda n, smp=smp, t=test, e=expect: death_group(
                                n, boot_settings(smp=smp, cmdline=f"ktest={t}"), t, e)))
+    groups.append(("gdb", gdb_group))
     return groups
 
 

@@ -13,6 +13,8 @@
 #include "mm/kmalloc.h"
 #include "mm/layout.h"
 #include "mm/pmm.h"
+#include "sched/kthread.h"
+#include "sched/trace.h"
 
 #define LINE_MAX 80
 
@@ -46,6 +48,25 @@ static void cmd_uptime(void)
 	kprintf("up %lu.%03lu s\n", ms / 1000, ms % 1000);
 }
 
+static const char *const state_names[] = {"running", "runnable", "blocked",
+					  "exited"};
+
+static void print_task(struct task *t, void *arg)
+{
+	(void)arg;
+	kprintf("%5d  %-15s %-8s %3u  %4d  %8lu  %s\n", t->tid, t->name,
+		state_names[t->state], t->cpu, t->prio,
+		t->runtime_ns / 1000000, t->wait_what ? t->wait_what : "");
+}
+
+static void cmd_tasks(void)
+{
+	kprintf("  tid  name            state    cpu  prio  cpu (ms)  waits on\n");
+	task_for_each(print_task, NULL);
+}
+
+static void cmd_trace(void) { trace_dump(16); }
+
 static void cmd_poweroff(void)
 {
 	kprintf("powering off\n");
@@ -57,6 +78,8 @@ static const struct command commands[] = {
 	{"cpus", "every CPU: APIC id, topology, ticks", cmd_cpus},
 	{"mem", "free pages and kmalloc use", cmd_mem},
 	{"uptime", "time since the clock started", cmd_uptime},
+	{"tasks", "every task: state, cpu, priority, run time, wait", cmd_tasks},
+	{"trace", "the last scheduler events of every CPU", cmd_trace},
 	{"poweroff", "stop the machine (QEMU exits)", cmd_poweroff},
 };
 

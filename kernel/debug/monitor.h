@@ -2,7 +2,7 @@
 #define DEBUG_MONITOR_H
 
 /* The kernel monitor: a prompt on the console for looking inside the
- * running kernel (help, cpus, mem, uptime, poweroff). Never returns. */
+ * running kernel (help, cpus, mem, uptime, tasks, trace, poweroff). */
 _Noreturn void monitor_run(void);
 
 #endif

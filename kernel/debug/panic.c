@@ -21,6 +21,9 @@
 #include "debug/backtrace.h"
 #include "kernel.h"
 #include "mm/kstack.h"
+#include "sched/trace.h"
+
+#define PANIC_TRACE_EVENTS 8 /* per CPU */
 
 static atomic_int panic_cpu = -1; /* the CPU reporting, or -1 */
 
@@ -54,6 +57,7 @@ static void panic_enter(void)
 
 static noreturn void panic_exit(void)
 {
+	trace_dump(PANIC_TRACE_EVENTS);
 	kprintf("System halted: kernel panic.\n");
 	machine_exit(MACHINE_PANIC);
 }

@@ -14,6 +14,8 @@
  */
 #include "mm/vmm.h"
 
+#include <stdatomic.h>
+
 #include "arch/cpu.h"
 #include "boot/bootinfo.h"
 #include "freestanding/errno.h"
@@ -23,6 +25,14 @@
 #include "mm/pmm.h"
 
 uint64_t kernel_pml4;
+/* Page-table pages grown for the kernel half since boot. They are never
+ * freed: the kernel half is shared by every address space. */
+static atomic_size_t kernel_table_pages;
+
+size_t vmm_kernel_table_pages(void)
+{
+	return atomic_load(&kernel_table_pages);
+}
 static uint64_t nx_bit;
 
 extern const char boot_stack_guard[];
@@ -66,6 +76,8 @@ static uint64_t *walk(uint64_t pml4, uint64_t va, int level, bool create)
 			uint64_t pa = alloc_table();
 			if (!pa)
 				return NULL;
+			if (va >= KERNEL_HALF_START)
+				atomic_fetch_add(&kernel_table_pages, 1);
 			/* Permissions are decided at the leaf; the upper levels
 			 * allow everything (user bit only for user halves). */
 			*entry = pa | PTE_PRESENT | PTE_WRITE |

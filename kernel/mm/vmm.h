@@ -44,6 +44,9 @@ uint64_t vmm_unmap(uint64_t pml4, uint64_t va);
 /* Looks va up; on success fills *pa (the byte's physical address) and
  * *flags (the leaf entry's flag bits) if non-NULL. */
 bool vmm_translate(uint64_t pml4, uint64_t va, uint64_t *pa, uint64_t *flags);
+/* Page-table pages the kernel half has grown (kept forever): leak checks
+ * count them as still free. */
+size_t vmm_kernel_table_pages(void);
 /* Is every byte of [va, va + len) mapped in the current address space? */
 bool vmm_kernel_mapped(uint64_t va, size_t len);
 

@@ -203,6 +203,15 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 {
 	struct cpu *c = this_cpu();
 	struct task *prev = rq->current;
+	/*
+	 * Preempted between waitq_prepare and schedule(), a task is already
+	 * BLOCKED, but it has not yet checked its condition: if the wake-up
+	 * came before it queued itself, none will ever come. So a preempted
+	 * task stays runnable whatever it was about to do; back on the CPU
+	 * it checks its condition, and sleeps properly if it must.
+	 */
+	if (preempted && prev->state == TASK_BLOCKED)
+		prev->state = TASK_RUNNABLE;
 	bool stays =
 		prev->state == TASK_RUNNING || prev->state == TASK_RUNNABLE;
 	bool migrates = stays && !allowed(prev, c->id);
@@ -349,7 +358,7 @@ void yield(void)
 void sched_preempt_check(bool interrupts_were_on)
 {
 	struct cpu *c = this_cpu();
-	if (!interrupts_were_on || c->preempt_count ||
+	if (!interrupts_were_on || c->preempt_count || c->irq_off_depth ||
 	    !atomic_load(&c->need_resched) || !c->current)
 		return;
 	schedule_common(true);

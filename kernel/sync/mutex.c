@@ -7,64 +7,83 @@
  */
 #include "sync/mutex.h"
 
+#include "arch/cpu.h"
 #include "kernel.h"
 #include "sched/sched.h"
 
+#define MUTEX_SPINS 20000
+
 void mutex_init(struct mutex *m, const char *name)
 {
-	spin_init(&m->lock, "mutex");
-	m->owner = NULL;
+	atomic_init(&m->owner, NULL);
+	atomic_init(&m->waiters, 0);
 	waitq_init(&m->wq, name);
 }
 
 /*
  * mutex_trylock - take m if it is free.
  * Contract: returns true with m owned by the caller, or false at once.
+ * One compare-and-swap: no lock, so an uncontended mutex costs no more
+ * than a spinlock, and waiters never spin on a lock of the mutex's own.
  */
 bool mutex_trylock(struct mutex *m)
 {
-	spin_lock(&m->lock);
-	bool got = m->owner == NULL;
-	if (got)
-		m->owner = current();
-	spin_unlock(&m->lock);
-	return got;
+	struct task *expected = NULL;
+	return atomic_compare_exchange_strong_explicit(
+		&m->owner, &expected, current(), memory_order_acquire,
+		memory_order_relaxed);
 }
 
 /*
  * mutex_lock - take m, sleeping until it is free.
  * Contract: not in an interrupt handler, no spinlock held; the caller must
  * not already own m (that would sleep forever: it panics instead).
+ * It spins briefly first, then sleeps. The waiter count is raised before
+ * the last try, so an unlock that
+ * happens after that try sees it and wakes someone.
  */
 void mutex_lock(struct mutex *m)
 {
-	if (m->owner == current())
+	if (mutex_trylock(m))
+		return;
+	if (atomic_load(&m->owner) == current())
 		panic("mutex_lock: task '%s' already owns mutex '%s'",
 		      current()->name, m->wq.name);
+	/* Critical sections are usually short: spinning a little while the
+	 * owner finishes is far cheaper than sleeping and being woken (two
+	 * context switches and an IPI). Only then sleep. */
+	for (int i = 0; i < MUTEX_SPINS; i++) {
+		if (!atomic_load_explicit(&m->owner, memory_order_relaxed) &&
+		    mutex_trylock(m))
+			return;
+		cpu_relax();
+	}
+	atomic_fetch_add(&m->waiters, 1);
 	wait_event(&m->wq, mutex_trylock(m));
+	atomic_fetch_sub(&m->waiters, 1);
 }
 
 /*
- * mutex_unlock - release m and wake one waiter.
+ * mutex_unlock - release m and wake one waiter, if there is one.
  * Contract: the caller owns m.
  */
 void mutex_unlock(struct mutex *m)
 {
-	spin_lock(&m->lock);
-	if (m->owner != current()) {
-		struct task *owner = m->owner;
-		spin_unlock(&m->lock);
+	struct task *owner = atomic_load(&m->owner);
+	if (owner != current())
 		panic("mutex_unlock: task '%s' does not own mutex '%s' (owner: "
 		      "%s)",
 		      current()->name, m->wq.name,
 		      owner ? owner->name : "nobody");
-	}
-	m->owner = NULL;
-	spin_unlock(&m->lock);
-	waitq_wake_one(&m->wq);
+	atomic_store_explicit(&m->owner, NULL, memory_order_release);
+	if (atomic_load(&m->waiters))
+		waitq_wake_one(&m->wq);
 }
 
-bool mutex_held(struct mutex *m) { return m->owner == current(); }
+bool mutex_held(struct mutex *m)
+{
+	return atomic_load(&m->owner) == current();
+}
 
 void sem_init(struct semaphore *s, long count, const char *name)
 {
@@ -83,7 +102,10 @@ bool sem_trydown(struct semaphore *s)
 	return got;
 }
 
-void sem_down(struct semaphore *s) { wait_event(&s->wq, sem_trydown(s)); }
+void sem_down(struct semaphore *s)
+{
+	wait_event(&s->wq, sem_trydown(s));
+}
 
 void sem_up(struct semaphore *s)
 {

@@ -21,9 +21,9 @@
 struct task;
 
 struct mutex {
-	struct spinlock lock; /* protects owner */
-	struct task *owner;   /* NULL when free */
-	struct waitq wq;      /* tasks waiting for it */
+	_Atomic(struct task *) owner; /* NULL when free; set by compare-swap */
+	atomic_int waiters;	      /* tasks in mutex_lock's slow path */
+	struct waitq wq;	      /* where they sleep */
 };
 
 struct semaphore {

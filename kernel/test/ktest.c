@@ -26,6 +26,7 @@
 #include "mm/kmalloc.h"
 #include "mm/kstack.h"
 #include "mm/pmm.h"
+#include "mm/vmm.h"
 
 extern const struct ktest __ktests_start[], __ktests_end[];
 
@@ -81,13 +82,14 @@ static bool run_one(const struct ktest *k, int index)
 		kprintf("    # %s: a death test: it must panic, with: %s\n",
 			k->name, k->death_expect);
 	kstack_cache_drain();
-	size_t pages = pmm_free_pages(), bytes = kmalloc_bytes_in_use();
+	size_t pages = pmm_free_pages() + vmm_kernel_table_pages(),
+	       bytes = kmalloc_bytes_in_use();
 	k->fn(&t);
 	if (k->death_expect)
 		ktest_check(&t, false, __FILE__, __LINE__,
 			    "death test returned instead of panicking");
 	kstack_cache_drain();
-	size_t pages_after = pmm_free_pages(),
+	size_t pages_after = pmm_free_pages() + vmm_kernel_table_pages(),
 	       bytes_after = kmalloc_bytes_in_use();
 	ktest_check(&t, pages_after == pages, __FILE__, __LINE__,
 		    "leak: %zu free pages before, %zu after", pages,

@@ -17,7 +17,9 @@
  *
  * KEXPECT_* record a failure and go on; KASSERT_* also end the test.
  * Every test is also checked for leaks: the free-page counter and the
- * kmalloc byte count must be where they were before it ran.
+ * kmalloc byte count must be where they were before it ran (after emptying
+ * the kernel-stack cache, and counting page tables the kernel half grew
+ * for good as free).
  *
  * A death test (KTEST_DEATH) is expected to panic; its report must contain
  * each '|'-separated string of `expect`. It runs only when named alone,
