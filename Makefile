@@ -45,7 +45,7 @@ KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(KERNEL_SRCS))
 .PHONY: all help run test bench gdb qemu-gdb iso deps format clean compile_commands.json FORCE
 .DELETE_ON_ERROR:
 
-all: $(B)/kernel.elf $(B)/spindle.iso compile_commands.json
+all: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso compile_commands.json
 
 help:
 	@echo "make run      boot Spindle in QEMU (SMP=$(SMP) MEM=$(MEM) BOOT=iso|kernel CMDLINE=...)"
@@ -97,10 +97,10 @@ $(B)/cmdline.stamp: FORCE
 	@mkdir -p $(B)
 	@echo '$(CMDLINE)' | cmp -s - $@ || echo '$(CMDLINE)' > $@
 
-$(B)/spindle.iso: $(B)/kernel.elf boot/grub.cfg $(B)/cmdline.stamp tools/mkiso.py
+$(B)/spindle.iso: $(B)/kernel.elf $(B)/initrd.cpio boot/grub.cfg $(B)/cmdline.stamp tools/mkiso.py
 	@$(PYTHON) tools/deps.py grub
 	@echo "  ISO     $@"
-	@$(PYTHON) tools/mkiso.py $(B)/kernel.elf '$(CMDLINE)' $@
+	@$(PYTHON) tools/mkiso.py $(B)/kernel.elf $(B)/initrd.cpio '$(CMDLINE)' $@
 
 iso: $(B)/spindle.iso
 
@@ -112,7 +112,7 @@ deps:
 
 RUN_ENV = SMP='$(SMP)' MEM='$(MEM)' BOOT='$(BOOT)' CMDLINE='$(CMDLINE)' \
 	QEMUFLAGS='$(QEMUFLAGS)' GDBPORT='$(GDBPORT)' BUILD='$(B)'
-RUN_DEPS = $(B)/kernel.elf $(if $(filter iso,$(BOOT)),$(B)/spindle.iso)
+RUN_DEPS = $(B)/kernel.elf $(B)/initrd.cpio $(if $(filter iso,$(BOOT)),$(B)/spindle.iso)
 
 run: $(RUN_DEPS)
 	@$(PYTHON) tools/deps.py qemu
@@ -126,7 +126,7 @@ gdb: $(RUN_DEPS)
 	@$(PYTHON) tools/deps.py qemu
 	@$(RUN_ENV) $(PYTHON) tools/qemu.py gdb
 
-test: $(B)/kernel.elf $(B)/spindle.iso
+test: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso
 	@$(PYTHON) tools/deps.py all
 	@$(MAKE) --no-print-directory DEBUG=1 build/debug/kernel.elf
 	@BUILD='$(B)' $(PYTHON) tools/test.py
@@ -140,5 +140,7 @@ format:
 
 clean:
 	rm -rf build compile_commands.json
+
+include user/user.mk
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

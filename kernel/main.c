@@ -16,16 +16,21 @@
 #include "arch/smp.h"
 #include "arch/time.h"
 #include "arch/trap.h"
+#include "arch/user_entry.h"
 #include "boot/bootinfo.h"
 #include "boot/cmdline.h"
 #include "debug/monitor.h"
+#include "dev/initrd.h"
 #include "dev/serial.h"
+#include "freestanding/string.h"
 #include "kernel.h"
 #include "mm/layout.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
+#include "proc/proc.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
+#include "sched/timer.h"
 #include "test/ktest.h"
 
 static void print_banner(void)
@@ -56,6 +61,29 @@ static void print_memory_map(void)
 
 extern char boot_stack_top[];
 
+#define INIT_ARGS_MAX 32
+
+/* Runs init=PATH as pid 1. Its arguments follow "--" on the command line
+ * (as on Linux): `init=/bin/echo -- hello world`. */
+static void start_init(const char *path)
+{
+	static char words[BOOT_CMDLINE_MAX];
+	static const char *argv[INIT_ARGS_MAX];
+	int argc = 0;
+	argv[argc++] = path;
+	strlcpy(words, boot_info.cmdline, sizeof(words));
+	char *w = strstr(words, " -- ");
+	while (w && argc < INIT_ARGS_MAX) {
+		while (*w == ' ' || *w == '-')
+			*w++ = '\0';
+		if (!*w)
+			break;
+		argv[argc++] = w;
+		w = strchr(w, ' ');
+	}
+	proc_start_init(path, argv, argc);
+}
+
 void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 {
 	percpu_install(&cpus[0]); /* this_cpu() works from here on */
@@ -70,6 +98,7 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	vmm_init();
 	gdt_init_cpu(&cpus[0].tables);
 	idt_use_ist();
+	syscall_init_cpu();
 	acpi_init();
 	time_init();
 	pic_disable();
@@ -84,11 +113,18 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	irq_enable();
 	smp_boot(sched_init_cpu, sched_idle_loop);
 	kthread_init();
+	proc_init();
+	initrd_init();
 	print_banner();
 
 	const char *tests = cmdline_get("ktest");
 	if (tests)
 		ktest_main(tests);
 
-	monitor_run();
+	const char *init = cmdline_get("init");
+	if (!init)
+		monitor_run();
+	start_init(init);
+	for (;;) /* init owns the machine now; it powers off when it ends */
+		sleep_ns(3600 * 1000000000ull);
 }

@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Build a GRUB rescue ISO that boots a kernel with a given command line.
 
-usage: mkiso.py KERNEL CMDLINE OUT.iso
+usage: mkiso.py KERNEL INITRD CMDLINE OUT.iso
 
-boot/grub.cfg is the template; its @CMDLINE@ becomes CMDLINE.
+boot/grub.cfg is the template; its @CMDLINE@ becomes CMDLINE. The initrd
+goes in as /boot/initrd.cpio, loaded by GRUB as a multiboot2 module.
 """
 import os
 import shutil
@@ -14,10 +15,11 @@ import tempfile
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def make_iso(kernel, cmdline, out):
+def make_iso(kernel, initrd, cmdline, out):
     with tempfile.TemporaryDirectory() as tree:
         os.makedirs(os.path.join(tree, "boot", "grub"))
         shutil.copy(kernel, os.path.join(tree, "boot", "kernel.elf"))
+        shutil.copy(initrd, os.path.join(tree, "boot", "initrd.cpio"))
         with open(os.path.join(ROOT, "boot", "grub.cfg")) as f:
             cfg = f.read().replace("@CMDLINE@", cmdline)
         with open(os.path.join(tree, "boot", "grub", "grub.cfg"), "w") as f:
@@ -30,6 +32,6 @@ def make_iso(kernel, cmdline, out):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 5:
         sys.exit(__doc__)
     make_iso(*sys.argv[1:])

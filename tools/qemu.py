@@ -66,7 +66,8 @@ def qemu_argv(s, serial="stdio", iso=None, gdb_halted=False):
     ]
     build = os.path.join(ROOT, s["build"])
     if s["boot"] == "kernel":
-        argv += ["-kernel", os.path.join(build, "kernel.elf")]
+        argv += ["-kernel", os.path.join(build, "kernel.elf"),
+                 "-initrd", s.get("initrd") or os.path.join(build, "initrd.cpio")]
         if s["cmdline"]:
             argv += ["-append", s["cmdline"]]
     elif s["boot"] == "iso":

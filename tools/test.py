@@ -30,6 +30,8 @@ BUILD = os.environ.get("BUILD", "build")
 LOGS = os.path.join(qemu.ROOT, BUILD, "test-logs")
 KTEST_TIMEOUT = 180  # generous: TCG on a loaded 2-core machine is slow
 DEATH_TIMEOUT = 60
+USER_TIMEOUT = 60
+USER_SMPS = ["1", "4"]  # user programs run on 1 and 4 CPUs
 TAIL_LINES = 25
 # Every in-kernel test runs on each of these -smp values, mixed topologies
 # included; death tests run on the first and the one after (1 and 2 CPUs).
@@ -118,6 +120,55 @@ def ktest_group(name, settings, iso=None, timeout=KTEST_TIMEOUT):
     return cases, b.seconds
 
 
+def parse_user_ktap(output):
+    """Top-level KTAP from a user test program (lib/c/ktap.c)."""
+    cases, pending, planned = [], [], 0
+    for line in output.splitlines():
+        m = re.match(r"^1\.\.(\d+)$", line)
+        if m:
+            planned += int(m.group(1))
+            continue
+        m = re.match(r"^(ok|not ok) \d+ (\S+)", line)
+        if m:
+            cases.append(Case(m.group(2), m.group(1) == "ok", pending))
+            pending = []
+        elif line.startswith("    # "):
+            pending.append(line.strip())
+    return cases, planned
+
+
+def user_test_group(name, settings):
+    """Boots with init=/bin/PROGRAM (a KTAP test program) and reads its
+    results; the program must exit 0 exactly when all passed."""
+    log = os.path.join(LOGS, name + ".log")
+    b = qemu.boot(settings, USER_TIMEOUT, log_path=log)
+    cases, planned = parse_user_ktap(b.output)
+    m = re.search(r"spindle: init exited with status (\d+)", b.output)
+    if not m or b.timed_out:
+        cases.append(Case("program_exited", False,
+                          [f"# boot {b.why()}; log: {log}"] + log_tail(b.output)))
+    elif len(cases) != planned or not cases:
+        cases.append(Case("all_planned_tests_reported", False,
+                          [f"# program planned {planned} tests, reported {len(cases)}; log: {log}"]))
+    elif (m.group(1) == "0") != all(c.ok for c in cases):
+        cases.append(Case("exit_status_matches_results", False,
+                          [f"# program exited {m.group(1)} but the results disagree"]))
+    return cases, b.seconds
+
+
+def user_expect_group(name, settings, test, patterns):
+    """Boots with an init= program and checks its output matches every
+    regular expression in patterns (in any order)."""
+    log = os.path.join(LOGS, name + ".log")
+    b = qemu.boot(settings, USER_TIMEOUT, log_path=log)
+    diags = [f"# the output lacks /{p}/" for p in patterns if not re.search(p, b.output)]
+    if b.timed_out or b.status == qemu.EXIT_PANIC:
+        diags.insert(0, f"# boot {b.why()}")
+    if diags:
+        diags += [f"# log: {log}"] + log_tail(b.output)
+    return [Case(test, not diags, diags)], b.seconds
+
+
 def death_group(name, settings, test, expect):
     log = os.path.join(LOGS, name + ".log")
     b = qemu.boot(settings, DEATH_TIMEOUT, log_path=log)
@@ -193,6 +244,19 @@ def plan_groups(smps):
             groups.append((f"{smp_label(smp)}.{pol}.sched",
                            lambda n, smp=smp, pol=pol: ktest_group(n, boot_settings(
                                smp=smp, cmdline=f"ktest=sched sched={pol}"))))
+    for smp in USER_SMPS:
+        label = smp_label(smp)
+        groups.append((f"{label}.user.basic", lambda n, smp=smp: user_test_group(
+            n, boot_settings(smp=smp, cmdline="init=/bin/test_basic"))))
+        groups.append((f"{label}.user.segv", lambda n, smp=smp: user_expect_group(
+            n, boot_settings(smp=smp, cmdline="init=/bin/segv"),
+            "null_dereference_kills_the_program_not_the_kernel",
+            [r"segfault at 0 ip [0-9a-f]+ in segv\[\d+\]",
+             r"spindle: init killed by signal 11"])))
+        groups.append((f"{label}.user.exitcode", lambda n, smp=smp: user_expect_group(
+            n, boot_settings(smp=smp, cmdline="init=/bin/exitcode -- 7"),
+            "exit_status_and_arguments_reach_the_kernel",
+            [r"spindle: init exited with status 7"])))
     groups.append(("grub.ktest", grub_group))
     groups.append(("console", console_group))
     groups.append(("mem8g.pmm",
@@ -209,7 +273,8 @@ def plan_groups(smps):
 def grub_group(name):
     import mkiso
     iso = os.path.join(qemu.ROOT, BUILD, "ktest.iso")
-    mkiso.make_iso(os.path.join(qemu.ROOT, BUILD, "kernel.elf"), "ktest=all", iso)
+    mkiso.make_iso(os.path.join(qemu.ROOT, BUILD, "kernel.elf"),
+                   os.path.join(qemu.ROOT, BUILD, "initrd.cpio"), "ktest=all", iso)
     return ktest_group(name, boot_settings(smp="2", boot="iso"), iso=iso)
 
 

@@ -18,7 +18,14 @@
 #define CR4_OSXMMEXCPT (1ul << 10)
 
 #define MSR_EFER 0xc0000080
+#define EFER_SCE (1ul << 0) /* syscall/sysret enabled */
 #define EFER_NXE (1ul << 11)
+#define MSR_STAR 0xc0000081  /* segment selectors for syscall/sysret */
+#define MSR_LSTAR 0xc0000082 /* syscall's 64-bit entry point */
+#define MSR_FMASK 0xc0000084 /* rflags bits syscall clears */
+#define MSR_FS_BASE 0xc0000100
+#define CR4_SMEP (1ul << 20)
+#define CR4_SMAP (1ul << 21)
 
 static inline void outb(uint16_t port, uint8_t v)
 {

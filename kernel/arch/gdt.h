@@ -7,8 +7,6 @@
 #ifndef ARCH_GDT_H
 #define ARCH_GDT_H
 
-#include <stdint.h>
-
 #define GDT_KERNEL_CODE 0x08
 #define GDT_KERNEL_DATA 0x10
 #define GDT_USER_DATA 0x18 /* used with RPL 3: 0x1b */
@@ -21,6 +19,9 @@
 #define IST_NMI 2
 #define IST_MACHINE_CHECK 3
 #define IST_COUNT 3
+
+#ifndef __ASSEMBLER__
+#include <stdint.h>
 
 struct tss {
 	uint32_t reserved0;
@@ -40,5 +41,7 @@ struct cpu_tables {
 
 /* Builds tables (with guarded IST stacks) and loads them on this CPU. */
 void gdt_init_cpu(struct cpu_tables *tables);
+
+#endif /* __ASSEMBLER__ */
 
 #endif

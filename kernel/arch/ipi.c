@@ -121,6 +121,9 @@ void smp_call_each(smp_call_fn fn, void *arg, long *results)
 	}
 }
 
+/* Beyond this many pages one CR3 reload is cheaper than invlpg each. */
+#define TLB_FLUSH_ALL_PAGES 32
+
 struct tlb_range {
 	uint64_t va;
 	size_t pages;
@@ -129,9 +132,23 @@ struct tlb_range {
 static long flush_range(void *arg)
 {
 	const struct tlb_range *r = arg;
+	if (r->pages > TLB_FLUSH_ALL_PAGES) {
+		write_cr3(read_cr3()); /* drops every non-global entry */
+		return 0;
+	}
 	for (size_t i = 0; i < r->pages; i++)
 		invlpg(r->va + i * PAGE_SIZE);
 	return 0;
+}
+
+void tlb_shootdown_cpus(uint64_t cpu_mask, uint64_t va, size_t pages)
+{
+	struct tlb_range range = {va, pages};
+	/* This CPU too goes through smp_call (a self-IPI): the caller may
+	 * be preempted and moved to another CPU half-way through the loop. */
+	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
+		if (cpu_mask & (1ul << cpu))
+			smp_call(cpu, flush_range, &range, true);
 }
 
 void tlb_shootdown(uint64_t va, size_t pages)

@@ -30,5 +30,8 @@ void smp_call_each(smp_call_fn fn, void *arg, long *results);
 /* Flushes [va, va + pages * 4 KiB) from every CPU's TLB: after changing a
  * mapping that other CPUs may have cached. Needs interrupts on. */
 void tlb_shootdown(uint64_t va, size_t pages);
+/* The same, on the CPUs in cpu_mask only (bit per CPU id): those running
+ * an address space whose mapping changed. */
+void tlb_shootdown_cpus(uint64_t cpu_mask, uint64_t va, size_t pages);
 
 #endif

@@ -10,9 +10,9 @@ void percpu_install(struct cpu *c)
 {
 	c->self = c;
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
-	/* swapgs exchanges GS base with this; until user mode exists both
-	 * must point at this CPU. */
-	wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)c);
+	/* swapgs exchanges GS base with this: in the kernel it holds the
+	 * user's GS base, which Spindle keeps at 0 (user code uses FS). */
+	wrmsr(MSR_KERNEL_GS_BASE, 0);
 }
 
 void irq_push_off(void)

@@ -37,8 +37,10 @@ struct task;
 struct spinlock;
 
 struct cpu {
-	struct cpu *self; /* %gs:0 */
-	unsigned id;	  /* 0 .. nr_cpus - 1; 0 is the boot CPU */
+	struct cpu *self;    /* %gs:0 */
+	uint64_t kernel_rsp; /* %gs:8: the running task's kernel stack top */
+	uint64_t user_rsp;   /* %gs:16: scratch for syscall_entry */
+	unsigned id;	     /* 0 .. nr_cpus - 1; 0 is the boot CPU */
 	uint32_t apic_id;
 	uint32_t package, core, thread; /* topology, from CPUID */
 	atomic_bool online;

@@ -17,6 +17,7 @@
  * area, its own GDT/TSS, the IDT, its local APIC and tick; then it idles.
  */
 #include "arch/smp.h"
+#include "arch/user_entry.h"
 
 #include "arch/acpi.h"
 #include "arch/cpu.h"
@@ -45,6 +46,7 @@ static noreturn void ap_main(struct cpu *c)
 	percpu_install(c);
 	gdt_init_cpu(&c->tables);
 	idt_load();
+	syscall_init_cpu();
 	lapic_init_cpu();
 	topology_detect(c);
 	ap_init(c->boot_stack_top);

@@ -1,5 +1,7 @@
 #include "arch/time.h"
 
+#include <stdatomic.h>
+
 #include "arch/cpu.h"
 #include "kernel.h"
 
@@ -86,4 +88,13 @@ void udelay(uint64_t microseconds)
 void mdelay(uint64_t milliseconds)
 {
 	udelay(milliseconds * 1000);
+}
+
+uint64_t random_u64(void)
+{
+	static _Atomic uint64_t state = 0x853c49e6748fea9bul;
+	uint64_t z = atomic_fetch_add(&state, 0x9e3779b97f4a7c15ul) ^ rdtsc();
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ul;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebul;
+	return z ^ (z >> 31);
 }

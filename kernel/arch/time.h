@@ -25,5 +25,9 @@ void time_init(void);
 uint64_t clock_ns(void);
 void udelay(uint64_t microseconds);
 void mdelay(uint64_t milliseconds);
+/* 64 unpredictable-enough bits: a splitmix64 stream stirred with the TSC.
+ * NOT cryptographic -- a teaching kernel has no entropy pool. Used for
+ * AT_RANDOM and getrandom. */
+uint64_t random_u64(void);
 
 #endif

@@ -56,6 +56,17 @@ void idt_use_ist(void);
  * where the scheduler preempts the interrupted task. */
 void trap_set_interrupt_exit_hook(void (*hook)(bool interrupts_were_on));
 
+/*
+ * User space is the process layer's business, so arch asks it through a
+ * hook: user_fault(frame, cr2) is called for every exception taken in user
+ * mode, and for a page fault in the kernel at a user address (a user copy
+ * touching a page not there yet). It returns true if it handled the fault
+ * (the page is there now, or the process was killed); false sends a
+ * kernel-mode fault on to the exception table and then to panic.
+ */
+void trap_set_user_fault_hook(bool (*hook)(struct trap_frame *frame,
+					   uint64_t cr2));
+
 void trap_dispatch(struct trap_frame *frame);
 const char *trap_name(unsigned vector);
 

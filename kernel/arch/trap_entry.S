@@ -7,6 +7,7 @@
  * from the stub; all others push a 0 so the frame has one shape.
  */
 #include "arch/trap_stub.h"
+#include "arch/user_entry.h"
 
 	.macro TRAP_STUB
 	.balign TRAP_STUB_SIZE
@@ -27,39 +28,47 @@ trap_stubs:
 	.set vec, vec + 1
 	.endr
 
+/*
+ * GS: in the kernel, GS base points at this CPU's struct cpu; in user mode
+ * it is the user's. `swapgs` exchanges the two, so an entry from user mode
+ * (CS's low bits are 3) swaps on the way in and out, and an entry from the
+ * kernel does not. NMI, #DF and #MC can also land in the few instructions
+ * of syscall_entry/user_return where the kernel runs with the user's GS:
+ * for those three the MSR itself says (a kernel GS base is a kernel
+ * address: the top bit is set). %rbx remembers whether to swap back; it is
+ * callee-saved, so trap_dispatch (and any task switch in it) keeps it.
+ * A return to user mode goes through user_return, like a system call's.
+ */
 trap_common:
 	cld
-	push %rax
-	push %rbx
-	push %rcx
-	push %rdx
-	push %rsi
-	push %rdi
-	push %rbp
-	push %r8
-	push %r9
-	push %r10
-	push %r11
-	push %r12
-	push %r13
-	push %r14
-	push %r15
-	mov %rsp, %rdi		/* struct trap_frame * */
+	PUSH_GPRS
+	xor %ebx, %ebx
+	mov FRAME_VECTOR(%rsp), %rax
+	cmp $2, %rax
+	je 1f
+	cmp $8, %rax
+	je 1f
+	cmp $18, %rax
+	je 1f
+	testb $3, FRAME_CS(%rsp)
+	jz 2f
+	swapgs
+	mov $1, %ebx
+	jmp 2f
+1:	mov $MSR_GS_BASE_NUMBER, %ecx	/* paranoid: ask the MSR */
+	rdmsr
+	test %edx, %edx
+	js 2f
+	swapgs
+	mov $1, %ebx
+2:	mov %rsp, %rdi		/* struct trap_frame * */
 	call trap_dispatch
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %r11
-	pop %r10
-	pop %r9
-	pop %r8
-	pop %rbp
-	pop %rdi
-	pop %rsi
-	pop %rdx
-	pop %rcx
-	pop %rbx
-	pop %rax
+	testb $3, FRAME_CS(%rsp)
+	jnz user_return		/* back to user mode: syscall_entry.S */
+	test %ebx, %ebx
+	jz 3f
+	cli			/* no interrupt between swapgs and iretq */
+	swapgs
+3:	POP_GPRS
 	add $16, %rsp		/* vector, error code */
 	iretq

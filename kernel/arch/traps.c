@@ -9,6 +9,7 @@
 #include "arch/percpu.h"
 #include "arch/trap.h"
 #include "kernel.h"
+#include "mm/layout.h"
 
 static const char *const exception_names[32] = {
 	[0] = "divide error (#DE)",
@@ -39,6 +40,7 @@ static const char *const exception_names[32] = {
 
 static trap_handler_fn handlers[NR_VECTORS];
 static void (*interrupt_exit_hook)(bool interrupts_were_on);
+static bool (*user_fault_hook)(struct trap_frame *frame, uint64_t cr2);
 
 const char *trap_name(unsigned vector)
 {
@@ -53,6 +55,12 @@ void trap_set_interrupt_exit_hook(void (*hook)(bool interrupts_were_on))
 	interrupt_exit_hook = hook;
 }
 
+void trap_set_user_fault_hook(bool (*hook)(struct trap_frame *frame,
+					   uint64_t cr2))
+{
+	user_fault_hook = hook;
+}
+
 void trap_set_handler(unsigned vector, trap_handler_fn handler)
 {
 	kassert(vector >= VEC_FIRST_IRQ && vector < NR_VECTORS);
@@ -64,6 +72,14 @@ static void exception(struct trap_frame *frame)
 	if (frame->vector == VEC_NMI && panic_in_progress())
 		panic_stop_this_cpu(); /* another CPU is reporting a panic */
 	uint64_t cr2 = frame->vector == VEC_PAGE_FAULT ? read_cr2() : 0;
+	bool from_user = frame->cs & 3;
+	bool user_address = frame->vector == VEC_PAGE_FAULT && cr2 < USER_TOP;
+	if ((from_user || user_address) && user_fault_hook &&
+	    user_fault_hook(frame, cr2))
+		return;
+	if (from_user)
+		panic_trap(frame, "exception in user mode with no process "
+				  "layer to handle it");
 	if (extable_fixup(frame, cr2))
 		return;
 	panic_trap(frame, trap_name(frame->vector));

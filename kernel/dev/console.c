@@ -49,6 +49,14 @@ int vkprintf(const char *fmt, va_list ap)
 	return n;
 }
 
+void console_write(const char *buf, size_t n)
+{
+	spin_lock(&console_lock);
+	for (size_t i = 0; i < n; i++)
+		console_putc(buf[i]);
+	spin_unlock(&console_lock);
+}
+
 int kprintf(const char *fmt, ...)
 {
 	va_list ap;

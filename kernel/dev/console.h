@@ -7,6 +7,7 @@
 #define DEV_CONSOLE_H
 
 #include <stdarg.h>
+#include <stddef.h>
 
 enum log_level {
 	LOG_ERR = 3,
@@ -19,6 +20,8 @@ extern int console_loglevel;
 
 void console_init(void);
 void console_putc(char c);
+/* n bytes at once: not interleaved with other console output. */
+void console_write(const char *buf, size_t n);
 /* Input: bytes typed on the console, buffered until read. */
 void console_input(char c); /* from the interrupt handler */
 /* The next typed byte; waits (halted) until there is one. */

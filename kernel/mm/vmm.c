@@ -90,6 +90,39 @@ static uint64_t *walk(uint64_t pml4, uint64_t va, int level, bool create)
 	return &table[pt_index(va, level)];
 }
 
+uint64_t *vmm_leaf(uint64_t pml4, uint64_t va, bool create)
+{
+	return walk(pml4, va, 0, create);
+}
+
+/* One table of the given level (3 = PML4) covering [base, ...). */
+static void leaves_in(uint64_t table_phys, int level, uint64_t base,
+		      uint64_t start, uint64_t end,
+		      void (*fn)(uint64_t va, uint64_t *pte, void *arg),
+		      void *arg)
+{
+	uint64_t *table = table_at(table_phys);
+	uint64_t span = 1ul << (PAGE_SHIFT + 9 * level);
+	for (unsigned i = 0; i < 512; i++) {
+		uint64_t lo = base + i * span, hi = lo + span;
+		if (hi <= start || lo >= end || !table[i])
+			continue;
+		if (level == 0)
+			fn(lo, &table[i], arg);
+		else if ((table[i] & PTE_PRESENT) && !(table[i] & PTE_HUGE))
+			leaves_in(table[i] & PTE_ADDR_MASK, level - 1, lo,
+				  start, end, fn, arg);
+	}
+}
+
+void vmm_for_each_leaf(uint64_t pml4, uint64_t start, uint64_t end,
+		       void (*fn)(uint64_t va, uint64_t *pte, void *arg),
+		       void *arg)
+{
+	kassert(end <= KERNEL_HALF_START);
+	leaves_in(pml4, 3, 0, start, end, fn, arg);
+}
+
 int vmm_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t flags)
 {
 	uint64_t *pte = walk(pml4, va, 0, true);

@@ -16,6 +16,7 @@
 #define PTE_PCD (1ul << 4)
 #define PTE_HUGE (1ul << 7) /* in a PD entry: a 2 MiB page */
 #define PTE_GLOBAL (1ul << 8)
+#define PTE_SOFT_PROTNONE (1ul << 9) /* ignored by the CPU: see mm.c */
 #define PTE_NX (1ul << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ul
 
@@ -41,6 +42,15 @@ int vmm_map(uint64_t pml4, uint64_t va, uint64_t pa, uint64_t flags);
 /* Unmaps one 4 KiB page and flushes it from this CPU's TLB; returns the
  * physical address it mapped, or 0 if it was not mapped. */
 uint64_t vmm_unmap(uint64_t pml4, uint64_t va);
+/* The page-table entry for the 4 KiB page at va, creating the tables on the
+ * way if create is set; NULL if a table is missing (or out of memory). For
+ * code that manages its own leaf entries (user address spaces, mm.c). */
+uint64_t *vmm_leaf(uint64_t pml4, uint64_t va, bool create);
+/* Calls fn for every non-zero leaf entry in [start, end), skipping absent
+ * tables quickly (a sparse 1 GiB range costs a few steps, not 262144). */
+void vmm_for_each_leaf(uint64_t pml4, uint64_t start, uint64_t end,
+		       void (*fn)(uint64_t va, uint64_t *pte, void *arg),
+		       void *arg);
 /* Looks va up; on success fills *pa (the byte's physical address) and
  * *flags (the leaf entry's flag bits) if non-NULL. */
 bool vmm_translate(uint64_t pml4, uint64_t va, uint64_t *pa, uint64_t *flags);

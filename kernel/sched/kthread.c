@@ -1,6 +1,7 @@
 #include "sched/kthread.h"
 
 #include "arch/percpu.h"
+#include "arch/trap.h"
 #include "freestanding/string.h"
 #include "kernel.h"
 #include "mm/kmalloc.h"
@@ -98,9 +99,12 @@ struct task *task_create(const char *name, void (*fn)(void *), void *arg)
 	t->kstack_top = top;
 	t->fn = fn;
 	t->arg = arg;
-	/* The frame switch_to pops: six callee-saved registers (zero),
-	 * then task_entry as the return address. */
-	uint64_t *sp = top - 1;
+	/* The top of the stack is kept for the trap frame a user task's
+	 * registers live in (arch/syscall_entry.S), so a kernel thread can
+	 * become a user process. Below it, the frame switch_to pops: six
+	 * callee-saved registers (zero), then task_entry as the return
+	 * address. */
+	uint64_t *sp = top - sizeof(struct trap_frame) / sizeof(*sp) - 1;
 	*sp = (uint64_t)task_entry;
 	sp -= 6;
 	memset(sp, 0, 6 * sizeof(*sp));

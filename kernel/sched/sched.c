@@ -45,6 +45,7 @@
 #include "freestanding/string.h"
 #include "kernel.h"
 #include "mm/kstack.h"
+#include "mm/mm.h"
 #include "sched/kthread.h"
 #include "sched/policy.h"
 #include "sched/timer.h"
@@ -250,6 +251,10 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 	rq->current = next;
 	c->current = next;
 	c->tables.tss.rsp[0] = (uint64_t)next->kstack_top;
+	c->kernel_rsp = (uint64_t)next->kstack_top;
+	mm_switch(prev->mm, next->mm);
+	if (next->mm)
+		wrmsr(MSR_FS_BASE, next->fs_base);
 	save_fpu(prev);
 	restore_fpu(next);
 

@@ -7,6 +7,9 @@
  * holds what switch_to saved:
  *
  *   kstack_top  ->  +-----------------------------+
+ *                   | struct trap_frame: a user   |  user registers,
+ *                   | task's registers            |  task_user_frame()
+ *                   +-----------------------------+
  *                   | ... the task's own frames   |
  *                   | (a trap frame, if it was    |
  *                   |  preempted by an interrupt) |
@@ -85,11 +88,18 @@ struct task {
 	bool woken;	       /* set by the waker (wait queue's lock) */
 
 	/* life: */
-	atomic_int refs;	   /* freed when it drops to 0 */
-	int exit_code;		   /* set once, before state becomes EXITED */
-	void (*fn)(void *arg);	   /* const: what the task runs */
-	void *arg;		   /* const */
-	struct mm *mm;		   /* address space; NULL for kernel threads */
+	atomic_int refs;       /* freed when it drops to 0 */
+	int exit_code;	       /* set once, before state becomes EXITED */
+	void (*fn)(void *arg); /* const: what the task runs */
+	void *arg;	       /* const */
+	struct mm *mm;	       /* address space; NULL for kernel threads */
+
+	/* user space (kernel/proc; the scheduler only loads fs_base): */
+	struct process *proc;	   /* NULL for kernel threads */
+	uint64_t fs_base;	   /* own: the user's FS base (TLS) */
+	uint64_t clear_child_tid;  /* own: set_tid_address, CLONE_CHILD_CLEARTID
+				    */
+	atomic_int kill_signal;	   /* a fatal signal is pending (0: none) */
 	struct list_node all_link; /* on the list of all tasks (task lock) */
 };
 

@@ -33,7 +33,7 @@ struct list {
 };
 
 #define list_entry(node, type, member)                                         \
-	((type *)((char *)(node) - offsetof(type, member)))
+	((type *)((char *)(node)-offsetof(type, member)))
 
 #define list_for_each(node, list)                                              \
 	for (struct list_node *node = (list)->head.next;                       \

@@ -1,0 +1,458 @@
+/*
+ * Processes: starting init, exec, exit, wait, and what happens when a user
+ * program faults. See proc.h.
+ */
+#include "proc/proc.h"
+#include "arch/cpu.h"
+#include "arch/gdt.h"
+#include "arch/percpu.h"
+#include "arch/power.h"
+#include "arch/time.h"
+#include "arch/trap.h"
+#include "arch/uaccess.h"
+#include "arch/user_entry.h"
+#include "dev/initrd.h"
+#include "freestanding/errno.h"
+#include "freestanding/string.h"
+#include "kernel.h"
+#include "mm/kmalloc.h"
+#include "mm/kstack.h"
+#include "mm/mm.h"
+#include "proc/elf.h"
+#include "sched/kthread.h"
+#include "sched/sched.h"
+#include "sync/spinlock.h"
+
+#define S_IFMT 0170000
+#define S_IFREG 0100000
+#define USER_RFLAGS 0x202 /* IF, and the always-one bit 1 */
+#define MXCSR_DEFAULT 0x1f80
+#define FCW_DEFAULT 0x37f
+
+static struct spinlock proc_lock = SPINLOCK_INIT("proc");
+static struct process *init_process;
+
+struct trap_frame *task_user_frame(struct task *t)
+{
+	return (struct trap_frame *)t->kstack_top - 1;
+}
+
+struct process *current_process(void)
+{
+	return current()->proc;
+}
+
+static struct process *process_create(struct task *t, struct process *parent)
+{
+	struct process *p = kzalloc(sizeof(*p));
+	if (!p)
+		return NULL;
+	p->pid = t->tid;
+	strlcpy(p->name, t->name, sizeof(p->name));
+	list_init(&p->children);
+	list_node_init(&p->sibling);
+	waitq_init(&p->child_exit, "wait4");
+	p->live_threads = 1;
+	p->parent = parent;
+	if (parent) {
+		spin_lock(&proc_lock);
+		list_push_back(&parent->children, &p->sibling);
+		spin_unlock(&proc_lock);
+	}
+	t->proc = p;
+	return p;
+}
+
+/* --- exec ------------------------------------------------------------- */
+
+/* Lays out the initial stack as Linux does, top down:
+ *
+ *   USER_TOP ->  16 random bytes (AT_RANDOM), the file name (AT_EXECFN),
+ *                the argument and environment strings
+ *                padding to 16 bytes
+ *                auxv: (type, value) pairs, AT_NULL last
+ *                envp[0] ... NULL
+ *                argv[0] ... NULL
+ *   rsp      ->  argc
+ */
+enum {
+	AT_NULL = 0,
+	AT_PHDR = 3,
+	AT_PHENT = 4,
+	AT_PHNUM = 5,
+	AT_PAGESZ = 6,
+	AT_BASE = 7,
+	AT_ENTRY = 9,
+	AT_UID = 11,
+	AT_EUID = 12,
+	AT_GID = 13,
+	AT_EGID = 14,
+	AT_HWCAP = 16,
+	AT_CLKTCK = 17,
+	AT_SECURE = 23,
+	AT_RANDOM = 25,
+	AT_EXECFN = 31,
+};
+#define AUXV_PAIRS 16
+
+static int build_stack(struct mm *mm, const struct elf_image *img,
+		       const char *path, const char *args, size_t args_len,
+		       int argc, int envc, uint64_t *rsp_out)
+{
+	uint64_t sp = USER_TOP;
+	uint64_t rnd[2] = {random_u64(), random_u64()};
+	sp -= sizeof(rnd);
+	uint64_t at_random = sp;
+	size_t path_len = strlen(path) + 1;
+	sp -= path_len;
+	uint64_t at_execfn = sp;
+	sp -= args_len;
+	uint64_t strings = sp;
+	sp = ALIGN_DOWN(sp, 16);
+
+	size_t nptr = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * AUXV_PAIRS;
+	uint64_t *v = kmalloc(nptr * sizeof(uint64_t));
+	if (!v)
+		return -ENOMEM;
+	size_t i = 0;
+	v[i++] = (uint64_t)argc;
+	const char *s = args;
+	for (int n = 0; n < argc + envc; n++) {
+		if (n == argc)
+			v[i++] = 0; /* end of argv */
+		v[i++] = strings + (uint64_t)(s - args);
+		s += strlen(s) + 1;
+	}
+	if (envc == 0)
+		v[i++] = 0;
+	v[i++] = 0; /* end of envp */
+	uint64_t auxv[][2] = {
+		{AT_PHDR, img->phdr},
+		{AT_PHENT, img->phentsize},
+		{AT_PHNUM, img->phnum},
+		{AT_PAGESZ, PAGE_SIZE},
+		{AT_BASE, 0},
+		{AT_ENTRY, img->entry},
+		{AT_UID, 0},
+		{AT_EUID, 0},
+		{AT_GID, 0},
+		{AT_EGID, 0},
+		{AT_HWCAP, cpuid(1, 0).edx},
+		{AT_CLKTCK, 100},
+		{AT_SECURE, 0},
+		{AT_RANDOM, at_random},
+		{AT_EXECFN, at_execfn},
+		{AT_NULL, 0},
+	};
+	_Static_assert(ARRAY_SIZE(auxv) == AUXV_PAIRS, "auxv");
+	memcpy(&v[i], auxv, sizeof(auxv));
+	i += 2 * AUXV_PAIRS;
+	sp = ALIGN_DOWN(sp - i * sizeof(uint64_t), 16);
+	int r = mm_write(mm, sp, v, i * sizeof(uint64_t));
+	if (!r)
+		r = mm_write(mm, strings, args, args_len);
+	if (!r)
+		r = mm_write(mm, at_execfn, path, path_len);
+	if (!r)
+		r = mm_write(mm, at_random, rnd, sizeof(rnd));
+	kfree(v);
+	*rsp_out = sp;
+	return r;
+}
+
+static const char *basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+int proc_exec(const char *path, const char *args, size_t args_len, int argc,
+	      int envc)
+{
+	struct initrd_file f;
+	if (initrd_lookup(path, &f) < 0)
+		return -ENOENT;
+	if ((f.mode & S_IFMT) != S_IFREG)
+		return -EACCES;
+	if (!(f.mode & 0111))
+		return -EACCES;
+	struct mm *mm = mm_create();
+	if (!mm)
+		return -ENOMEM;
+	struct elf_image img;
+	uint64_t sp = 0;
+	int r = elf_load(mm, f.data, f.size, path, &img);
+	if (!r) {
+		long s =
+			mm_mmap(mm, USER_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
+				VMA_READ | VMA_WRITE, MMAP_FIXED, "[stack]");
+		r = s < 0 ? (int)s
+			  : build_stack(mm, &img, path, args, args_len, argc,
+					envc, &sp);
+	}
+	if (r) {
+		mm_put(mm);
+		return r;
+	}
+	mm->brk_start = mm->brk = ALIGN_UP(img.end, PAGE_SIZE);
+
+	/* The point of no return: the old program is gone. */
+	struct task *t = current();
+	struct mm *old = t->mm;
+	preempt_disable();
+	t->mm = mm;
+	mm_switch(old, mm);
+	t->fs_base = 0;
+	wrmsr(MSR_FS_BASE, 0);
+	preempt_enable();
+	if (old)
+		mm_put(old);
+	strlcpy(t->name, basename(path), sizeof(t->name));
+	if (t->proc)
+		strlcpy(t->proc->name, t->name, sizeof(t->proc->name));
+
+	/* A fresh FPU: what fninit and the default MXCSR give. */
+	memset(&t->fpu, 0, sizeof(t->fpu));
+	*(uint16_t *)&t->fpu.bytes[0] = FCW_DEFAULT;
+	*(uint32_t *)&t->fpu.bytes[24] = MXCSR_DEFAULT;
+	__asm__ volatile("fxrstor64 %0" : : "m"(t->fpu));
+
+	struct trap_frame *f_user = task_user_frame(t);
+	memset(f_user, 0, sizeof(*f_user));
+	f_user->rip = img.entry;
+	f_user->cs = GDT_USER_CODE | 3;
+	f_user->ss = GDT_USER_DATA | 3;
+	f_user->rflags = USER_RFLAGS;
+	f_user->rsp = sp;
+	f_user->vector = VEC_SYSCALL;
+	return 0;
+}
+
+/* --- exit and wait ------------------------------------------------------ */
+
+static void report_init_exit(int status)
+{
+	if (status & 0x7f)
+		kprintf("spindle: init killed by signal %d\n", status & 0x7f);
+	else
+		kprintf("spindle: init exited with status %d\n",
+			(status >> 8) & 0xff);
+	machine_exit(status == 0 ? MACHINE_SUCCESS : MACHINE_FAILURE);
+}
+
+_Noreturn void proc_exit_group(int status)
+{
+	struct task *t = current();
+	struct process *p = t->proc;
+	struct mm *mm = t->mm;
+	preempt_disable();
+	t->mm = NULL;
+	mm_switch(mm, NULL);
+	preempt_enable();
+	if (mm)
+		mm_put(mm);
+	t->proc = NULL;
+	if (p == init_process)
+		report_init_exit(status);
+
+	spin_lock(&proc_lock);
+	p->wait_status = status;
+	p->live_threads--;
+	/* Orphans go to init, which reaps them. */
+	while (!list_empty(&p->children)) {
+		struct process *c = list_entry(list_pop_front(&p->children),
+					       struct process, sibling);
+		c->parent = init_process;
+		list_push_back(&init_process->children, &c->sibling);
+	}
+	struct process *parent = p->parent;
+	p->zombie = true;
+	spin_unlock(&proc_lock);
+	if (parent)
+		waitq_wake_all(&parent->child_exit);
+	kthread_exit(status);
+}
+
+/* A zombie child matching pid, or NULL; *any_child says if any child
+ * matches at all. proc_lock held. */
+static struct process *find_zombie(struct process *self, int pid,
+				   bool *any_child)
+{
+	*any_child = false;
+	list_for_each(node, &self->children)
+	{
+		struct process *c = list_entry(node, struct process, sibling);
+		if (pid > 0 && c->pid != pid)
+			continue;
+		*any_child = true;
+		if (c->zombie)
+			return c;
+	}
+	return NULL;
+}
+
+int proc_wait(int pid, int *status, bool nohang)
+{
+	struct process *self = current_process();
+	struct process *z = NULL;
+	bool any = false;
+	for (;;) {
+		waitq_prepare(&self->child_exit);
+		spin_lock(&proc_lock);
+		z = find_zombie(self, pid, &any);
+		if (z)
+			list_remove(&z->sibling);
+		spin_unlock(&proc_lock);
+		if (z || !any || nohang)
+			break;
+		schedule();
+	}
+	waitq_finish(&self->child_exit);
+	if (!z)
+		return any ? 0 : -ECHILD;
+	int zpid = z->pid;
+	*status = z->wait_status;
+	kfree(z);
+	return zpid;
+}
+
+/* --- faults and the way back to user mode ------------------------------ */
+
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case SIGSEGV:
+		return "segfault";
+	case SIGILL:
+		return "illegal instruction";
+	case SIGFPE:
+		return "arithmetic error";
+	case SIGBUS:
+		return "bus error";
+	default:
+		return "fatal signal";
+	}
+}
+
+static int signal_for(unsigned vector)
+{
+	switch (vector) {
+	case VEC_DIVIDE_ERROR:
+		return SIGFPE;
+	case VEC_INVALID_OPCODE:
+		return SIGILL;
+	case 16: /* x87 error */
+	case 19: /* SIMD error */
+		return SIGFPE;
+	case 17: /* alignment check */
+		return SIGBUS;
+	default:
+		return SIGSEGV;
+	}
+}
+
+/* The hook arch/traps.c calls for user-mode exceptions and for kernel
+ * page faults at user addresses. */
+static bool user_fault(struct trap_frame *frame, uint64_t cr2)
+{
+	struct task *t = current();
+	bool from_user = frame->cs & 3;
+	if (frame->vector == VEC_PAGE_FAULT && t->mm) {
+		/* mm_fault may sleep on the mm lock: give interrupts back
+		 * to the faulting context (user mode always had them). */
+		if (frame->rflags & RFLAGS_IF)
+			irq_enable();
+		int r = mm_fault(t->mm, cr2, frame->error_code & PF_WRITE,
+				 frame->error_code & PF_FETCH);
+		irq_disable();
+		if (r == 0)
+			return true;
+		if (r == -ENOMEM && from_user) {
+			pr_warn("out of memory: killing %s[%d]\n", t->name,
+				t->proc ? t->proc->pid : t->tid);
+			proc_exit_group(WAIT_SIGNALED(SIGKILL));
+		}
+	}
+	if (!from_user || !t->proc)
+		return false; /* the kernel's own fault: extable or panic */
+	int sig = signal_for((unsigned)frame->vector);
+	if (frame->vector == VEC_PAGE_FAULT)
+		kprintf("%s at %lx ip %lx in %s[%d]\n", signal_name(sig), cr2,
+			frame->rip, t->name, t->proc->pid);
+	else
+		kprintf("%s (%s) ip %lx in %s[%d]\n", signal_name(sig),
+			trap_name((unsigned)frame->vector), frame->rip, t->name,
+			t->proc->pid);
+	irq_enable();
+	proc_exit_group(WAIT_SIGNALED(sig));
+}
+
+/* Called (interrupts off) on every return to user mode. */
+void user_return_work(struct trap_frame *frame)
+{
+	(void)frame;
+	struct task *t = current();
+	for (;;) {
+		int sig = atomic_load(&t->kill_signal);
+		if (sig) {
+			irq_enable();
+			proc_exit_group(WAIT_SIGNALED(sig));
+		}
+		if (!atomic_load(&this_cpu()->need_resched))
+			return;
+		irq_enable();
+		schedule();
+		irq_disable();
+	}
+}
+
+/* --- init --------------------------------------------------------------- */
+
+struct init_args {
+	const char *path;
+	char *args;
+	size_t args_len;
+	int argc;
+};
+
+static void init_thread(void *arg)
+{
+	struct init_args *ia = arg;
+	int r = proc_exec(ia->path, ia->args, ia->args_len, ia->argc, 0);
+	if (r < 0) {
+		kprintf("spindle: cannot run init '%s': error %d\n", ia->path,
+			-r);
+		machine_exit(MACHINE_FAILURE);
+	}
+	kfree(ia->args);
+	kfree(ia);
+	enter_user(task_user_frame(current()));
+}
+
+void proc_start_init(const char *path, const char *const *argv, int argc)
+{
+	struct init_args *ia = kzalloc(sizeof(*ia));
+	size_t len = 0;
+	for (int i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	ia->args = kmalloc(len ? len : 1);
+	kassert(ia && ia->args);
+	for (int i = 0; i < argc; i++) {
+		size_t n = strlen(argv[i]) + 1;
+		memcpy(ia->args + ia->args_len, argv[i], n);
+		ia->args_len += n;
+	}
+	ia->path = path;
+	ia->argc = argc;
+	struct task *t = task_create("init", init_thread, ia);
+	kassert(t);
+	init_process = process_create(t, NULL);
+	kassert(init_process);
+	kthread_detach(t);
+	sched_start_task(t);
+}
+
+void proc_init(void)
+{
+	trap_set_user_fault_hook(user_fault);
+}

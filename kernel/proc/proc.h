@@ -1,0 +1,79 @@
+/*
+ * Processes: the tasks that share an address space (the Linux model). A
+ * process has a pid (its first thread's tid), a parent, children, and an
+ * exit status that its parent collects with wait4; until then it is a
+ * zombie. Its threads are tasks whose `mm` is the process's.
+ *
+ *   pid 1 (init) --children--> pid 7 --children--> pid 9
+ *        ^                         |
+ *        +--------parent-----------+
+ *
+ * Locking: proc_lock (one spinlock) protects every process's parent,
+ * children, state and exit status -- the tree is small and changes rarely.
+ */
+#ifndef PROC_PROC_H
+#define PROC_PROC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "freestanding/list.h"
+#include "sched/task.h"
+#include "sched/waitq.h"
+
+struct trap_frame;
+
+struct process {
+	int pid;
+	char name[TASK_NAME_MAX]; /* the program's file name */
+	struct process *parent;	  /* proc_lock */
+	struct list children;	  /* proc_lock */
+	struct list_node sibling; /* on the parent's children (proc_lock) */
+	int live_threads;	  /* proc_lock */
+	bool zombie;		  /* proc_lock: exited, not yet waited for */
+	int wait_status;	  /* proc_lock: as wait4 reports it */
+	struct waitq child_exit;  /* a child of this process changed state */
+};
+
+/* Linux's wait status encoding: exited with code, or killed by signal. */
+#define WAIT_EXITED(code) (((code)&0xff) << 8)
+#define WAIT_SIGNALED(sig) ((sig)&0x7f)
+
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGILL 4
+#define SIGFPE 8
+#define SIGBUS 7
+#define SIGTERM 15
+
+/* Boots user space: runs path with argv (argc strings) as pid 1. When
+ * it exits, the kernel reports its status and powers off. */
+void proc_start_init(const char *path, const char *const *argv, int argc);
+
+/* The registers the task came in with from user mode (top of its stack). */
+struct trap_frame *task_user_frame(struct task *t);
+
+/*
+ * Replaces the calling task's program with the executable at path (an
+ * initrd file). args holds argc argument strings then envc environment
+ * strings, back to back, each NUL-terminated, in args_len bytes. Returns
+ * 0 (the task's user frame now starts the new program) or -errno (the
+ * old program is untouched).
+ */
+int proc_exec(const char *path, const char *args, size_t args_len, int argc,
+	      int envc);
+
+/* Ends the calling thread's whole process with wait status `status`. */
+_Noreturn void proc_exit_group(int status);
+
+/* The process of the calling task (NULL for a kernel thread). */
+struct process *current_process(void);
+
+/* wait4: waits for a child (pid > 0: that one; -1: any). Returns its pid
+ * and stores its wait status, or -ECHILD; with nohang, 0 if none is done. */
+int proc_wait(int pid, int *status, bool nohang);
+
+void proc_init(void);
+
+#endif

@@ -1,0 +1,110 @@
+/*
+ * The system-call table. syscall_entry (arch/syscall_entry.S) saves the
+ * user's registers in a trap frame and calls syscall_dispatch with it.
+ * A switch reads better than a table of function pointers, and lets every
+ * handler keep its real C signature.
+ */
+#include "syscall/syscall.h"
+#include "arch/trap.h"
+#include "freestanding/errno.h"
+#include "kernel.h"
+#include "sched/sched.h"
+
+#define SYSCALL_LOG_MAX 1024
+
+/* An unknown number is logged once per number (a program may retry it in
+ * a loop), with the program that asked first. */
+static void log_unknown(uint64_t nr)
+{
+	static _Atomic uint64_t logged[SYSCALL_LOG_MAX / 64];
+	if (nr < SYSCALL_LOG_MAX) {
+		uint64_t bit = 1ul << (nr % 64);
+		if (atomic_fetch_or(&logged[nr / 64], bit) & bit)
+			return;
+	}
+	pr_warn("syscall %lu is not implemented (-ENOSYS), called by %s\n", nr,
+		current()->name);
+}
+
+long syscall_dispatch(struct trap_frame *f)
+{
+	uint64_t a0 = f->rdi, a1 = f->rsi, a2 = f->rdx, a3 = f->r10, a4 = f->r8,
+		 a5 = f->r9;
+	long r;
+	switch (f->rax) {
+	case SYS_write:
+		r = sys_write((int)a0, a1, a2);
+		break;
+	case SYS_writev:
+		r = sys_writev((int)a0, a1, (int)a2);
+		break;
+	case SYS_mmap:
+		r = sys_mmap(a0, a1, (int)a2, (int)a3, (int)a4, (int64_t)a5);
+		break;
+	case SYS_munmap:
+		r = sys_munmap(a0, a1);
+		break;
+	case SYS_mprotect:
+		r = sys_mprotect(a0, a1, (int)a2);
+		break;
+	case SYS_madvise:
+		r = sys_madvise(a0, a1, (int)a2);
+		break;
+	case SYS_brk:
+		r = sys_brk(a0);
+		break;
+	case SYS_exit:
+		r = sys_exit((int)a0);
+		break;
+	case SYS_exit_group:
+		r = sys_exit_group((int)a0);
+		break;
+	case SYS_getpid:
+		r = sys_getpid();
+		break;
+	case SYS_getppid:
+		r = sys_getppid();
+		break;
+	case SYS_gettid:
+		r = sys_gettid();
+		break;
+	case SYS_wait4:
+		r = sys_wait4((int)a0, a1, (int)a2, a3);
+		break;
+	case SYS_set_tid_address:
+		r = sys_set_tid_address(a0);
+		break;
+	case SYS_arch_prctl:
+		r = sys_arch_prctl((int)a0, a1);
+		break;
+	case SYS_clock_gettime:
+		r = sys_clock_gettime((int)a0, a1);
+		break;
+	case SYS_gettimeofday:
+		r = sys_gettimeofday(a0, a1);
+		break;
+	case SYS_nanosleep:
+		r = sys_nanosleep(a0, a1);
+		break;
+	case SYS_clock_nanosleep:
+		r = sys_clock_nanosleep((int)a0, (int)a1, a2, a3);
+		break;
+	case SYS_sched_yield:
+		r = sys_sched_yield();
+		break;
+	case SYS_getcpu:
+		r = sys_getcpu(a0, a1, a2);
+		break;
+	case SYS_uname:
+		r = sys_uname(a0);
+		break;
+	case SYS_getrandom:
+		r = sys_getrandom(a0, a1, (unsigned)a2);
+		break;
+	default:
+		log_unknown(f->rax);
+		r = -ENOSYS;
+	}
+	f->rax = (uint64_t)r;
+	return r;
+}

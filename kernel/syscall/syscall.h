@@ -1,0 +1,76 @@
+/*
+ * System calls: Linux x86-64 numbers and conventions, so one static binary
+ * runs on Linux and on Spindle. The number arrives in rax, the arguments
+ * in rdi, rsi, rdx, r10, r8, r9; the result goes back in rax, an error as
+ * -errno. syscall.c maps numbers to the sys_* functions below.
+ */
+#ifndef SYSCALL_SYSCALL_H
+#define SYSCALL_SYSCALL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct trap_frame;
+
+/* Linux x86-64 numbers of the calls Spindle implements. */
+enum {
+	SYS_write = 1,
+	SYS_mmap = 9,
+	SYS_mprotect = 10,
+	SYS_munmap = 11,
+	SYS_brk = 12,
+	SYS_writev = 20,
+	SYS_sched_yield = 24,
+	SYS_madvise = 28,
+	SYS_nanosleep = 35,
+	SYS_getpid = 39,
+	SYS_exit = 60,
+	SYS_wait4 = 61,
+	SYS_uname = 63,
+	SYS_gettimeofday = 96,
+	SYS_getppid = 110,
+	SYS_arch_prctl = 158,
+	SYS_gettid = 186,
+	SYS_set_tid_address = 218,
+	SYS_clock_gettime = 228,
+	SYS_clock_nanosleep = 230,
+	SYS_exit_group = 231,
+	SYS_getcpu = 309,
+	SYS_getrandom = 318,
+};
+
+long syscall_dispatch(struct trap_frame *frame);
+
+/* sys_io.c */
+long sys_write(int fd, uint64_t buf, size_t count);
+long sys_writev(int fd, uint64_t iov, int iovcnt);
+
+/* sys_mm.c */
+long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd,
+	      int64_t offset);
+long sys_munmap(uint64_t addr, uint64_t len);
+long sys_mprotect(uint64_t addr, uint64_t len, int prot);
+long sys_madvise(uint64_t addr, uint64_t len, int advice);
+long sys_brk(uint64_t addr);
+
+/* sys_proc.c */
+long sys_exit(int code);
+long sys_exit_group(int code);
+long sys_getpid(void);
+long sys_getppid(void);
+long sys_gettid(void);
+long sys_wait4(int pid, uint64_t status, int options, uint64_t rusage);
+long sys_set_tid_address(uint64_t tidptr);
+long sys_arch_prctl(int code, uint64_t addr);
+
+/* sys_time.c */
+long sys_clock_gettime(int clock, uint64_t tp);
+long sys_gettimeofday(uint64_t tv, uint64_t tz);
+long sys_nanosleep(uint64_t req, uint64_t rem);
+long sys_clock_nanosleep(int clock, int flags, uint64_t req, uint64_t rem);
+long sys_sched_yield(void);
+long sys_getcpu(uint64_t cpu, uint64_t node, uint64_t cache);
+long sys_uname(uint64_t buf);
+long sys_getrandom(uint64_t buf, size_t len, unsigned flags);
+
+#endif
