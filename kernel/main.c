@@ -23,6 +23,7 @@
 #include "dev/initrd.h"
 #include "dev/serial.h"
 #include "freestanding/string.h"
+#include "futex/futex.h"
 #include "kernel.h"
 #include "mm/layout.h"
 #include "mm/pmm.h"
@@ -113,6 +114,7 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	irq_enable();
 	smp_boot(sched_init_cpu, sched_idle_loop);
 	kthread_init();
+	futex_init();
 	proc_init();
 	initrd_init();
 	print_banner();

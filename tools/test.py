@@ -18,6 +18,7 @@ whose boot panicked, reset or timed out fails, and its log's tail is shown;
 every boot's whole log is in BUILD/test-logs/.
 """
 import argparse
+import glob
 import os
 import re
 import sys
@@ -137,6 +138,11 @@ def parse_user_ktap(output):
     return cases, planned
 
 
+def user_test_programs():
+    """The KTAP test programs: user/test_*.c, built into BUILD/user/."""
+    return sorted(os.path.basename(p)[:-2] for p in glob.glob(os.path.join(qemu.ROOT, "user", "test_*.c")))
+
+
 def user_test_group(name, settings):
     """Boots with init=/bin/PROGRAM (a KTAP test program) and reads its
     results; the program must exit 0 exactly when all passed."""
@@ -246,8 +252,10 @@ def plan_groups(smps):
                                smp=smp, cmdline=f"ktest=sched sched={pol}"))))
     for smp in USER_SMPS:
         label = smp_label(smp)
-        groups.append((f"{label}.user.basic", lambda n, smp=smp: user_test_group(
-            n, boot_settings(smp=smp, cmdline="init=/bin/test_basic"))))
+        for prog in user_test_programs():
+            groups.append((f"{label}.user.{prog[len('test_'):]}",
+                           lambda n, smp=smp, prog=prog: user_test_group(
+                               n, boot_settings(smp=smp, cmdline=f"init=/bin/{prog}"))))
         groups.append((f"{label}.user.segv", lambda n, smp=smp: user_expect_group(
             n, boot_settings(smp=smp, cmdline="init=/bin/segv"),
             "null_dereference_kills_the_program_not_the_kernel",

@@ -412,3 +412,49 @@ int mm_write(struct mm *mm, uint64_t va, const void *src, size_t len)
 	mutex_unlock(&mm->lock);
 	return r;
 }
+
+struct copy_ctx {
+	struct mm *dst;
+	int err;
+};
+
+static void copy_leaf(uint64_t va, uint64_t *pte, void *arg)
+{
+	struct copy_ctx *c = arg;
+	uint64_t *to = c->err ? NULL : vmm_leaf(c->dst->pml4, va, true);
+	uint64_t pa = to ? pmm_alloc() : 0;
+	if (!pa) {
+		c->err = -ENOMEM;
+		return;
+	}
+	memcpy(phys_to_virt(pa), phys_to_virt(*pte & PTE_ADDR_MASK), PAGE_SIZE);
+	*to = pa | (*pte & ~PTE_ADDR_MASK);
+	c->dst->resident++;
+}
+
+struct mm *mm_copy(struct mm *src)
+{
+	struct mm *dst = mm_create();
+	if (!dst)
+		return NULL;
+	struct copy_ctx c = {dst, 0};
+	mutex_lock(&src->lock);
+	list_for_each(node, &src->vmas)
+	{
+		struct vma *v = list_entry(node, struct vma, link);
+		if (!c.err)
+			c.err = insert_region(dst, v->start, v->end, v->prot,
+					      v->what);
+		if (!c.err)
+			vmm_for_each_leaf(src->pml4, v->start, v->end,
+					  copy_leaf, &c);
+	}
+	dst->brk_start = src->brk_start;
+	dst->brk = src->brk;
+	mutex_unlock(&src->lock);
+	if (c.err) {
+		mm_put(dst);
+		return NULL;
+	}
+	return dst;
+}

@@ -64,6 +64,10 @@ struct mm {
 
 struct mm *mm_create(void);
 void mm_get(struct mm *mm);
+/* fork: a new mm with the same regions and a private copy of every page
+ * (copying, not copy-on-write: simple, and fork+exec of small programs is
+ * all Spindle does). NULL if out of memory. */
+struct mm *mm_copy(struct mm *src);
 /* Drops a reference; the last one frees every page and the page table. */
 void mm_put(struct mm *mm);
 

@@ -14,6 +14,7 @@
 #include "dev/initrd.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
+#include "futex/futex.h"
 #include "kernel.h"
 #include "mm/kmalloc.h"
 #include "mm/kstack.h"
@@ -42,25 +43,31 @@ struct process *current_process(void)
 	return current()->proc;
 }
 
-static struct process *process_create(struct task *t, struct process *parent)
+/* A process for task t (its first thread), child of parent. */
+static struct process *process_alloc(void)
 {
 	struct process *p = kzalloc(sizeof(*p));
 	if (!p)
 		return NULL;
-	p->pid = t->tid;
-	strlcpy(p->name, t->name, sizeof(p->name));
 	list_init(&p->children);
+	list_init(&p->threads);
 	list_node_init(&p->sibling);
 	waitq_init(&p->child_exit, "wait4");
-	p->live_threads = 1;
-	p->parent = parent;
-	if (parent) {
-		spin_lock(&proc_lock);
-		list_push_back(&parent->children, &p->sibling);
-		spin_unlock(&proc_lock);
-	}
-	t->proc = p;
 	return p;
+}
+
+static void process_attach(struct process *p, struct task *t,
+			   struct process *parent)
+{
+	p->pid = t->tid;
+	strlcpy(p->name, t->name, sizeof(p->name));
+	t->proc = p;
+	spin_lock(&proc_lock);
+	p->parent = parent;
+	list_push_back(&p->threads, &t->proc_link);
+	if (parent)
+		list_push_back(&parent->children, &p->sibling);
+	spin_unlock(&proc_lock);
 }
 
 /* --- exec ------------------------------------------------------------- */
@@ -240,25 +247,14 @@ static void report_init_exit(int status)
 	machine_exit(status == 0 ? MACHINE_SUCCESS : MACHINE_FAILURE);
 }
 
-_Noreturn void proc_exit_group(int status)
+/* The process is over: it becomes a zombie for its parent to reap, and
+ * its children go to init. */
+static void process_exit(struct process *p, int status)
 {
-	struct task *t = current();
-	struct process *p = t->proc;
-	struct mm *mm = t->mm;
-	preempt_disable();
-	t->mm = NULL;
-	mm_switch(mm, NULL);
-	preempt_enable();
-	if (mm)
-		mm_put(mm);
-	t->proc = NULL;
 	if (p == init_process)
 		report_init_exit(status);
-
 	spin_lock(&proc_lock);
 	p->wait_status = status;
-	p->live_threads--;
-	/* Orphans go to init, which reaps them. */
 	while (!list_empty(&p->children)) {
 		struct process *c = list_entry(list_pop_front(&p->children),
 					       struct process, sibling);
@@ -268,9 +264,136 @@ _Noreturn void proc_exit_group(int status)
 	struct process *parent = p->parent;
 	p->zombie = true;
 	spin_unlock(&proc_lock);
-	if (parent)
+	if (parent) {
 		waitq_wake_all(&parent->child_exit);
+		/* Orphaned zombies are init's to reap now. */
+		if (parent != init_process)
+			waitq_wake_all(&init_process->child_exit);
+	}
+}
+
+_Noreturn void proc_exit_thread(int status)
+{
+	struct task *t = current();
+	struct process *p = t->proc;
+	/* CLONE_CHILD_CLEARTID: how pthread_join learns a thread is gone.
+	 * A bad address is ignored, as Linux does. */
+	if (t->clear_child_tid) {
+		uint32_t zero = 0;
+		if (copy_to_user(t->clear_child_tid, &zero, sizeof(zero)) == 0)
+			futex_wake(t->clear_child_tid, 1,
+				   FUTEX_BITSET_MATCH_ANY, false);
+	}
+	struct mm *mm = t->mm;
+	preempt_disable();
+	t->mm = NULL;
+	mm_switch(mm, NULL);
+	preempt_enable();
+	if (mm)
+		mm_put(mm);
+
+	spin_lock(&proc_lock);
+	list_remove(&t->proc_link);
+	bool last = list_empty(&p->threads);
+	if (p->group_exiting)
+		status = p->group_status;
+	spin_unlock(&proc_lock);
+	t->proc = NULL;
+	if (last)
+		process_exit(p, status);
 	kthread_exit(status);
+}
+
+/* Asks every thread of p to die with sig (sig = 0: the group is already
+ * exiting, the status is set). Threads asleep in the kernel are woken:
+ * their waits give up when a kill is pending. proc_lock held. */
+static void kill_threads_locked(struct process *p, int sig)
+{
+	list_for_each(node, &p->threads)
+	{
+		struct task *t = list_entry(node, struct task, proc_link);
+		int none = 0;
+		atomic_compare_exchange_strong(&t->kill_signal, &none, sig);
+		wake_up(t);
+	}
+}
+
+_Noreturn void proc_exit_group(int status)
+{
+	struct process *p = current_process();
+	spin_lock(&proc_lock);
+	if (!p->group_exiting) {
+		p->group_exiting = true;
+		p->group_status = status;
+	}
+	kill_threads_locked(p, SIGKILL);
+	spin_unlock(&proc_lock);
+	proc_exit_thread(status);
+}
+
+static struct process *find_process_locked(int pid, struct process *p)
+{
+	if (p->pid == pid)
+		return p;
+	list_for_each(node, &p->children)
+	{
+		struct process *found = find_process_locked(
+			pid, list_entry(node, struct process, sibling));
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/* The process with a thread tid (in process tgid, if tgid > 0). */
+static struct process *find_thread_owner_locked(int tgid, int tid,
+						struct process *p)
+{
+	if (tgid <= 0 || p->pid == tgid) {
+		list_for_each(node, &p->threads)
+		{
+			if (list_entry(node, struct task, proc_link)->tid ==
+			    tid)
+				return p;
+		}
+	}
+	list_for_each(node, &p->children)
+	{
+		struct process *found = find_thread_owner_locked(
+			tgid, tid, list_entry(node, struct process, sibling));
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+int proc_kill_thread(int tgid, int tid, int sig)
+{
+	if (sig < 0 || sig > 64)
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	struct process *p = find_thread_owner_locked(tgid, tid, init_process);
+	/* A fatal signal to one thread ends its whole process. */
+	if (p && sig)
+		kill_threads_locked(p, sig);
+	spin_unlock(&proc_lock);
+	return p ? 0 : -ESRCH;
+}
+
+int proc_kill(int pid, int sig)
+{
+	if (sig < 0 || sig > 64)
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	struct process *p = find_process_locked(pid, init_process);
+	int r = !p || p->zombie ? -ESRCH : 0;
+	/* Signal 0 only asks whether the process exists. Every other signal
+	 * has its default action, and for the signals Spindle delivers that
+	 * is to end the process. */
+	if (!r && sig)
+		kill_threads_locked(p, sig);
+	spin_unlock(&proc_lock);
+	return r;
 }
 
 /* A zombie child matching pid, or NULL; *any_child says if any child
@@ -303,17 +426,93 @@ int proc_wait(int pid, int *status, bool nohang)
 		if (z)
 			list_remove(&z->sibling);
 		spin_unlock(&proc_lock);
-		if (z || !any || nohang)
+		if (z || !any || nohang || atomic_load(&current()->kill_signal))
 			break;
 		schedule();
 	}
 	waitq_finish(&self->child_exit);
+	if (!z && any && !nohang)
+		return -EINTR;
 	if (!z)
 		return any ? 0 : -ECHILD;
 	int zpid = z->pid;
 	*status = z->wait_status;
 	kfree(z);
 	return zpid;
+}
+
+/* --- fork and clone ---------------------------------------------------- */
+
+static void user_thread_start(void *arg)
+{
+	(void)arg;
+	enter_user(task_user_frame(current()));
+}
+
+/* A task that will return to user mode where the caller's system call
+ * returns, with rax = 0: the child side of fork and clone. */
+static struct task *user_task_copy(void)
+{
+	struct task *self = current();
+	struct task *t = task_create(self->name, user_thread_start, NULL);
+	if (!t)
+		return NULL;
+	*task_user_frame(t) = *task_user_frame(self);
+	task_user_frame(t)->rax = 0;
+	/* The kernel never touches the FPU, so its registers are the
+	 * user's, mid-computation: the child goes on from the same state. */
+	__asm__ volatile("fxsave64 %0" : "=m"(t->fpu));
+	t->fs_base = self->fs_base;
+	t->prio = self->prio;
+	t->affinity = self->affinity;
+	return t;
+}
+
+long proc_clone(const struct clone_args *a)
+{
+	struct task *self = current();
+	bool thread = a->flags & CLONE_THREAD;
+	struct mm *mm = thread ? self->mm : mm_copy(self->mm);
+	struct process *p = thread ? self->proc : process_alloc();
+	struct task *t = mm && p ? user_task_copy() : NULL;
+	if (!t) {
+		if (!thread) {
+			if (mm)
+				mm_put(mm);
+			kfree(p);
+		}
+		return -ENOMEM;
+	}
+	if (thread)
+		mm_get(mm);
+	t->mm = mm;
+	if (a->stack)
+		task_user_frame(t)->rsp = a->stack;
+	if (a->flags & CLONE_SETTLS)
+		t->fs_base = a->tls;
+	if (a->flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = a->ctid;
+	int tid = t->tid;
+	/* CHILD_SETTID writes in the child's memory, PARENT_SETTID in the
+	 * parent's (the same memory for a thread). Linux ignores faults
+	 * here; so does Spindle. */
+	if (a->flags & CLONE_CHILD_SETTID)
+		mm_write(mm, a->ctid, &tid, sizeof(tid));
+	if (a->flags & CLONE_PARENT_SETTID)
+		copy_to_user(a->ptid, &tid, sizeof(tid));
+	if (thread) {
+		t->proc = p;
+		spin_lock(&proc_lock);
+		list_push_back(&p->threads, &t->proc_link);
+		if (p->group_exiting) /* it dies on its way to user mode */
+			atomic_store(&t->kill_signal, SIGKILL);
+		spin_unlock(&proc_lock);
+	} else {
+		process_attach(p, t, self->proc);
+	}
+	kthread_detach(t);
+	sched_start_task(t);
+	return tid;
 }
 
 /* --- faults and the way back to user mode ------------------------------ */
@@ -357,7 +556,8 @@ static bool user_fault(struct trap_frame *frame, uint64_t cr2)
 {
 	struct task *t = current();
 	bool from_user = frame->cs & 3;
-	if (frame->vector == VEC_PAGE_FAULT && t->mm) {
+	if (frame->vector == VEC_PAGE_FAULT && t->mm &&
+	    !t->pagefault_disabled) {
 		/* mm_fault may sleep on the mm lock: give interrupts back
 		 * to the faulting context (user mode always had them). */
 		if (frame->rflags & RFLAGS_IF)
@@ -445,9 +645,9 @@ void proc_start_init(const char *path, const char *const *argv, int argc)
 	ia->path = path;
 	ia->argc = argc;
 	struct task *t = task_create("init", init_thread, ia);
-	kassert(t);
-	init_process = process_create(t, NULL);
-	kassert(init_process);
+	init_process = process_alloc();
+	kassert(t && init_process);
+	process_attach(init_process, t, NULL);
 	kthread_detach(t);
 	sched_start_task(t);
 }

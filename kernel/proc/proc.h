@@ -30,7 +30,9 @@ struct process {
 	struct process *parent;	  /* proc_lock */
 	struct list children;	  /* proc_lock */
 	struct list_node sibling; /* on the parent's children (proc_lock) */
-	int live_threads;	  /* proc_lock */
+	struct list threads;	  /* proc_lock: its tasks, by proc_link */
+	bool group_exiting;	  /* proc_lock: exit_group or a kill began */
+	int group_status;	  /* proc_lock: the status it will report */
 	bool zombie;		  /* proc_lock: exited, not yet waited for */
 	int wait_status;	  /* proc_lock: as wait4 reports it */
 	struct waitq child_exit;  /* a child of this process changed state */
@@ -66,6 +68,41 @@ int proc_exec(const char *path, const char *args, size_t args_len, int argc,
 
 /* Ends the calling thread's whole process with wait status `status`. */
 _Noreturn void proc_exit_group(int status);
+/* Ends the calling thread; the last one out ends the process. */
+_Noreturn void proc_exit_thread(int status);
+/* kill(pid, sig): the default action of every signal Spindle delivers
+ * ends the process. Returns 0, -ESRCH, -EINVAL. */
+int proc_kill(int pid, int sig);
+/* tgkill/tkill: the thread tid (of process tgid, if tgid > 0). */
+int proc_kill_thread(int tgid, int tid, int sig);
+
+/* clone flags (Linux's values). */
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
+#define CLONE_THREAD 0x00010000
+#define CLONE_SYSVSEM 0x00040000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED 0x00400000
+#define CLONE_CHILD_SETTID 0x01000000
+#define CSIGNAL 0xff
+
+struct clone_args {
+	uint64_t flags, stack, ptid, ctid, tls;
+};
+
+/*
+ * fork (no CLONE_THREAD: a new process with a copy of the address space)
+ * or a new thread (CLONE_THREAD: same process and memory). The child
+ * returns 0 from the system call, on `stack` if non-zero. The caller has
+ * checked the flags. Returns the child's tid (= pid for a process).
+ */
+long proc_clone(const struct clone_args *a);
 
 /* The process of the calling task (NULL for a kernel thread). */
 struct process *current_process(void);

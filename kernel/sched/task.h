@@ -95,12 +95,14 @@ struct task {
 	struct mm *mm;	       /* address space; NULL for kernel threads */
 
 	/* user space (kernel/proc; the scheduler only loads fs_base): */
-	struct process *proc;	   /* NULL for kernel threads */
-	uint64_t fs_base;	   /* own: the user's FS base (TLS) */
-	uint64_t clear_child_tid;  /* own: set_tid_address, CLONE_CHILD_CLEARTID
-				    */
-	atomic_int kill_signal;	   /* a fatal signal is pending (0: none) */
-	struct list_node all_link; /* on the list of all tasks (task lock) */
+	struct process *proc;	  /* NULL for kernel threads */
+	uint64_t fs_base;	  /* own: the user's FS base (TLS) */
+	uint64_t clear_child_tid; /* own: set_tid_address, CLONE_CHILD_CLEARTID
+				   */
+	atomic_int kill_signal;	  /* a fatal signal is pending (0: none) */
+	int pagefault_disabled;	  /* own: user copies fail rather than fault */
+	struct list_node proc_link; /* on its process's threads (proc_lock) */
+	struct list_node all_link;  /* on the list of all tasks (task lock) */
 };
 
 #endif

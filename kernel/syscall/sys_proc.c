@@ -17,11 +17,10 @@
 #define WCONTINUED 8
 #define __WALL 0x40000000
 
-/* One thread per process so far: exit ends the process (clone will make
- * this end only the calling thread). */
+/* exit ends the calling thread; the last thread out ends the process. */
 long sys_exit(int code)
 {
-	proc_exit_group(WAIT_EXITED(code));
+	proc_exit_thread(WAIT_EXITED(code));
 }
 
 long sys_exit_group(int code)

@@ -5,8 +5,12 @@
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
 #include "kernel.h"
+#include "mm/layout.h"
+#include "mm/pmm.h"
+#include "sched/kthread.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
+#include "sched/waitq.h"
 #include "syscall/syscall.h"
 
 #define CLOCK_REALTIME 0
@@ -82,7 +86,7 @@ long sys_gettimeofday(uint64_t tv, uint64_t tz)
 	return 0;
 }
 
-static int read_timespec(uint64_t user, uint64_t *ns)
+int read_user_timespec(uint64_t user, uint64_t *ns)
 {
 	struct timespec ts;
 	if (copy_from_user(&ts, user, sizeof(ts)) < 0)
@@ -101,9 +105,11 @@ long sys_nanosleep(uint64_t req, uint64_t rem)
 	return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
 }
 
-/* Sleeps are not interrupted (no signal handlers yet): rem stays as is. */
+/* Only a kill interrupts a sleep (there are no signal handlers yet); the
+ * thread is on its way out then, so rem is left alone. */
 long sys_clock_nanosleep(int clock, int flags, uint64_t req, uint64_t rem)
 {
+	static struct waitq sleepers = WAITQ_INIT(sleepers, "nanosleep");
 	(void)rem;
 	if (clock == CLOCK_THREAD_CPUTIME_ID)
 		return -EINVAL;
@@ -112,15 +118,17 @@ long sys_clock_nanosleep(int clock, int flags, uint64_t req, uint64_t rem)
 	if (flags & ~TIMER_ABSTIME)
 		return -EINVAL;
 	uint64_t ns;
-	int r = read_timespec(req, &ns);
+	int r = read_user_timespec(req, &ns);
 	if (r)
 		return r;
 	if (flags & TIMER_ABSTIME) {
 		uint64_t now = (uint64_t)read_clock(clock);
 		ns = ns > now ? ns - now : 0;
 	}
-	if (ns)
-		sleep_ns(ns);
+	struct task *self = current();
+	if (ns &&
+	    wait_event_timeout(&sleepers, atomic_load(&self->kill_signal), ns))
+		return -EINTR;
 	return 0;
 }
 
@@ -175,4 +183,25 @@ long sys_getrandom(uint64_t buf, size_t len, unsigned flags)
 		done += n;
 	}
 	return (long)done;
+}
+
+long sys_sysinfo(uint64_t info)
+{
+	struct {
+		int64_t uptime;
+		uint64_t loads[3];
+		uint64_t totalram, freeram, sharedram, bufferram;
+		uint64_t totalswap, freeswap;
+		uint16_t procs, pad;
+		uint64_t totalhigh, freehigh;
+		uint32_t mem_unit;
+	} si;
+	_Static_assert(sizeof(si) == 112, "struct sysinfo as on Linux x86-64");
+	memset(&si, 0, sizeof(si));
+	si.uptime = (int64_t)(clock_ns() / NSEC_PER_SEC);
+	si.totalram = pmm_total_pages() * PAGE_SIZE;
+	si.freeram = pmm_free_pages() * PAGE_SIZE;
+	si.procs = (uint16_t)MIN(task_count(), 0xffffu);
+	si.mem_unit = 1;
+	return copy_to_user(info, &si, sizeof(si));
 }

@@ -68,6 +68,28 @@ long syscall_dispatch(struct trap_frame *f)
 	case SYS_gettid:
 		r = sys_gettid();
 		break;
+	case SYS_clone:
+		r = sys_clone(a0, a1, a2, a3, a4);
+		break;
+	case SYS_fork:
+	case SYS_vfork: /* a full copy: correct for every vfork user */
+		r = sys_fork();
+		break;
+	case SYS_execve:
+		r = sys_execve(a0, a1, a2);
+		break;
+	case SYS_kill:
+		r = sys_kill((int)a0, (int)a1);
+		break;
+	case SYS_tkill:
+		r = sys_tkill((int)a0, (int)a1);
+		break;
+	case SYS_tgkill:
+		r = sys_tgkill((int)a0, (int)a1, (int)a2);
+		break;
+	case SYS_futex:
+		r = sys_futex(a0, (int)a1, (uint32_t)a2, a3, a4, (uint32_t)a5);
+		break;
 	case SYS_wait4:
 		r = sys_wait4((int)a0, a1, (int)a2, a3);
 		break;
@@ -97,6 +119,9 @@ long syscall_dispatch(struct trap_frame *f)
 		break;
 	case SYS_uname:
 		r = sys_uname(a0);
+		break;
+	case SYS_sysinfo:
+		r = sys_sysinfo(a0);
 		break;
 	case SYS_getrandom:
 		r = sys_getrandom(a0, a1, (unsigned)a2);

@@ -24,17 +24,26 @@ enum {
 	SYS_madvise = 28,
 	SYS_nanosleep = 35,
 	SYS_getpid = 39,
+	SYS_clone = 56,
+	SYS_fork = 57,
+	SYS_vfork = 58,
+	SYS_execve = 59,
 	SYS_exit = 60,
 	SYS_wait4 = 61,
+	SYS_kill = 62,
 	SYS_uname = 63,
 	SYS_gettimeofday = 96,
+	SYS_sysinfo = 99,
 	SYS_getppid = 110,
 	SYS_arch_prctl = 158,
 	SYS_gettid = 186,
+	SYS_tkill = 200,
+	SYS_futex = 202,
 	SYS_set_tid_address = 218,
 	SYS_clock_gettime = 228,
 	SYS_clock_nanosleep = 230,
 	SYS_exit_group = 231,
+	SYS_tgkill = 234,
 	SYS_getcpu = 309,
 	SYS_getrandom = 318,
 };
@@ -63,7 +72,20 @@ long sys_wait4(int pid, uint64_t status, int options, uint64_t rusage);
 long sys_set_tid_address(uint64_t tidptr);
 long sys_arch_prctl(int code, uint64_t addr);
 
+/* sys_thread.c */
+long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid,
+	       uint64_t tls);
+long sys_fork(void);
+long sys_execve(uint64_t path, uint64_t argv, uint64_t envp);
+long sys_kill(int pid, int sig);
+long sys_tkill(int tid, int sig);
+long sys_tgkill(int tgid, int tid, int sig);
+long sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t utime,
+	       uint64_t uaddr2, uint32_t val3);
+
 /* sys_time.c */
+/* Reads a user struct timespec as nanoseconds: 0, -EFAULT or -EINVAL. */
+int read_user_timespec(uint64_t user, uint64_t *ns);
 long sys_clock_gettime(int clock, uint64_t tp);
 long sys_gettimeofday(uint64_t tv, uint64_t tz);
 long sys_nanosleep(uint64_t req, uint64_t rem);
@@ -72,5 +94,6 @@ long sys_sched_yield(void);
 long sys_getcpu(uint64_t cpu, uint64_t node, uint64_t cache);
 long sys_uname(uint64_t buf);
 long sys_getrandom(uint64_t buf, size_t len, unsigned flags);
+long sys_sysinfo(uint64_t info);
 
 #endif

@@ -76,6 +76,55 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 	return (int)check(syscall3(SYS_nanosleep, (long)req, (long)rem, 0));
 }
 
+int fork(void)
+{
+	fflush_stdout(); /* or the child prints the parent's buffer too */
+	return (int)check(syscall3(SYS_fork, 0, 0, 0));
+}
+
+int execve(const char *path, char *const argv[], char *const envp[])
+{
+	return (int)check(
+		syscall3(SYS_execve, (long)path, (long)argv, (long)envp));
+}
+
+int waitpid(int pid, int *status, int options)
+{
+	return (int)check(
+		syscall6(SYS_wait4, pid, (long)status, options, 0, 0, 0));
+}
+
+int kill(int pid, int sig)
+{
+	return (int)check(syscall3(SYS_kill, pid, sig, 0));
+}
+
+int getppid(void)
+{
+	return (int)syscall3(SYS_getppid, 0, 0, 0);
+}
+
+int sched_yield(void)
+{
+	return (int)check(syscall3(SYS_sched_yield, 0, 0, 0));
+}
+
+long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *t,
+	   uint32_t *uaddr2, uint32_t val3)
+{
+	return check(syscall6(SYS_futex, (long)uaddr, op, val, (long)t,
+			      (long)uaddr2, val3));
+}
+
+long free_memory(void)
+{
+	/* struct sysinfo: freeram at byte 40, mem_unit at byte 104. */
+	long info[14];
+	if (check(syscall3(SYS_sysinfo, (long)info, 0, 0)) < 0)
+		return -1;
+	return info[5] * (long)(uint32_t)info[13];
+}
+
 _Noreturn void _exit(int code)
 {
 	for (;;)

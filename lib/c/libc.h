@@ -29,6 +29,31 @@ struct timespec {
 int clock_gettime(int clock, struct timespec *ts);
 int nanosleep(const struct timespec *req, struct timespec *rem);
 
+int fork(void);
+int execve(const char *path, char *const argv[], char *const envp[]);
+int waitpid(int pid, int *status, int options);
+int kill(int pid, int sig);
+int getppid(void);
+int sched_yield(void);
+long futex(uint32_t *uaddr, int op, uint32_t val, const struct timespec *t,
+	   uint32_t *uaddr2, uint32_t val3);
+/* clone(2) the raw way: the child runs fn(arg) on `stack` (its top) and
+ * exits with its return value. Returns the child's tid or -errno. */
+long raw_clone(unsigned long flags, void *stack, int *ptid, int *ctid,
+	       unsigned long tls, int (*fn)(void *), void *arg);
+/* Free memory in bytes (sysinfo's freeram * mem_unit). */
+long free_memory(void);
+
+#define WNOHANG 1
+#define WIFEXITED(s) (((s)&0x7f) == 0)
+#define WEXITSTATUS(s) (((s) >> 8) & 0xff)
+#define WIFSIGNALED(s) (((s)&0x7f) != 0 && ((s)&0x7f) != 0x7f)
+#define WTERMSIG(s) ((s)&0x7f)
+#define SIGKILL 9
+#define SIGSEGV 11
+#define SIGTERM 15
+#define SIGCHLD 17
+
 _Noreturn void exit(int code);
 _Noreturn void _exit(int code);
 

@@ -11,11 +11,21 @@
 #define SYS_mprotect 10
 #define SYS_munmap 11
 #define SYS_brk 12
+#define SYS_sched_yield 24
 #define SYS_nanosleep 35
 #define SYS_getpid 39
+#define SYS_clone 56
+#define SYS_fork 57
+#define SYS_execve 59
 #define SYS_exit 60
+#define SYS_wait4 61
+#define SYS_kill 62
 #define SYS_uname 63
+#define SYS_sysinfo 99
+#define SYS_getppid 110
+#define SYS_arch_prctl 158
 #define SYS_gettid 186
+#define SYS_futex 202
 #define SYS_clock_gettime 228
 #define SYS_exit_group 231
 

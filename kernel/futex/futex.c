@@ -1,0 +1,289 @@
+/*
+ * Futex wait queues, hashed by key:
+ *
+ *   private futex (FUTEX_PRIVATE_FLAG): key = (address space, user address)
+ *   shared futex:                       key = (0, physical address)
+ *
+ * so the threads of one process meet on the same private key, and two
+ * processes that map the same page meet on the same shared one.
+ *
+ *   buckets[hash(key)] --lock--> waiter -> waiter -> waiter
+ *                                 (key, bitset, task, woken)
+ *
+ * Each waiter lives on its own kernel stack while it sleeps. A waker takes
+ * it off the list, marks it woken and wakes its task, all under the bucket
+ * lock; the waiter takes the same lock before it returns, so the waker
+ * never touches a waiter that has gone.
+ */
+#include "futex/futex.h"
+#include "arch/time.h"
+#include "arch/uaccess.h"
+#include "freestanding/errno.h"
+#include "freestanding/list.h"
+#include "kernel.h"
+#include "mm/mm.h"
+#include "mm/vmm.h"
+#include "sched/sched.h"
+#include "sched/timer.h"
+#include "sync/spinlock.h"
+
+#define FUTEX_BUCKETS 256
+
+struct futex_key {
+	uint64_t space; /* the mm for a private futex; 0 for a shared one */
+	uint64_t addr;	/* user address (private) or physical (shared) */
+};
+
+struct futex_bucket {
+	struct spinlock lock;
+	struct list waiters; /* lock: struct futex_waiter, by link */
+};
+
+struct futex_waiter {
+	struct futex_key key;	     /* bucket lock */
+	uint32_t bitset;	     /* const */
+	struct task *task;	     /* const */
+	struct futex_bucket *bucket; /* bucket lock: requeue moves it */
+	atomic_bool woken;	     /* set by the waker, under the lock */
+	struct list_node link;
+};
+
+static struct futex_bucket buckets[FUTEX_BUCKETS];
+
+void futex_init(void)
+{
+	for (unsigned i = 0; i < FUTEX_BUCKETS; i++) {
+		spin_init(&buckets[i].lock, "futex bucket");
+		list_init(&buckets[i].waiters);
+	}
+}
+
+static struct futex_bucket *bucket_of(const struct futex_key *k)
+{
+	uint64_t h = (k->space ^ k->addr) * 0x9e3779b97f4a7c15ul;
+	return &buckets[h >> 56 & (FUTEX_BUCKETS - 1)];
+}
+
+static bool key_eq(const struct futex_key *a, const struct futex_key *b)
+{
+	return a->space == b->space && a->addr == b->addr;
+}
+
+/* The key of the futex word at uaddr (faulting its page in if needed). */
+static int get_key(uint64_t uaddr, bool shared, struct futex_key *key)
+{
+	if (uaddr % sizeof(uint32_t))
+		return -EINVAL;
+	struct mm *mm = current()->mm;
+	if (!shared) {
+		*key = (struct futex_key){(uint64_t)mm, uaddr};
+		return 0;
+	}
+	for (;;) {
+		uint32_t v;
+		if (copy_from_user(&v, uaddr, sizeof(v)) < 0)
+			return -EFAULT;
+		uint64_t pa;
+		mutex_lock(&mm->lock);
+		bool mapped = vmm_translate(mm->pml4, uaddr, &pa, NULL);
+		mutex_unlock(&mm->lock);
+		if (mapped) {
+			*key = (struct futex_key){0, pa};
+			return 0;
+		}
+	}
+}
+
+/* Reads the futex word with a bucket lock held: no page fault may sleep
+ * here, so a missing page is an error the caller retries unlocked. */
+static int read_word_locked(uint64_t uaddr, uint32_t *val)
+{
+	struct task *t = current();
+	t->pagefault_disabled++;
+	int r = copy_from_user(val, uaddr, sizeof(*val));
+	t->pagefault_disabled--;
+	return r;
+}
+
+/* Locks the bucket the waiter is on now (requeue may move it). */
+static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
+{
+	for (;;) {
+		struct futex_bucket *b = w->bucket;
+		spin_lock(&b->lock);
+		if (w->bucket == b)
+			return b;
+		spin_unlock(&b->lock);
+	}
+}
+
+/*
+ * futex_wait - the kernel half of every blocking user-space lock.
+ * Contract: returns -EAGAIN at once if *uaddr != val when checked under
+ * the bucket lock; otherwise the caller is queued before that lock is
+ * released (so a futex_wake that follows a change of *uaddr finds it)
+ * and sleeps until woken (0), the deadline passes (-ETIMEDOUT) or the
+ * task is killed (-EINTR). Spurious wake-ups of the task are absorbed.
+ */
+int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
+	       uint32_t bitset, bool shared)
+{
+	if (!bitset)
+		return -EINVAL;
+	struct task *self = current();
+	struct futex_waiter w = {.bitset = bitset, .task = self};
+	int r = get_key(uaddr, shared, &w.key);
+	if (r)
+		return r;
+	struct futex_bucket *b = bucket_of(&w.key);
+	uint32_t seen;
+	for (;;) {
+		spin_lock(&b->lock);
+		if (read_word_locked(uaddr, &seen) == 0)
+			break;
+		spin_unlock(&b->lock);
+		if (copy_from_user(&seen, uaddr, sizeof(seen)) < 0)
+			return -EFAULT; /* really bad, not just absent */
+	}
+	if (seen != val) {
+		spin_unlock(&b->lock);
+		return -EAGAIN;
+	}
+	w.bucket = b;
+	list_push_back(&b->waiters, &w.link);
+	spin_unlock(&b->lock);
+
+	struct timer timer;
+	if (deadline_ns)
+		timer_arm_wakeup(&timer, deadline_ns, self);
+	for (;;) {
+		sched_block_current();
+		if (atomic_load(&w.woken) || atomic_load(&self->kill_signal) ||
+		    (deadline_ns && clock_ns() >= deadline_ns))
+			break;
+		schedule();
+	}
+	sched_unblock_current();
+	if (deadline_ns)
+		timer_cancel(&timer);
+
+	b = lock_waiter_bucket(&w);
+	bool woken = atomic_load(&w.woken);
+	if (!woken)
+		list_remove(&w.link);
+	spin_unlock(&b->lock);
+	if (woken)
+		return 0;
+	return atomic_load(&self->kill_signal) ? -EINTR : -ETIMEDOUT;
+}
+
+/* Takes w off its bucket and wakes it. Bucket lock held. */
+static void wake_waiter(struct futex_waiter *w)
+{
+	struct task *t = w->task;
+	list_remove(&w->link);
+	atomic_store(&w->woken, true);
+	wake_up(t);
+}
+
+/*
+ * futex_wake - wake up to nr waiters on uaddr whose bitset shares a bit
+ * with bitset, longest waiting first. Contract: returns the number woken;
+ * like Linux, nr <= 1 wakes one.
+ */
+int futex_wake(uint64_t uaddr, int nr, uint32_t bitset, bool shared)
+{
+	if (!bitset)
+		return -EINVAL;
+	struct futex_key key;
+	int r = get_key(uaddr, shared, &key);
+	if (r)
+		return r;
+	struct futex_bucket *b = bucket_of(&key);
+	int woken = 0;
+	spin_lock(&b->lock);
+	struct list_node *n = b->waiters.head.next;
+	while (n != &b->waiters.head) {
+		struct futex_waiter *w =
+			list_entry(n, struct futex_waiter, link);
+		n = n->next;
+		if (!key_eq(&w->key, &key) || !(w->bitset & bitset))
+			continue;
+		wake_waiter(w);
+		if (++woken >= nr)
+			break;
+	}
+	spin_unlock(&b->lock);
+	return woken;
+}
+
+static void lock_two(struct futex_bucket *a, struct futex_bucket *b)
+{
+	if (a == b) {
+		spin_lock(&a->lock);
+	} else if (a < b) {
+		spin_lock(&a->lock);
+		spin_lock(&b->lock);
+	} else {
+		spin_lock(&b->lock);
+		spin_lock(&a->lock);
+	}
+}
+
+static void unlock_two(struct futex_bucket *a, struct futex_bucket *b)
+{
+	spin_unlock(&a->lock);
+	if (a != b)
+		spin_unlock(&b->lock);
+}
+
+int futex_requeue(uint64_t uaddr, int nr_wake, int nr_requeue, uint64_t uaddr2,
+		  bool cmp, uint32_t val, bool shared)
+{
+	if (nr_wake < 0 || nr_requeue < 0)
+		return -EINVAL;
+	struct futex_key k1, k2;
+	int r = get_key(uaddr, shared, &k1);
+	if (!r)
+		r = get_key(uaddr2, shared, &k2);
+	if (r)
+		return r;
+	struct futex_bucket *b1 = bucket_of(&k1), *b2 = bucket_of(&k2);
+	for (;;) {
+		lock_two(b1, b2);
+		uint32_t seen;
+		if (!cmp || read_word_locked(uaddr, &seen) == 0) {
+			if (cmp && seen != val) {
+				unlock_two(b1, b2);
+				return -EAGAIN;
+			}
+			break;
+		}
+		unlock_two(b1, b2);
+		if (copy_from_user(&seen, uaddr, sizeof(seen)) < 0)
+			return -EFAULT;
+	}
+	int woken = 0, moved = 0;
+	struct list_node *n = b1->waiters.head.next;
+	while (n != &b1->waiters.head) {
+		struct futex_waiter *w =
+			list_entry(n, struct futex_waiter, link);
+		n = n->next;
+		if (!key_eq(&w->key, &k1))
+			continue;
+		if (woken < nr_wake) {
+			wake_waiter(w);
+			woken++;
+		} else if (moved < nr_requeue) {
+			list_remove(&w->link);
+			w->key = k2;
+			w->bucket = b2;
+			list_push_back(&b2->waiters, &w->link);
+			moved++;
+		} else {
+			break;
+		}
+	}
+	unlock_two(b1, b2);
+	return woken + moved;
+}
