@@ -1,5 +1,5 @@
 /* Dereferences NULL: the kernel must kill this program, not itself. */
-#include "c/libc.h"
+#include <stdio.h>
 
 int main(void)
 {

@@ -57,6 +57,7 @@ struct cpu {
 	int preempt_count;	  /* this CPU: preempt_disable nesting */
 	int in_interrupt;	  /* this CPU: inside an interrupt handler */
 	atomic_bool need_resched; /* set by anyone: schedule at next chance */
+	atomic_bool idle_polling; /* this CPU: idle, watching need_resched */
 
 	/* Spinlocks this CPU holds, innermost last (for "sleeping while
 	 * atomic" reports): */

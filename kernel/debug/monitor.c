@@ -55,17 +55,21 @@ static void print_task(struct task *t, void *arg)
 {
 	(void)arg;
 	kprintf("%5d  %-15s %-8s %3u  %4d  %8lu  %s\n", t->tid, t->name,
-		state_names[t->state], t->cpu, t->prio,
-		t->runtime_ns / 1000000, t->wait_what ? t->wait_what : "");
+		state_names[t->state], t->cpu, t->prio, t->runtime_ns / 1000000,
+		t->wait_what ? t->wait_what : "");
 }
 
-static void cmd_tasks(void)
+void monitor_print_tasks(void)
 {
-	kprintf("  tid  name            state    cpu  prio  cpu (ms)  waits on\n");
+	kprintf("  tid  name            state    cpu  prio  cpu (ms)  waits "
+		"on\n");
 	task_for_each(print_task, NULL);
 }
 
-static void cmd_trace(void) { trace_dump(16); }
+static void cmd_trace(void)
+{
+	trace_dump(16);
+}
 
 static void cmd_poweroff(void)
 {
@@ -78,7 +82,8 @@ static const struct command commands[] = {
 	{"cpus", "every CPU: APIC id, topology, ticks", cmd_cpus},
 	{"mem", "free pages and kmalloc use", cmd_mem},
 	{"uptime", "time since the clock started", cmd_uptime},
-	{"tasks", "every task: state, cpu, priority, run time, wait", cmd_tasks},
+	{"tasks", "every task: state, cpu, priority, run time, wait",
+	 monitor_print_tasks},
 	{"trace", "the last scheduler events of every CPU", cmd_trace},
 	{"poweroff", "stop the machine (QEMU exits)", cmd_poweroff},
 };

@@ -6,6 +6,7 @@
 #include "dev/console.h"
 
 #include "arch/percpu.h"
+#include "debug/monitor.h"
 #include "dev/serial.h"
 #include "dev/vga.h"
 #include "freestanding/format.h"
@@ -76,8 +77,16 @@ void klog(int level, const char *fmt, ...)
 	va_end(ap);
 }
 
+#define CTRL(c) ((c)&0x1f)
+
 void console_input(char c)
 {
+	/* Ctrl-T (BSD's "status" key): every task and what it waits on,
+	 * whatever is running -- the way to look at a program that hangs. */
+	if (c == CTRL('T')) {
+		monitor_print_tasks();
+		return;
+	}
 	spin_lock(&input_lock);
 	if (input_tail - input_head < INPUT_SIZE) /* full: drop it */
 		input[input_tail++ % INPUT_SIZE] = c;

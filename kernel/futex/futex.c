@@ -69,24 +69,33 @@ static bool key_eq(const struct futex_key *a, const struct futex_key *b)
 	return a->space == b->space && a->addr == b->addr;
 }
 
-/* The key of the futex word at uaddr (faulting its page in if needed). */
+/*
+ * The key of the futex word at uaddr. As on Linux, a "shared" futex on a
+ * private page gets the private key: only a page that two address spaces
+ * can really share (a MAP_SHARED region) is keyed by its physical address.
+ * So the kernel's non-private wake of a thread's clear-tid word meets a
+ * private wait on it.
+ */
 static int get_key(uint64_t uaddr, bool shared, struct futex_key *key)
 {
 	if (uaddr % sizeof(uint32_t))
 		return -EINVAL;
 	struct mm *mm = current()->mm;
-	if (!shared) {
-		*key = (struct futex_key){(uint64_t)mm, uaddr};
+	*key = (struct futex_key){(uint64_t)mm, uaddr};
+	if (!shared)
 		return 0;
-	}
 	for (;;) {
 		uint32_t v;
 		if (copy_from_user(&v, uaddr, sizeof(v)) < 0)
 			return -EFAULT;
 		uint64_t pa;
 		mutex_lock(&mm->lock);
+		struct vma *vma = mm_find(mm, uaddr);
+		bool is_shared = vma && (vma->prot & VMA_SHARED);
 		bool mapped = vmm_translate(mm->pml4, uaddr, &pa, NULL);
 		mutex_unlock(&mm->lock);
+		if (!is_shared)
+			return 0;
 		if (mapped) {
 			*key = (struct futex_key){0, pa};
 			return 0;
@@ -152,6 +161,7 @@ int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 	w.bucket = b;
 	list_push_back(&b->waiters, &w.link);
 	spin_unlock(&b->lock);
+	self->wait_what = "futex";
 
 	struct timer timer;
 	if (deadline_ns)
@@ -164,6 +174,7 @@ int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 		schedule();
 	}
 	sched_unblock_current();
+	self->wait_what = NULL;
 	if (deadline_ns)
 		timer_cancel(&timer);
 

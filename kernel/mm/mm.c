@@ -24,6 +24,7 @@
 
 static uint64_t pte_flags(unsigned prot)
 {
+	prot &= VMA_PROT_MASK;
 	if (!prot)
 		return PTE_SOFT_PROTNONE;
 	uint64_t f = PTE_PRESENT | PTE_USER;
@@ -221,7 +222,8 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
 long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
 	     enum mmap_placement where, const char *what)
 {
-	if (len == 0 || (prot & ~VMA_PROT_MASK) || addr % PAGE_SIZE)
+	if (len == 0 || (prot & ~(VMA_PROT_MASK | VMA_SHARED)) ||
+	    addr % PAGE_SIZE)
 		return -EINVAL;
 	if (len > USER_TOP)
 		return -ENOMEM;
@@ -306,7 +308,7 @@ int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot)
 		{
 			struct vma *v = list_entry(node, struct vma, link);
 			if (v->start >= addr && v->end <= end)
-				v->prot = prot;
+				v->prot = (v->prot & VMA_SHARED) | prot;
 		}
 		struct reprotect rp = {mm, pte_flags(prot)};
 		vmm_for_each_leaf(mm->pml4, addr, end, reprotect_leaf, &rp);
@@ -378,7 +380,8 @@ int mm_fault(struct mm *mm, uint64_t va, bool write, bool exec)
 	mutex_lock(&mm->lock);
 	struct vma *v = mm_find(mm, va);
 	int r = -EFAULT;
-	if (v && v->prot && (!write || (v->prot & VMA_WRITE)) &&
+	if (v && (v->prot & VMA_PROT_MASK) &&
+	    (!write || (v->prot & VMA_WRITE)) &&
 	    (!exec || (v->prot & VMA_EXEC))) {
 		/* Present already: another thread got here first, or this
 		 * CPU's TLB held an old entry. Either way it is fine now. */

@@ -44,11 +44,14 @@
 #define VMA_WRITE 0x2
 #define VMA_EXEC 0x4
 #define VMA_PROT_MASK 0x7
+/* MAP_SHARED: the pages belong to the mapping, not to one process (a
+ * futex on them is keyed by physical address). */
+#define VMA_SHARED 0x8
 
 struct vma {
 	uint64_t start, end; /* page-aligned, end exclusive */
-	unsigned prot;	     /* VMA_READ | VMA_WRITE | VMA_EXEC, or 0 */
-	const char *what;    /* "[stack]", "[heap]", "anon", the ELF's name */
+	unsigned prot; /* VMA_READ | VMA_WRITE | VMA_EXEC (or 0), VMA_SHARED */
+	const char *what; /* "[stack]", "[heap]", "anon", the ELF's name */
 	struct list_node link;
 };
 

@@ -97,11 +97,12 @@ static unsigned first_allowed_cpu(const struct task *t)
 	      t->affinity);
 }
 
-/* Asks cpu to reschedule soon: at once if it is this one, else by IPI. */
+/* Asks cpu to reschedule soon: at once if it is this one, else by IPI --
+ * unless it is idle and polling need_resched, and will see it anyway. */
 static void resched_cpu(unsigned cpu)
 {
 	atomic_store(&cpus[cpu].need_resched, true);
-	if (cpu != this_cpu()->id)
+	if (cpu != this_cpu()->id && !atomic_load(&cpus[cpu].idle_polling))
 		ipi_send(cpu, VEC_RESCHEDULE);
 }
 
@@ -451,15 +452,35 @@ void sched_tick(void)
 		balance(2);
 }
 
+/*
+ * An idle CPU first watches need_resched for IDLE_POLL_NS, then halts. A
+ * task woken for it in that window runs without an IPI -- and waking a
+ * halted CPU is slow (under QEMU, ~100 us: its host thread must be woken),
+ * which is what a thread blocking and being woken right back (futex
+ * ping-pong, a condition variable hand-off) pays on every round.
+ *
+ * The flag and need_resched are a pair (as Linux's TIF_POLLING_NRFLAG):
+ * a waker sets need_resched, then skips the IPI only if it sees the CPU
+ * polling; the CPU clears polling, then checks need_resched before hlt.
+ * Both are sequentially consistent, so one of the two always notices.
+ */
+#define IDLE_POLL_NS 50000
+
 noreturn void sched_idle_loop(void)
 {
+	struct cpu *c = this_cpu();
 	for (;;) {
 		balance(1); /* idle: take any task that is waiting */
+		atomic_store(&c->idle_polling, true);
+		uint64_t until = clock_ns() + IDLE_POLL_NS;
+		while (!atomic_load(&c->need_resched) && clock_ns() < until)
+			cpu_relax();
+		atomic_store(&c->idle_polling, false);
 		irq_disable();
-		if (!atomic_load(&this_cpu()->need_resched))
+		if (!atomic_load(&c->need_resched))
 			__asm__ volatile("sti; hlt; cli" ::: "memory");
 		irq_enable();
-		if (atomic_load(&this_cpu()->need_resched))
+		if (atomic_load(&c->need_resched))
 			schedule();
 	}
 }

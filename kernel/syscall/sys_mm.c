@@ -41,7 +41,8 @@ static struct mm *current_mm(void)
 /*
  * Anonymous memory only: there are no mappable files yet (fd must be -1
  * or is ignored, as Linux ignores it with MAP_ANONYMOUS). MAP_SHARED
- * anonymous memory behaves as private until fork exists to share it.
+ * regions are marked shared (futexes on them are keyed by physical page)
+ * but fork still copies them: sharing pages with a child is to come.
  */
 long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd,
 	      int64_t offset)
@@ -58,7 +59,9 @@ long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd,
 	enum mmap_placement where = flags & MAP_FIXED_NOREPLACE ? MMAP_NOREPLACE
 				    : flags & MAP_FIXED		? MMAP_FIXED
 								: MMAP_HINT;
-	return mm_mmap(current_mm(), addr, len, (unsigned)prot, where, "anon");
+	unsigned shared = type == MAP_SHARED ? VMA_SHARED : 0;
+	return mm_mmap(current_mm(), addr, len, (unsigned)prot | shared, where,
+		       "anon");
 }
 
 long sys_munmap(uint64_t addr, uint64_t len)

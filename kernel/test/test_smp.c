@@ -79,7 +79,7 @@ KTEST(smp, ipi_round_trip_completes)
 }
 
 /*
- * All CPUs add to one counter under a spinlock, 1,000,000 times in total,
+ * All CPUs add to one counter under a spinlock, 200,000 times in total,
  * as a read, a pause and a write, so overlapping critical sections would
  * lose updates at once.
  *
@@ -91,7 +91,7 @@ KTEST(smp, ipi_round_trip_completes)
  * and the queue stays a convoy. The same happens to ticket locks in virtual
  * machines, which is why Linux has paravirtual spinlocks.
  */
-#define COUNTER_TOTAL 1000000
+#define COUNTER_TOTAL 200000
 #define COUNTER_BATCH 100
 #define PAUSE_INSIDE 20
 static struct spinlock counter_lock = SPINLOCK_INIT("test_counter");

@@ -1,25 +1,43 @@
+/* Running user test programs' tests and printing KTAP (see ktap.h). */
 #include "c/ktap.h"
-#include "c/libc.h"
 
-static bool failed;
+#include <stdarg.h>
+#include <stdio.h>
 
-void ktap_fail(const char *file, int line, const char *expr, long a, long b)
+/* The test running now: ktap_check charges failures to it. */
+static const char *current_name;
+static int current_failures;
+
+bool ktap_check(bool ok, const char *file, int line, const char *fmt, ...)
 {
-	failed = true;
-	printf("    # %s:%d: expected %s, got %ld (0x%lx) vs %ld (0x%lx)\n",
-	       file, line, expr, a, (unsigned long)a, b, (unsigned long)b);
+	if (ok)
+		return true;
+	current_failures++;
+	const char *base = strrchr(file, '/');
+	printf("    # %s: %s:%d: ", current_name, base ? base + 1 : file, line);
+	va_list ap;
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	printf("\n");
+	return false;
 }
 
 int ktap_run(const char *suite, const struct ktap_test *tests, int n)
 {
-	int bad = 0;
+	int passed = 0, failed = 0;
 	printf("KTAP version 1\n1..%d\n", n);
 	for (int i = 0; i < n; i++) {
-		failed = false;
+		current_name = tests[i].name;
+		current_failures = 0;
 		tests[i].fn();
-		printf("%sok %d %s.%s\n", failed ? "not " : "", i + 1, suite,
-		       tests[i].name);
-		bad += failed;
+		if (current_failures)
+			failed++;
+		else
+			passed++;
+		printf("%s %d %s.%s\n", current_failures ? "not ok" : "ok",
+		       i + 1, suite, tests[i].name);
 	}
-	return bad ? 1 : 0;
+	printf("# %s: %d passed, %d failed\n", suite, passed, failed);
+	return failed ? 1 : 0;
 }

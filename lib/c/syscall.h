@@ -1,52 +1,68 @@
 /*
- * Raw system calls, Linux x86-64 convention: number in rax, arguments in
- * rdi rsi rdx r10 r8 r9; the kernel clobbers rcx and r11; the result (or
- * -errno) comes back in rax. The same code runs on Linux and on Spindle.
+ * Raw system calls, Linux x86-64 convention:
+ *
+ *   number    rax          the result, or -errno (-4095 .. -1), in rax
+ *   args 1-6  rdi rsi rdx r10 r8 r9
+ *   clobbered rcx (the return rip) and r11 (the saved rflags)
+ *
+ * r10 stands in for rcx, the C convention's 4th argument register,
+ * because `syscall` overwrites rcx. The same code runs on Linux and on
+ * Spindle. These return -errno; the POSIX wrappers pass the result
+ * through __syscall_ret, which sets errno and returns -1.
  */
 #ifndef LIBC_SYSCALL_H
 #define LIBC_SYSCALL_H
 
-#define SYS_write 1
-#define SYS_mmap 9
-#define SYS_mprotect 10
-#define SYS_munmap 11
-#define SYS_brk 12
-#define SYS_sched_yield 24
-#define SYS_nanosleep 35
-#define SYS_getpid 39
-#define SYS_clone 56
-#define SYS_fork 57
-#define SYS_execve 59
-#define SYS_exit 60
-#define SYS_wait4 61
-#define SYS_kill 62
-#define SYS_uname 63
-#define SYS_sysinfo 99
-#define SYS_getppid 110
-#define SYS_arch_prctl 158
-#define SYS_gettid 186
-#define SYS_futex 202
-#define SYS_clock_gettime 228
-#define SYS_exit_group 231
+#include <sys/syscall.h>
 
-static inline long syscall6(long n, long a, long b, long c, long d, long e,
-			    long f)
+static inline long syscall6(long n, long a1, long a2, long a3, long a4, long a5,
+			    long a6)
 {
-	register long r10 __asm__("r10") = d;
-	register long r8 __asm__("r8") = e;
-	register long r9 __asm__("r9") = f;
+	register long r10 __asm__("r10") = a4;
+	register long r8 __asm__("r8") = a5;
+	register long r9 __asm__("r9") = a6;
 	long ret;
 	__asm__ volatile("syscall"
 			 : "=a"(ret)
-			 : "a"(n), "D"(a), "S"(b), "d"(c), "r"(r10), "r"(r8),
+			 : "a"(n), "D"(a1), "S"(a2), "d"(a3), "r"(r10), "r"(r8),
 			   "r"(r9)
 			 : "rcx", "r11", "memory");
 	return ret;
 }
 
-static inline long syscall3(long n, long a, long b, long c)
+/* Fewer arguments: the unused registers are passed as 0, which no call
+ * reads. */
+static inline long syscall0(long n)
 {
-	return syscall6(n, a, b, c, 0, 0, 0);
+	return syscall6(n, 0, 0, 0, 0, 0, 0);
 }
+
+static inline long syscall1(long n, long a1)
+{
+	return syscall6(n, a1, 0, 0, 0, 0, 0);
+}
+
+static inline long syscall2(long n, long a1, long a2)
+{
+	return syscall6(n, a1, a2, 0, 0, 0, 0);
+}
+
+static inline long syscall3(long n, long a1, long a2, long a3)
+{
+	return syscall6(n, a1, a2, a3, 0, 0, 0);
+}
+
+static inline long syscall4(long n, long a1, long a2, long a3, long a4)
+{
+	return syscall6(n, a1, a2, a3, a4, 0, 0);
+}
+
+static inline long syscall5(long n, long a1, long a2, long a3, long a4, long a5)
+{
+	return syscall6(n, a1, a2, a3, a4, a5, 0);
+}
+
+/* r if it is not an error; else errno = -r and -1 (lib/c/errno.c). */
+long __syscall_ret(long r);
 
 #endif

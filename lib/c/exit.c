@@ -1,0 +1,29 @@
+/* How a program ends: exit (flushing stdio), _exit, abort. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "c/syscall.h"
+
+/* exit_group, not exit: SYS_exit ends only the calling thread. */
+_Noreturn void _exit(int status)
+{
+	for (;;)
+		syscall1(SYS_exit_group, status);
+}
+
+_Noreturn void exit(int status)
+{
+	fflush(NULL);
+	_exit(status);
+}
+
+/* SIGABRT's default action ends the process (status 128 + 6 in a shell).
+ * Should the signal be blocked or caught, an undefined instruction
+ * (SIGILL) ends it anyway. */
+_Noreturn void abort(void)
+{
+	raise(SIGABRT);
+	__builtin_trap();
+}

@@ -1,0 +1,22 @@
+/* Ending the program, and numbers from strings. malloc comes later. */
+#ifndef _STDLIB_H
+#define _STDLIB_H
+
+#include <stddef.h>
+
+#define EXIT_SUCCESS 0
+#define EXIT_FAILURE 1
+
+/* Flushes stdio, then ends the process (every thread) with status. */
+_Noreturn void exit(int status);
+/* Ends the process with SIGABRT, flushing nothing. */
+_Noreturn void abort(void);
+
+/* Skips white space, takes a sign, and digits in base 2..36; base 0
+ * means decimal, 0x.. hex or 0.. octal. Out of range: the limit and
+ * ERANGE. *end (when end is not NULL) points after the last digit. */
+long strtol(const char *s, char **end, int base);
+unsigned long strtoul(const char *s, char **end, int base);
+int atoi(const char *s);
+
+#endif

@@ -1,0 +1,32 @@
+/* File descriptors, processes and the heap: the POSIX wrappers. */
+#ifndef _UNISTD_H
+#define _UNISTD_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define STDIN_FILENO 0
+#define STDOUT_FILENO 1
+#define STDERR_FILENO 2
+
+ssize_t read(int fd, void *buf, size_t count);
+ssize_t write(int fd, const void *buf, size_t count);
+int close(int fd);
+
+pid_t getpid(void);
+pid_t getppid(void);
+pid_t gettid(void);
+pid_t fork(void);
+int execve(const char *path, char *const argv[], char *const envp[]);
+_Noreturn void _exit(int status);
+
+/* The heap's end ("program break"): brk sets it, sbrk moves it and
+ * returns where it was; sbrk(0) tells where it is. */
+int brk(void *end);
+void *sbrk(intptr_t increment);
+
+/* The environment main got as its third argument. */
+extern char **environ;
+
+#endif

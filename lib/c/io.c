@@ -1,0 +1,49 @@
+/* File descriptors: opening, reading, writing, closing. */
+#include <fcntl.h>
+#include <stdarg.h>
+#include <unistd.h>
+
+#include "c/syscall.h"
+
+ssize_t read(int fd, void *buf, size_t count)
+{
+	return __syscall_ret(syscall3(SYS_read, fd, (long)buf, (long)count));
+}
+
+ssize_t write(int fd, const void *buf, size_t count)
+{
+	return __syscall_ret(syscall3(SYS_write, fd, (long)buf, (long)count));
+}
+
+int close(int fd)
+{
+	return (int)__syscall_ret(syscall1(SYS_close, fd));
+}
+
+/* The mode argument is there only when the file may be created: reading
+ * a variadic argument the caller did not pass is undefined. */
+static mode_t creation_mode(int flags, va_list ap)
+{
+	return flags & O_CREAT ? va_arg(ap, mode_t) : 0;
+}
+
+int openat(int dirfd, const char *path, int flags, ...)
+{
+	va_list ap;
+	va_start(ap, flags);
+	mode_t mode = creation_mode(flags, ap);
+	va_end(ap);
+	return (int)__syscall_ret(
+		syscall4(SYS_openat, dirfd, (long)path, flags, mode));
+}
+
+/* open(path) is openat(AT_FDCWD, path): one call for the kernel to
+ * implement, as on current Linux libcs. */
+int open(const char *path, int flags, ...)
+{
+	va_list ap;
+	va_start(ap, flags);
+	mode_t mode = creation_mode(flags, ap);
+	va_end(ap);
+	return openat(AT_FDCWD, path, flags, mode);
+}

@@ -1,0 +1,244 @@
+/*
+ * Threads made with raw clone(2): shared memory, their own TLS, FPU/SSE
+ * registers that survive preemption, the clear-tid word at exit, exit vs
+ * exit_group, and 1,000 threads alive at once.
+ */
+#include "c/ktap.h"
+#include "c/libc.h"
+#include "c/syscall.h"
+#include "threads.h"
+
+#define ARCH_GET_FS 0x1003
+
+static int add_one(void *p)
+{
+	__atomic_fetch_add((int *)p, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+static void threads_share_memory(void)
+{
+	int counter = 0;
+	struct thread t[4];
+	for (int i = 0; i < 4; i++)
+		KTAP_EXPECT_EQ(thread_start(&t[i], add_one, &counter), 0);
+	for (int i = 0; i < 4; i++)
+		thread_join(&t[i]);
+	KTAP_EXPECT_EQ(counter, 4);
+}
+
+static void a_thread_has_its_own_tid(void)
+{
+	struct thread t;
+	KTAP_EXPECT_EQ(thread_start(&t, add_one, &(int){0}), 0);
+	int tid = t.tid; /* PARENT_SETTID wrote it before clone returned */
+	KTAP_EXPECT_GT(tid, 0);
+	KTAP_EXPECT_NE(tid, getpid());
+	thread_join(&t);
+	KTAP_EXPECT_EQ(t.tid, 0); /* CHILD_CLEARTID */
+}
+
+/* TLS: each thread's FS base points at its own block; %fs:0 reads it. */
+struct tls_block {
+	struct tls_block *self; /* the x86-64 TLS ABI: %fs:0 is the TCB */
+	long value;
+};
+
+static long read_fs_value(void)
+{
+	long v;
+	__asm__ volatile("mov %%fs:8, %0" : "=r"(v));
+	return v;
+}
+
+static int check_tls(void *p)
+{
+	struct tls_block *mine = p;
+	unsigned long fs = 0;
+	syscall3(SYS_arch_prctl, ARCH_GET_FS, (long)&fs, 0);
+	return fs == (unsigned long)mine && read_fs_value() == mine->value ? 0
+									   : 1;
+}
+
+static int tls_result[3];
+
+static int check_tls_into(void *p)
+{
+	struct tls_block *b = p;
+	tls_result[b->value] = check_tls(p) == 0 ? 1 : -1;
+	return 0;
+}
+
+static void each_thread_has_its_own_tls(void)
+{
+	struct tls_block blocks[3];
+	struct thread t[3];
+	for (int i = 0; i < 3; i++) {
+		blocks[i] = (struct tls_block){&blocks[i], i};
+		tls_result[i] = 0;
+		thread_start_tls(&t[i], check_tls_into, &blocks[i],
+				 (unsigned long)&blocks[i]);
+	}
+	for (int i = 0; i < 3; i++) {
+		thread_join(&t[i]);
+		KTAP_EXPECT_EQ(tls_result[i], 1);
+	}
+}
+
+/* SSE registers hold values across a long loop in which the thread is
+ * preempted (other threads run the same loop on the same CPUs). */
+static int sse_keeps(void *p)
+{
+	long seed = (long)p;
+	double a = (double)seed, b = a * 3.0, c = a + 0.5;
+	for (long i = 0; i < 3000000; i++) {
+		__asm__ volatile("" : "+x"(a), "+x"(b), "+x"(c));
+		if (b != a * 3.0 || c != a + 0.5)
+			return 1;
+	}
+	return 0;
+}
+
+static int sse_results[8];
+
+static int sse_worker(void *p)
+{
+	long i = (long)p;
+	sse_results[i] = sse_keeps((void *)(i + 1)) == 0 ? 1 : -1;
+	return 0;
+}
+
+static void sse_registers_survive_preemption(void)
+{
+	struct thread t[8];
+	for (long i = 0; i < 8; i++)
+		thread_start(&t[i], sse_worker, (void *)i);
+	for (int i = 0; i < 8; i++) {
+		thread_join(&t[i]);
+		KTAP_EXPECT_EQ(sse_results[i], 1);
+	}
+}
+
+static void bad_clone_flags_are_einval(void)
+{
+	char stack[256];
+	/* CLONE_THREAD without CLONE_SIGHAND and CLONE_VM */
+	KTAP_EXPECT_EQ(
+		syscall6(SYS_clone, 0x10000, (long)(stack + 256), 0, 0, 0, 0),
+		-EINVAL);
+	/* CLONE_SIGHAND without CLONE_VM */
+	KTAP_EXPECT_EQ(
+		syscall6(SYS_clone, 0x800, (long)(stack + 256), 0, 0, 0, 0),
+		-EINVAL);
+}
+
+/* 1,000 threads, all alive at once: each waits on a gate word until the
+ * main thread opens it. */
+static uint32_t gate;
+static int arrived;
+
+static int wait_at_gate(void *p)
+{
+	(void)p;
+	__atomic_fetch_add(&arrived, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&gate, __ATOMIC_SEQ_CST) == 0)
+		futex(&gate, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, 0, NULL, NULL, 0);
+	return 0;
+}
+
+static void a_thousand_threads_alive_at_once(void)
+{
+	enum { N = 1000 };
+	static struct thread t[N];
+	int started = 0;
+	gate = 0;
+	arrived = 0;
+	for (int i = 0; i < N; i++)
+		started += thread_start(&t[i], wait_at_gate, NULL) == 0;
+	KTAP_EXPECT_EQ(started, N);
+	while (__atomic_load_n(&arrived, __ATOMIC_SEQ_CST) < started)
+		sched_yield();
+	__atomic_store_n(&gate, 1, __ATOMIC_SEQ_CST);
+	futex(&gate, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, N, NULL, NULL, 0);
+	for (int i = 0; i < started; i++)
+		thread_join(&t[i]);
+	KTAP_EXPECT_EQ(arrived, N);
+}
+
+/* exit(2) ends one thread; exit_group(2) ends them all. Each runs in a
+ * child process, whose status tells what happened. */
+static int sleep_forever(void *p)
+{
+	(void)p;
+	struct timespec t = {3600, 0};
+	while (nanosleep(&t, NULL) == 0)
+		continue;
+	return 1; /* only if the sleep failed */
+}
+
+static volatile int keep_spinning = 1; /* never cleared */
+
+static int spin_forever(void *p)
+{
+	(void)p;
+	while (keep_spinning)
+		continue;
+	return 0;
+}
+
+static void exit_group_from_one_thread_ends_every_thread(void)
+{
+	int pid = fork();
+	if (pid == 0) {
+		struct thread a, b;
+		thread_start(&a, sleep_forever, NULL);
+		thread_start(&b, spin_forever, NULL);
+		struct timespec t = {0, 20 * 1000 * 1000};
+		nanosleep(&t, NULL);
+		syscall3(SYS_exit_group, 5, 0, 0);
+	}
+	int status;
+	KTAP_EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	KTAP_EXPECT_TRUE(WIFEXITED(status));
+	KTAP_EXPECT_EQ(WEXITSTATUS(status), 5);
+}
+
+static int exit_7(void *p)
+{
+	(void)p;
+	return 7; /* raw_clone's child exits with SYS_exit */
+}
+
+static void exit_ends_only_the_calling_thread(void)
+{
+	int pid = fork();
+	if (pid == 0) {
+		struct thread t;
+		thread_start(&t, exit_7, NULL);
+		thread_join(&t);
+		_exit(3); /* still here after the other thread's exit */
+	}
+	int status;
+	KTAP_EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	KTAP_EXPECT_EQ(WEXITSTATUS(status), 3);
+}
+
+#define T(name)                                                                \
+	{                                                                      \
+#name, name                                                    \
+	}
+static const struct ktap_test tests[] = {
+	T(threads_share_memory),
+	T(a_thread_has_its_own_tid),
+	T(each_thread_has_its_own_tls),
+	T(sse_registers_survive_preemption),
+	T(bad_clone_flags_are_einval),
+	T(a_thousand_threads_alive_at_once),
+	T(exit_group_from_one_thread_ends_every_thread),
+	T(exit_ends_only_the_calling_thread),
+};
+
+int main(void)
+{
+	return ktap_run("thread", tests, sizeof(tests) / sizeof(tests[0]));
+}

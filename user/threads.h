@@ -1,0 +1,60 @@
+/*
+ * Raw threads for the kernel tests (the pthread library comes later):
+ * clone with the flags a pthread library uses, a stack from mmap, and
+ * the kernel's clear-tid word to join on.
+ */
+#ifndef USER_THREADS_H
+#define USER_THREADS_H
+
+#include "c/libc.h"
+
+#define FUTEX_WAIT 0
+#define FUTEX_WAKE 1
+#define FUTEX_REQUEUE 3
+#define FUTEX_CMP_REQUEUE 4
+#define FUTEX_WAIT_BITSET 9
+#define FUTEX_WAKE_BITSET 10
+#define FUTEX_PRIVATE_FLAG 128
+
+#define THREAD_STACK (64 * 1024)
+#define THREAD_FLAGS                                                           \
+	(0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x100000 |        \
+	 0x200000) /* VM FS FILES SIGHAND THREAD SYSVSEM PARENT_SETTID         \
+		      CHILD_CLEARTID */
+#define CLONE_SETTLS 0x80000
+
+struct thread {
+	volatile int tid; /* the kernel zeroes it and wakes it at exit */
+	void *stack;
+};
+
+static inline int thread_start_tls(struct thread *t, int (*fn)(void *),
+				   void *arg, unsigned long tls)
+{
+	t->stack = mmap(NULL, THREAD_STACK, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (t->stack == MAP_FAILED)
+		return -1;
+	long r = raw_clone(THREAD_FLAGS | (tls ? CLONE_SETTLS : 0),
+			   (char *)t->stack + THREAD_STACK, (int *)&t->tid,
+			   (int *)&t->tid, tls, fn, arg);
+	return r < 0 ? -1 : 0;
+}
+
+static inline int thread_start(struct thread *t, int (*fn)(void *), void *arg)
+{
+	return thread_start_tls(t, fn, arg, 0);
+}
+
+/* Sleeps until the thread has exited (its tid word is 0), then frees its
+ * stack: the kernel wrote 0 after the thread left user space for good. */
+static inline void thread_join(struct thread *t)
+{
+	int tid;
+	while ((tid = t->tid) != 0)
+		futex((uint32_t *)&t->tid, FUTEX_WAIT, (uint32_t)tid, NULL,
+		      NULL, 0);
+	munmap(t->stack, THREAD_STACK);
+}
+
+#endif
