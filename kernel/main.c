@@ -123,7 +123,14 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	if (tests)
 		ktest_main(tests);
 
+	/* User space: init=PATH, else /bin/init from the initrd; the kernel
+	 * monitor with `monitor` on the command line or when there is no
+	 * init to run. */
 	const char *init = cmdline_get("init");
+	struct initrd_file f;
+	if (!init && !cmdline_get("monitor") &&
+	    initrd_lookup("/bin/init", &f) == 0)
+		init = "/bin/init";
 	if (!init)
 		monitor_run();
 	start_init(init);

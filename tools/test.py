@@ -31,7 +31,7 @@ BUILD = os.environ.get("BUILD", "build")
 LOGS = os.path.join(qemu.ROOT, BUILD, "test-logs")
 KTEST_TIMEOUT = 180  # generous: TCG on a loaded 2-core machine is slow
 DEATH_TIMEOUT = 60
-USER_TIMEOUT = 60
+USER_TIMEOUT = 180  # generous, as KTEST_TIMEOUT: a loaded host is slow
 USER_SMPS = ["1", "4"]  # user programs run on 1 and 4 CPUs
 TAIL_LINES = 25
 # Every in-kernel test runs on each of these -smp values, mixed topologies
@@ -207,7 +207,8 @@ def console_group(name):
     log = os.path.join(LOGS, name + ".log")
     script = [("spindle> ", "help\r"), ("spindle> ", "cpuz\x7fs\r"),
               ("spindle> ", "tasks\r"), ("spindle> ", "poweroff\r")]
-    b = qemu.boot(boot_settings(smp="2"), DEATH_TIMEOUT, log_path=log, script=script)
+    b = qemu.boot(boot_settings(smp="2", cmdline="monitor"), DEATH_TIMEOUT, log_path=log,
+                  script=script)
     checks = [
         ("typed_command_is_echoed", "spindle> help\n" in b.output),
         ("help_lists_the_commands", "poweroff   stop the machine" in b.output),

@@ -58,6 +58,7 @@ struct cpu {
 	int in_interrupt;	  /* this CPU: inside an interrupt handler */
 	atomic_bool need_resched; /* set by anyone: schedule at next chance */
 	atomic_bool idle_polling; /* this CPU: idle, watching need_resched */
+	uint64_t idle_poll_ns;	  /* this CPU: how long it polls (sched.c) */
 
 	/* Spinlocks this CPU holds, innermost last (for "sleeping while
 	 * atomic" reports): */

@@ -1,6 +1,7 @@
 /*
  * The kernel command line: space-separated words, each "key=value" or a bare
- * "key". Known keys: init=PATH, ktest=SUITE|all|list, loglevel=N, sched=NAME.
+ * "key". Known keys: init=PATH, ktest=SUITE|all|list, loglevel=N, sched=NAME,
+ * monitor (the kernel monitor instead of init).
  */
 #ifndef BOOT_CMDLINE_H
 #define BOOT_CMDLINE_H

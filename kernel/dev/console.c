@@ -8,6 +8,7 @@
 #include "arch/percpu.h"
 #include "debug/monitor.h"
 #include "dev/serial.h"
+#include "dev/tty.h"
 #include "dev/vga.h"
 #include "freestanding/format.h"
 #include "kernel.h"
@@ -87,6 +88,8 @@ void console_input(char c)
 		monitor_print_tasks();
 		return;
 	}
+	if (tty_input(c)) /* user space runs: the terminal takes it */
+		return;
 	spin_lock(&input_lock);
 	if (input_tail - input_head < INPUT_SIZE) /* full: drop it */
 		input[input_tail++ % INPUT_SIZE] = c;

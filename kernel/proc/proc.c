@@ -12,14 +12,19 @@
 #include "arch/uaccess.h"
 #include "arch/user_entry.h"
 #include "dev/initrd.h"
+#include "dev/tty.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
+#include "fs/file.h"
+#include "fs/pipe.h"
+#include "fs/vfs.h"
 #include "futex/futex.h"
 #include "kernel.h"
 #include "mm/kmalloc.h"
 #include "mm/kstack.h"
 #include "mm/mm.h"
 #include "proc/elf.h"
+#include "proc/procfs.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
 #include "sync/spinlock.h"
@@ -43,12 +48,18 @@ struct process *current_process(void)
 	return current()->proc;
 }
 
-/* A process for task t (its first thread), child of parent. */
-static struct process *process_alloc(void)
+/* A process (not yet attached to a task); files: its descriptor table,
+ * which it now owns. NULL if out of memory (files is then released). */
+static struct process *process_alloc(struct files *files)
 {
-	struct process *p = kzalloc(sizeof(*p));
-	if (!p)
+	struct process *p = files ? kzalloc(sizeof(*p)) : NULL;
+	if (!p) {
+		if (files)
+			files_put(files);
 		return NULL;
+	}
+	p->files = files;
+	strlcpy(p->cwd, "/", sizeof(p->cwd));
 	list_init(&p->children);
 	list_init(&p->threads);
 	list_node_init(&p->sibling);
@@ -60,6 +71,9 @@ static void process_attach(struct process *p, struct task *t,
 			   struct process *parent)
 {
 	p->pid = t->tid;
+	p->pgid = parent ? parent->pgid : p->pid;
+	if (parent)
+		strlcpy(p->cwd, parent->cwd, sizeof(p->cwd));
 	strlcpy(p->name, t->name, sizeof(p->name));
 	t->proc = p;
 	spin_lock(&proc_lock);
@@ -177,8 +191,16 @@ int proc_exec(const char *path, const char *args, size_t args_len, int argc,
 	      int envc)
 {
 	struct initrd_file f;
-	if (initrd_lookup(path, &f) < 0)
-		return -ENOENT;
+	char *abs = kmalloc(PATH_MAX);
+	if (!abs)
+		return -ENOMEM;
+	struct process *proc = current_process();
+	int err = path_resolve(proc ? proc->cwd : "/", path, abs, PATH_MAX);
+	if (!err && initrd_lookup(abs, &f) < 0)
+		err = -ENOENT;
+	kfree(abs);
+	if (err)
+		return err;
 	if ((f.mode & S_IFMT) != S_IFREG)
 		return -EACCES;
 	if (!(f.mode & 0111))
@@ -214,6 +236,8 @@ int proc_exec(const char *path, const char *args, size_t args_len, int argc,
 	preempt_enable();
 	if (old)
 		mm_put(old);
+	if (t->proc)
+		files_close_on_exec(t->proc->files);
 	strlcpy(t->name, basename(path), sizeof(t->name));
 	if (t->proc)
 		strlcpy(t->proc->name, t->name, sizeof(t->proc->name));
@@ -253,6 +277,10 @@ static void process_exit(struct process *p, int status)
 {
 	if (p == init_process)
 		report_init_exit(status);
+	/* Close its files now, not when it is reaped: a pipe's reader must
+	 * see end-of-file as soon as the writer is gone. */
+	files_put(p->files);
+	p->files = NULL;
 	spin_lock(&proc_lock);
 	p->wait_status = status;
 	while (!list_empty(&p->children)) {
@@ -367,17 +395,135 @@ static struct process *find_thread_owner_locked(int tgid, int tid,
 	return NULL;
 }
 
+/* Signals whose default action is to do nothing; and the stop signals,
+ * which Spindle does not implement (no job control): ignored too. */
+#define SIG_BIT(s) (1ul << ((s)-1))
+#define DEFAULT_IGNORED                                                        \
+	(SIG_BIT(17) | SIG_BIT(18) | SIG_BIT(19) | SIG_BIT(20) | SIG_BIT(21) | \
+	 SIG_BIT(22) | SIG_BIT(23) | SIG_BIT(28))
+
+/*
+ * Delivers sig to process p. Signal handlers do not exist (yet), so a
+ * signal is ignored (SIG_IGN, or a default action of "ignore"), kept
+ * pending (every thread blocks it: delivered when one unblocks it), or
+ * ends the process (every other default action). pid 1 only dies of
+ * signals it asked for by its own fault. proc_lock held.
+ */
+static void deliver_locked(struct process *p, int sig)
+{
+	if (sig == 0 || p->zombie || p->group_exiting)
+		return;
+	uint64_t bit = SIG_BIT(sig);
+	if (sig != SIGKILL) {
+		if (p == init_process || (p->sig_ignored & bit) ||
+		    (DEFAULT_IGNORED & bit))
+			return;
+		bool all_block = true;
+		list_for_each(node, &p->threads)
+		{
+			struct task *t =
+				list_entry(node, struct task, proc_link);
+			all_block &= (t->sig_blocked & bit) != 0;
+		}
+		if (all_block) {
+			p->sig_pending |= bit;
+			return;
+		}
+	}
+	kill_threads_locked(p, sig);
+}
+
 int proc_kill_thread(int tgid, int tid, int sig)
 {
 	if (sig < 0 || sig > 64)
 		return -EINVAL;
 	spin_lock(&proc_lock);
 	struct process *p = find_thread_owner_locked(tgid, tid, init_process);
-	/* A fatal signal to one thread ends its whole process. */
-	if (p && sig)
-		kill_threads_locked(p, sig);
+	/* With no handlers, a signal to one thread acts on its process. */
+	if (p)
+		deliver_locked(p, sig);
 	spin_unlock(&proc_lock);
 	return p ? 0 : -ESRCH;
+}
+
+static void kill_pgrp_locked(struct process *p, int pgrp, int sig)
+{
+	if (p->pgid == pgrp)
+		deliver_locked(p, sig);
+	list_for_each(node, &p->children)
+	{
+		kill_pgrp_locked(list_entry(node, struct process, sibling),
+				 pgrp, sig);
+	}
+}
+
+int proc_kill_pgrp(int pgrp, int sig)
+{
+	if (sig < 0 || sig > 64 || pgrp <= 0)
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	kill_pgrp_locked(init_process, pgrp, sig);
+	spin_unlock(&proc_lock);
+	return 0;
+}
+
+int proc_sigaction(int sig, bool ignore, bool set, bool *was_ignored)
+{
+	if (sig < 1 || sig > 64)
+		return -EINVAL;
+	struct process *p = current_process();
+	uint64_t bit = SIG_BIT(sig);
+	spin_lock(&proc_lock);
+	*was_ignored = p->sig_ignored & bit;
+	int r = 0;
+	if (set && (sig == SIGKILL || sig == 19 /* SIGSTOP */))
+		r = -EINVAL;
+	else if (set && ignore)
+		p->sig_ignored |= bit, p->sig_pending &= ~bit;
+	else if (set)
+		p->sig_ignored &= ~bit;
+	spin_unlock(&proc_lock);
+	return r;
+}
+
+void proc_set_sigmask(uint64_t blocked)
+{
+	struct task *t = current();
+	struct process *p = t->proc;
+	spin_lock(&proc_lock);
+	t->sig_blocked = blocked & ~(SIG_BIT(SIGKILL) | SIG_BIT(19));
+	uint64_t now = p->sig_pending & ~t->sig_blocked;
+	p->sig_pending &= ~now;
+	for (int sig = 1; now; sig++, now >>= 1)
+		if (now & 1)
+			deliver_locked(p, sig);
+	spin_unlock(&proc_lock);
+}
+
+int proc_setpgid(int pid, int pgid)
+{
+	struct process *self = current_process();
+	if (pgid < 0)
+		return -EINVAL;
+	spin_lock(&proc_lock);
+	struct process *p = pid ? find_process_locked(pid, init_process) : self;
+	int r = 0;
+	if (!p || (p != self && p->parent != self))
+		r = -ESRCH;
+	else
+		p->pgid = pgid ? pgid : p->pid;
+	spin_unlock(&proc_lock);
+	return r;
+}
+
+int proc_getpgid(int pid)
+{
+	spin_lock(&proc_lock);
+	struct process *p = pid ? find_process_locked(pid, init_process)
+				: current_process();
+	int r = p ? p->pgid : -ESRCH;
+	spin_unlock(&proc_lock);
+	return r;
 }
 
 int proc_kill(int pid, int sig)
@@ -387,11 +533,8 @@ int proc_kill(int pid, int sig)
 	spin_lock(&proc_lock);
 	struct process *p = find_process_locked(pid, init_process);
 	int r = !p || p->zombie ? -ESRCH : 0;
-	/* Signal 0 only asks whether the process exists. Every other signal
-	 * has its default action, and for the signals Spindle delivers that
-	 * is to end the process. */
-	if (!r && sig)
-		kill_threads_locked(p, sig);
+	if (!r) /* signal 0 only asks whether the process exists */
+		deliver_locked(p, sig);
 	spin_unlock(&proc_lock);
 	return r;
 }
@@ -463,6 +606,7 @@ static struct task *user_task_copy(void)
 	 * user's, mid-computation: the child goes on from the same state. */
 	__asm__ volatile("fxsave64 %0" : "=m"(t->fpu));
 	t->fs_base = self->fs_base;
+	t->sig_blocked = self->sig_blocked;
 	t->prio = self->prio;
 	t->affinity = self->affinity;
 	return t;
@@ -473,12 +617,16 @@ long proc_clone(const struct clone_args *a)
 	struct task *self = current();
 	bool thread = a->flags & CLONE_THREAD;
 	struct mm *mm = thread ? self->mm : mm_copy(self->mm);
-	struct process *p = thread ? self->proc : process_alloc();
+	struct process *p =
+		thread ? self->proc
+		       : process_alloc(files_copy(self->proc->files));
 	struct task *t = mm && p ? user_task_copy() : NULL;
 	if (!t) {
 		if (!thread) {
 			if (mm)
 				mm_put(mm);
+			if (p)
+				files_put(p->files);
 			kfree(p);
 		}
 		return -ENOMEM;
@@ -508,6 +656,7 @@ long proc_clone(const struct clone_args *a)
 			atomic_store(&t->kill_signal, SIGKILL);
 		spin_unlock(&proc_lock);
 	} else {
+		p->sig_ignored = self->proc->sig_ignored;
 		process_attach(p, t, self->proc);
 	}
 	kthread_detach(t);
@@ -645,14 +794,92 @@ void proc_start_init(const char *path, const char *const *argv, int argc)
 	ia->path = path;
 	ia->argc = argc;
 	struct task *t = task_create("init", init_thread, ia);
-	init_process = process_alloc();
+	/* Descriptors 0, 1 and 2: the console, one open file. */
+	struct file *tty = tty_open();
+	struct files *files = files_alloc();
+	kassert(tty && files);
+	for (int fd = 0; fd < 3; fd++) {
+		if (fd)
+			file_get(tty);
+		fd_install(files, tty, fd, false);
+	}
+	init_process = process_alloc(files);
 	kassert(t && init_process);
+	tty_enable();
 	process_attach(init_process, t, NULL);
 	kthread_detach(t);
 	sched_start_task(t);
 }
 
+/* --- what /proc shows --------------------------------------------------- */
+
+int proc_info(int pid, struct proc_info *out)
+{
+	spin_lock(&proc_lock);
+	struct process *p = find_process_locked(pid, init_process);
+	if (p) {
+		*out = (struct proc_info){
+			.pid = p->pid,
+			.ppid = p->parent ? p->parent->pid : 0,
+			.pgid = p->pgid,
+			.state = p->zombie ? 'Z' : 'S',
+		};
+		strlcpy(out->name, p->name, sizeof(out->name));
+		list_for_each(node, &p->threads)
+		{
+			struct task *t =
+				list_entry(node, struct task, proc_link);
+			out->threads++;
+			out->utime_ticks += t->runtime_ns / 10000000;
+			if (t->state == TASK_RUNNING ||
+			    t->state == TASK_RUNNABLE)
+				out->state = 'R';
+			if (t->mm)
+				out->rss_pages = t->mm->resident;
+		}
+	}
+	spin_unlock(&proc_lock);
+	return p ? 0 : -ESRCH;
+}
+
+static struct process *nth_locked(struct process *p, int *n)
+{
+	if ((*n)-- == 0)
+		return p;
+	list_for_each(node, &p->children)
+	{
+		struct process *found = nth_locked(
+			list_entry(node, struct process, sibling), n);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+int proc_nth_pid(int n)
+{
+	spin_lock(&proc_lock);
+	struct process *p = init_process ? nth_locked(init_process, &n) : NULL;
+	int pid = p ? p->pid : -1;
+	spin_unlock(&proc_lock);
+	return pid;
+}
+
+/* Ctrl-C on the console: sig to every process in the group. */
+static void kill_pgrp(int pgrp, int sig)
+{
+	proc_kill_pgrp(pgrp, sig);
+}
+
+static void raise_sigpipe(void)
+{
+	proc_kill_thread(0, current()->tid, 13 /* SIGPIPE */);
+}
+
 void proc_init(void)
 {
+	pipe_set_sigpipe_hook(raise_sigpipe);
 	trap_set_user_fault_hook(user_fault);
+	tty_set_interrupt_hook(kill_pgrp);
+	procfs_init();
 }

@@ -22,6 +22,8 @@
 #include "sched/task.h"
 #include "sched/waitq.h"
 
+struct files;
+
 struct trap_frame;
 
 struct process {
@@ -36,6 +38,11 @@ struct process {
 	bool zombie;		  /* proc_lock: exited, not yet waited for */
 	int wait_status;	  /* proc_lock: as wait4 reports it */
 	struct waitq child_exit;  /* a child of this process changed state */
+	struct files *files;	  /* open files (its threads share them) */
+	char cwd[256];		  /* working directory (own: chdir) */
+	int pgid;	      /* proc_lock: process group (Ctrl-C's target) */
+	uint64_t sig_ignored; /* proc_lock: SIG_IGN, bit sig-1 */
+	uint64_t sig_pending; /* proc_lock: blocked by every thread */
 };
 
 /* Linux's wait status encoding: exited with code, or killed by signal. */
@@ -75,6 +82,16 @@ _Noreturn void proc_exit_thread(int status);
 int proc_kill(int pid, int sig);
 /* tgkill/tkill: the thread tid (of process tgid, if tgid > 0). */
 int proc_kill_thread(int tgid, int tid, int sig);
+/* kill(-pgrp, sig) and Ctrl-C: every process in the group. */
+int proc_kill_pgrp(int pgrp, int sig);
+/* rt_sigaction's part that exists: SIG_IGN (ignore) or SIG_DFL. Returns
+ * 0 / -EINVAL and whether sig was ignored before. */
+int proc_sigaction(int sig, bool ignore, bool set, bool *was_ignored);
+/* rt_sigprocmask: the calling thread's blocked set (SIGKILL and SIGSTOP
+ * cannot be blocked); pending signals it unblocks are delivered. */
+void proc_set_sigmask(uint64_t blocked);
+int proc_setpgid(int pid, int pgid);
+int proc_getpgid(int pid);
 
 /* clone flags (Linux's values). */
 #define CLONE_VM 0x00000100
@@ -110,6 +127,21 @@ struct process *current_process(void);
 /* wait4: waits for a child (pid > 0: that one; -1: any). Returns its pid
  * and stores its wait status, or -ECHILD; with nohang, 0 if none is done. */
 int proc_wait(int pid, int *status, bool nohang);
+
+/* What /proc shows of a process: a snapshot. */
+struct proc_info {
+	int pid, ppid, pgid, threads;
+	char name[TASK_NAME_MAX];
+	char state;	      /* R running, S sleeping, Z zombie (proc(5)) */
+	uint64_t utime_ticks; /* CPU time of its threads, in 1/100 s */
+	uint64_t start_ticks; /* not kept: 0 */
+	uint64_t vsize;	      /* not kept: 0 */
+	uint64_t rss_pages;
+};
+/* 0 and *out, or -ESRCH. */
+int proc_info(int pid, struct proc_info *out);
+/* The pid of the n-th process (tree order), or -1 past the last. */
+int proc_nth_pid(int n);
 
 void proc_init(void);
 

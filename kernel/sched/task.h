@@ -101,6 +101,7 @@ struct task {
 				   */
 	atomic_int kill_signal;	  /* a fatal signal is pending (0: none) */
 	int pagefault_disabled;	  /* own: user copies fail rather than fault */
+	uint64_t sig_blocked;	  /* proc_lock: rt_sigprocmask, bit sig-1 */
 	struct list_node proc_link; /* on its process's threads (proc_lock) */
 	struct list_node all_link;  /* on the list of all tasks (task lock) */
 };

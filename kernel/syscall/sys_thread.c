@@ -93,9 +93,11 @@ long sys_execve(uint64_t upath, uint64_t uargv, uint64_t uenvp)
 
 long sys_kill(int pid, int sig)
 {
+	if (pid == -1)
+		return -EPERM; /* every process: not for a teaching kernel */
 	if (pid <= 0)
-		return pid == 0 || pid < -1 ? -EINVAL /* process groups */
-					    : -EPERM; /* -1: everyone */
+		return proc_kill_pgrp(pid ? -pid : current_process()->pgid,
+				      sig);
 	return proc_kill(pid, sig);
 }
 

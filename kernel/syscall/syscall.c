@@ -32,11 +32,69 @@ long syscall_dispatch(struct trap_frame *f)
 		 a5 = f->r9;
 	long r;
 	switch (f->rax) {
+	case SYS_read:
+		r = sys_read((int)a0, a1, a2);
+		break;
 	case SYS_write:
 		r = sys_write((int)a0, a1, a2);
 		break;
+	case SYS_readv:
+		r = sys_readv((int)a0, a1, (int)a2);
+		break;
 	case SYS_writev:
 		r = sys_writev((int)a0, a1, (int)a2);
+		break;
+	case SYS_open:
+		r = sys_open(a0, (int)a1, (int)a2);
+		break;
+	case SYS_openat:
+		r = sys_openat((int)a0, a1, (int)a2, (int)a3);
+		break;
+	case SYS_close:
+		r = sys_close((int)a0);
+		break;
+	case SYS_lseek:
+		r = sys_lseek((int)a0, (int64_t)a1, (int)a2);
+		break;
+	case SYS_stat:
+	case SYS_lstat: /* no symbolic links exist */
+		r = sys_stat(a0, a1);
+		break;
+	case SYS_fstat:
+		r = sys_fstat((int)a0, a1);
+		break;
+	case SYS_newfstatat:
+		r = sys_newfstatat((int)a0, a1, a2, (int)a3);
+		break;
+	case SYS_getdents64:
+		r = sys_getdents64((int)a0, a1, a2);
+		break;
+	case SYS_ioctl:
+		r = sys_ioctl((int)a0, (unsigned)a1, a2);
+		break;
+	case SYS_dup:
+		r = sys_dup((int)a0);
+		break;
+	case SYS_dup2:
+		r = sys_dup2((int)a0, (int)a1);
+		break;
+	case SYS_dup3:
+		r = sys_dup3((int)a0, (int)a1, (int)a2);
+		break;
+	case SYS_fcntl:
+		r = sys_fcntl((int)a0, (int)a1, a2);
+		break;
+	case SYS_pipe:
+		r = sys_pipe(a0);
+		break;
+	case SYS_pipe2:
+		r = sys_pipe2(a0, (int)a1);
+		break;
+	case SYS_getcwd:
+		r = sys_getcwd(a0, a1);
+		break;
+	case SYS_chdir:
+		r = sys_chdir(a0);
 		break;
 	case SYS_mmap:
 		r = sys_mmap(a0, a1, (int)a2, (int)a3, (int)a4, (int64_t)a5);
@@ -89,6 +147,33 @@ long syscall_dispatch(struct trap_frame *f)
 		break;
 	case SYS_futex:
 		r = sys_futex(a0, (int)a1, (uint32_t)a2, a3, a4, (uint32_t)a5);
+		break;
+	case SYS_rt_sigaction:
+		r = sys_rt_sigaction((int)a0, a1, a2, a3);
+		break;
+	case SYS_rt_sigprocmask:
+		r = sys_rt_sigprocmask((int)a0, a1, a2, a3);
+		break;
+	case SYS_setpgid:
+		r = sys_setpgid((int)a0, (int)a1);
+		break;
+	case SYS_getpgid:
+		r = sys_getpgid((int)a0);
+		break;
+	case SYS_getpgrp:
+		r = sys_getpgid(0);
+		break;
+	case SYS_setsid:
+		r = sys_setsid();
+		break;
+	case SYS_getsid:
+		r = 1; /* one session, init's */
+		break;
+	case SYS_getuid:
+	case SYS_geteuid:
+	case SYS_getgid:
+	case SYS_getegid:
+		r = 0; /* everyone is root */
 		break;
 	case SYS_wait4:
 		r = sys_wait4((int)a0, a1, (int)a2, a3);

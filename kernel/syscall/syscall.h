@@ -14,14 +14,28 @@ struct trap_frame;
 
 /* Linux x86-64 numbers of the calls Spindle implements. */
 enum {
+	SYS_read = 0,
 	SYS_write = 1,
+	SYS_open = 2,
+	SYS_close = 3,
+	SYS_stat = 4,
+	SYS_fstat = 5,
+	SYS_lstat = 6,
+	SYS_lseek = 8,
 	SYS_mmap = 9,
 	SYS_mprotect = 10,
 	SYS_munmap = 11,
 	SYS_brk = 12,
+	SYS_rt_sigaction = 13,
+	SYS_rt_sigprocmask = 14,
+	SYS_ioctl = 16,
+	SYS_readv = 19,
 	SYS_writev = 20,
+	SYS_pipe = 22,
 	SYS_sched_yield = 24,
 	SYS_madvise = 28,
+	SYS_dup = 32,
+	SYS_dup2 = 33,
 	SYS_nanosleep = 35,
 	SYS_getpid = 39,
 	SYS_clone = 56,
@@ -31,28 +45,64 @@ enum {
 	SYS_exit = 60,
 	SYS_wait4 = 61,
 	SYS_kill = 62,
+	SYS_fcntl = 72,
+	SYS_getcwd = 79,
+	SYS_chdir = 80,
 	SYS_uname = 63,
 	SYS_gettimeofday = 96,
 	SYS_sysinfo = 99,
+	SYS_getuid = 102,
+	SYS_getgid = 104,
+	SYS_geteuid = 107,
+	SYS_getegid = 108,
+	SYS_setpgid = 109,
 	SYS_getppid = 110,
+	SYS_getpgrp = 111,
+	SYS_setsid = 112,
+	SYS_getpgid = 121,
+	SYS_getsid = 124,
 	SYS_arch_prctl = 158,
 	SYS_gettid = 186,
 	SYS_tkill = 200,
 	SYS_futex = 202,
+	SYS_getdents64 = 217,
 	SYS_set_tid_address = 218,
 	SYS_clock_gettime = 228,
 	SYS_clock_nanosleep = 230,
 	SYS_exit_group = 231,
 	SYS_tgkill = 234,
+	SYS_openat = 257,
+	SYS_newfstatat = 262,
+	SYS_dup3 = 292,
+	SYS_pipe2 = 293,
 	SYS_getcpu = 309,
 	SYS_getrandom = 318,
 };
 
 long syscall_dispatch(struct trap_frame *frame);
 
-/* sys_io.c */
+/* sys_file.c */
+long sys_read(int fd, uint64_t buf, size_t count);
 long sys_write(int fd, uint64_t buf, size_t count);
+long sys_readv(int fd, uint64_t iov, int iovcnt);
 long sys_writev(int fd, uint64_t iov, int iovcnt);
+long sys_open(uint64_t path, int flags, int mode);
+long sys_openat(int dirfd, uint64_t path, int flags, int mode);
+long sys_close(int fd);
+long sys_lseek(int fd, int64_t offset, int whence);
+long sys_stat(uint64_t path, uint64_t st);
+long sys_fstat(int fd, uint64_t st);
+long sys_newfstatat(int dirfd, uint64_t path, uint64_t st, int flags);
+long sys_getdents64(int fd, uint64_t buf, size_t count);
+long sys_ioctl(int fd, unsigned cmd, uint64_t arg);
+long sys_dup(int fd);
+long sys_dup2(int oldfd, int newfd);
+long sys_dup3(int oldfd, int newfd, int flags);
+long sys_fcntl(int fd, int cmd, uint64_t arg);
+long sys_pipe(uint64_t fds);
+long sys_pipe2(uint64_t fds, int flags);
+long sys_getcwd(uint64_t buf, size_t size);
+long sys_chdir(uint64_t path);
 
 /* sys_mm.c */
 long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd,
@@ -82,6 +132,13 @@ long sys_tkill(int tid, int sig);
 long sys_tgkill(int tgid, int tid, int sig);
 long sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t utime,
 	       uint64_t uaddr2, uint32_t val3);
+
+/* sys_signal.c */
+long sys_rt_sigaction(int sig, uint64_t act, uint64_t oact, size_t setsize);
+long sys_rt_sigprocmask(int how, uint64_t set, uint64_t oset, size_t setsize);
+long sys_setpgid(int pid, int pgid);
+long sys_getpgid(int pid);
+long sys_setsid(void);
 
 /* sys_time.c */
 /* Reads a user struct timespec as nanoseconds: 0, -EFAULT or -EINVAL. */

@@ -1,0 +1,119 @@
+/*
+ * Open files and file descriptors.
+ *
+ * A struct file is one open: what it is (ops), where it is (offset) and
+ * how it was opened (flags). File descriptors are indices into a process's
+ * table of struct file pointers; dup and fork make two descriptors share
+ * one struct file (and so its offset), as POSIX says.
+ *
+ *   process A fds: [0]--+--> file (tty)        refs 3
+ *                  [1]--+
+ *                  [2]--+
+ *                  [3]-----> file (pipe, read end)  <-- process B fd [0]
+ *
+ * Kinds of file: the console (dev/tty.c), initrd files and directories
+ * (fs/initrdfs.c), pipes (fs/pipe.c), /proc (fs/procfs.c).
+ */
+#ifndef FS_FILE_H
+#define FS_FILE_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "sync/mutex.h"
+
+/* open flags (Linux's values) */
+#define O_ACCMODE 03
+#define O_RDONLY 00
+#define O_WRONLY 01
+#define O_RDWR 02
+#define O_CREAT 0100
+#define O_EXCL 0200
+#define O_NOCTTY 0400
+#define O_TRUNC 01000
+#define O_APPEND 02000
+#define O_NONBLOCK 04000
+#define O_DIRECTORY 0200000
+#define O_NOFOLLOW 0400000
+#define O_CLOEXEC 02000000
+#define O_LARGEFILE 0100000
+
+/* st_mode file types */
+#define S_IFMT 0170000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFREG 0100000
+#define S_IFIFO 0010000
+
+/* struct stat, as Linux x86-64 lays it out. */
+struct kstat {
+	uint64_t dev, ino, nlink;
+	uint32_t mode, uid, gid, pad0;
+	uint64_t rdev;
+	int64_t size, blksize, blocks;
+	int64_t atime, atime_ns, mtime, mtime_ns, ctime, ctime_ns;
+	int64_t unused[3];
+};
+
+struct file;
+
+/* What a kind of file can do; a NULL entry means the call does not apply
+ * (the system call returns the errno Linux does for that case). */
+struct file_ops {
+	long (*read)(struct file *f, uint64_t ubuf, size_t n);
+	long (*write)(struct file *f, uint64_t ubuf, size_t n);
+	/* Fills st (mode, size, ino...); st is zeroed before. */
+	void (*stat)(struct file *f, struct kstat *st);
+	/* getdents64 into ubuf; returns bytes written, 0 at the end. */
+	long (*getdents)(struct file *f, uint64_t ubuf, size_t n);
+	long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);
+	/* Last reference gone. */
+	void (*release)(struct file *f);
+	bool seekable;
+};
+
+struct file {
+	atomic_int refs;
+	const struct file_ops *ops;
+	void *priv; /* the kind's own state */
+	int flags;  /* O_ACCMODE bits, O_APPEND, O_NONBLOCK */
+	struct mutex pos_lock;
+	int64_t pos;  /* pos_lock */
+	int64_t size; /* for seekable files: where SEEK_END is */
+};
+
+struct file *file_alloc(const struct file_ops *ops, void *priv, int flags);
+void file_get(struct file *f);
+void file_put(struct file *f);
+
+#define FD_MAX 256
+
+/* A process's descriptor table (shared by its threads). */
+struct files {
+	atomic_int refs;
+	struct mutex lock;
+	struct file *fd[FD_MAX];       /* lock */
+	uint64_t cloexec[FD_MAX / 64]; /* lock: O_CLOEXEC per descriptor */
+};
+
+struct files *files_alloc(void);
+/* fork: a new table with the same open files (each one referenced again). */
+struct files *files_copy(struct files *src);
+void files_put(struct files *t);
+/* execve: closes the O_CLOEXEC descriptors. */
+void files_close_on_exec(struct files *t);
+
+/* The lowest free descriptor >= min for f (which the table then owns);
+ * -EMFILE if none. */
+int fd_install(struct files *t, struct file *f, int min, bool cloexec);
+/* The file behind fd with a reference taken, or NULL (-EBADF). */
+struct file *fd_get(struct files *t, int fd);
+int fd_close(struct files *t, int fd);
+/* dup2/dup3: makes newfd refer to oldfd's file, closing what was there. */
+int fd_dup_to(struct files *t, int oldfd, int newfd, bool cloexec);
+bool fd_is_cloexec(struct files *t, int fd);
+void fd_set_cloexec(struct files *t, int fd, bool on);
+
+#endif
