@@ -10,11 +10,11 @@
 #include <stdint.h>
 
 struct trampoline_params {
-	uint32_t cr3;   /* page tables: this page 1:1 plus the kernel half */
-	uint32_t efer;  /* EFER bits to set: LME, NXE */
+	uint32_t cr3;	/* page tables: this page 1:1 plus the kernel half */
+	uint32_t efer;	/* EFER bits to set: LME, NXE */
 	uint64_t stack; /* top of the new CPU's kernel stack */
 	uint64_t entry; /* ap_main */
-	uint64_t cpu;   /* its struct cpu, ap_main's argument */
+	uint64_t cpu;	/* its struct cpu, ap_main's argument */
 };
 
 extern const char trampoline_start[], trampoline_end[], trampoline_params[];

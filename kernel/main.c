@@ -73,9 +73,13 @@ static void start_init(const char *path)
 	int argc = 0;
 	argv[argc++] = path;
 	strlcpy(words, boot_info.cmdline, sizeof(words));
-	char *w = strstr(words, " -- ");
+	char *w = strstr(words, " --");
+	if (w && w[3] != ' ' && w[3] != '\0')
+		w = NULL; /* "--x" is not the separator */
+	if (w)
+		w += 3;
 	while (w && argc < INIT_ARGS_MAX) {
-		while (*w == ' ' || *w == '-')
+		while (*w == ' ')
 			*w++ = '\0';
 		if (!*w)
 			break;

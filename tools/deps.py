@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Install the host packages Spindle needs, when they are missing.
 
-usage: deps.py qemu|grub|all
+usage: deps.py qemu|grub|musl|all
 
 As root it runs apt-get; otherwise it prints the exact command to run and
 fails. Nothing else in the tree assumes a package is installed.
@@ -19,6 +19,9 @@ NEEDS = {
         "xorriso": "xorriso",
         "mformat": "mtools",
     },
+    # The musl test group (tools/test.py) builds unmodified C programs
+    # against musl and runs them on the host and on Spindle.
+    "musl": {"musl-gcc": "musl-tools"},
 }
 GRUB_PC_MODULES = "/usr/lib/grub/i386-pc"  # grub-pc-bin: BIOS boot images
 

@@ -20,6 +20,10 @@ A newc entry is
 (the 110-byte header and the name together are padded, so the data
 starts 4-aligned), and an entry named TRAILER!!! ends the archive.
 Timestamps and owners are 0, so the same inputs give the same bytes.
+
+Other tools import it: archive() makes an archive from (path, data, mode)
+triples, read() gives back the files of one (tools/run-elf adds a program
+to the build's initrd that way).
 """
 import os
 import stat
@@ -54,28 +58,62 @@ def parse_item(item):
     return src, dest, stat.S_IFREG | (0o755 if executable else 0o644)
 
 
-def build(out_path, items):
-    files, dirs = {}, set()
-    for item in items:
-        src, dest, mode = parse_item(item)
-        try:
-            with open(src, "rb") as f:
-                files[dest] = (mode, f.read())
-        except OSError as e:
-            sys.exit(f"mkinitrd: {src}: {e.strerror}")
+def archive(files):
+    """files: a list of (archive path, data, mode); a later entry for the
+    same path replaces an earlier one. Returns the archive's bytes, with an
+    entry for every directory on the way."""
+    by_name, dirs = {}, set()
+    for dest, data, mode in files:
+        by_name[dest] = (mode, data)
         parent = os.path.dirname(dest)
         while parent:
             dirs.add(parent)
             parent = os.path.dirname(parent)
-
-    archive = []
+    out = []
     for name in sorted(dirs):  # a parent sorts before its children
-        archive.append(entry(len(archive) + 1, name, stat.S_IFDIR | 0o755))
-    for name, (mode, data) in sorted(files.items()):
-        archive.append(entry(len(archive) + 1, name, mode, data))
-    archive.append(entry(0, TRAILER, 0))
+        out.append(entry(len(out) + 1, name, stat.S_IFDIR | 0o755))
+    for name, (mode, data) in sorted(by_name.items()):
+        out.append(entry(len(out) + 1, name, mode, data))
+    out.append(entry(0, TRAILER, 0))
+    return b"".join(out)
+
+
+def read(path):
+    """The regular files of an existing newc archive, as archive() takes
+    them: [(archive path, data, mode)]. Directories are left out (archive()
+    makes them again); so are other kinds of entry, which build() never
+    writes."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    files, pos = [], 0
+    while True:
+        header = blob[pos:pos + 110]
+        if len(header) < 110 or header[:6] != MAGIC:
+            sys.exit(f"mkinitrd: {path}: not a newc archive at byte {pos}")
+        fields = [int(header[6 + 8 * i:14 + 8 * i], 16) for i in range(13)]
+        mode, size, namesize = fields[1], fields[6], fields[11]
+        name_end = pos + 110 + namesize
+        name = blob[pos + 110:name_end - 1].decode()
+        data_start = name_end + (-name_end % 4)
+        data = blob[data_start:data_start + size]
+        pos = data_start + size + (-size % 4)
+        if name == TRAILER:
+            return files
+        if stat.S_ISREG(mode):
+            files.append((name, data, mode))
+
+
+def build(out_path, items):
+    files = []
+    for item in items:
+        src, dest, mode = parse_item(item)
+        try:
+            with open(src, "rb") as f:
+                files.append((dest, f.read(), mode))
+        except OSError as e:
+            sys.exit(f"mkinitrd: {src}: {e.strerror}")
     with open(out_path, "wb") as f:
-        f.write(b"".join(archive))
+        f.write(archive(files))
 
 
 if __name__ == "__main__":

@@ -80,10 +80,11 @@ def qemu_argv(s, serial="stdio", iso=None, gdb_halted=False):
 
 
 class Boot:
-    """How one boot ended: status, its serial output, and seconds taken."""
+    """How one boot ended: status, its serial output (text, and the bytes
+    as they came in raw), and seconds taken."""
 
-    def __init__(self, status, output, seconds, timed_out):
-        self.status, self.output = status, output
+    def __init__(self, status, output, seconds, timed_out, raw=b""):
+        self.status, self.output, self.raw = status, output, raw
         self.seconds, self.timed_out = seconds, timed_out
 
     def why(self):
@@ -130,13 +131,14 @@ def boot(s, timeout, log_path=None, iso=None, until=None, script=()):
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    output = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
+    raw = b"".join(chunks)
+    output = raw.decode("utf-8", "replace").replace("\r\n", "\n")
     if log_path:
         os.makedirs(os.path.dirname(log_path), exist_ok=True)
         with open(log_path, "w") as f:
             f.write("$ " + " ".join(shlex.quote(a) for a in argv) + "\n" + output)
     status = EXIT_SUCCESS if stopped else proc.returncode
-    return Boot(status, output, elapsed, timed_out)
+    return Boot(status, output, elapsed, timed_out, raw)
 
 
 def gdb_argv(s, kernel):

@@ -10,6 +10,8 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
   grub.ktest         every in-kernel test again, booted by GRUB from an ISO
   mem8g.pmm          the page-allocator suite with 8 GiB of memory
   console            typing at the kernel monitor over the serial line
+  musl.PROG          user/musl/PROG.c built with musl-gcc, run on the host and
+                     through tools/run-elf (-smp 4): same stdout, same status
   smpN.death.T       one death test T (it must panic with the expected report)
   gdb                GDB drives a halted kernel (tools/gdb_test.py)
 
@@ -18,9 +20,12 @@ whose boot panicked, reset or timed out fails, and its log's tail is shown;
 every boot's whole log is in BUILD/test-logs/.
 """
 import argparse
+import difflib
 import glob
 import os
 import re
+import shutil
+import subprocess
 import sys
 import time
 
@@ -33,6 +38,8 @@ KTEST_TIMEOUT = 180  # generous: TCG on a loaded 2-core machine is slow
 DEATH_TIMEOUT = 60
 USER_TIMEOUT = 180  # generous, as KTEST_TIMEOUT: a loaded host is slow
 USER_SMPS = ["1", "4"]  # user programs run on 1 and 4 CPUs
+MUSL_SMP = "4"  # unmodified musl programs run on 4 CPUs
+MUSL_ARGS = ["one", "two"]  # the same arguments on the host and on Spindle
 TAIL_LINES = 25
 # Every in-kernel test runs on each of these -smp values, mixed topologies
 # included; death tests run on the first and the one after (1 and 2 CPUs).
@@ -175,6 +182,73 @@ def user_expect_group(name, settings, test, patterns):
     return [Case(test, not diags, diags)], b.seconds
 
 
+def musl_programs():
+    """Unmodified C programs for musl: user/musl/*.c (not built by user.mk,
+    which links user/*.c with our own libc)."""
+    return sorted(os.path.basename(p)[:-2]
+                  for p in glob.glob(os.path.join(qemu.ROOT, "user", "musl", "*.c")))
+
+
+def musl_build(prog):
+    """Builds BUILD/musl/PROG with `musl-gcc -static` when its source is
+    newer. Returns (path, None), or (None, what went wrong)."""
+    src = os.path.join(qemu.ROOT, "user", "musl", prog + ".c")
+    out = os.path.join(qemu.ROOT, BUILD, "musl", prog)
+    if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(src):
+        return out, None
+    if not shutil.which("musl-gcc"):
+        return None, "musl-gcc is missing: `python3 tools/deps.py musl` installs it"
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    r = subprocess.run(["musl-gcc", "-static", "-O2", "-Wall", "-Wextra", "-Werror",
+                        "-o", out, src], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    return (out, None) if r.returncode == 0 else (None, r.stdout)
+
+
+def run_command(argv, timeout, env=None):
+    """Runs argv with no input: (exit status as a shell gives it, 128+N for
+    signal N, or a string if it timed out; stdout; stderr)."""
+    try:
+        r = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        return (f"none (killed at the {timeout} s timeout)", (e.stdout or b"").decode(errors="replace"),
+                (e.stderr or b"").decode(errors="replace"))
+    status = 128 - r.returncode if r.returncode < 0 else r.returncode
+    return status, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
+
+
+def musl_group(name, prog):
+    """Runs a musl program on the host, then on Spindle through
+    tools/run-elf: the two must print the same and exit the same."""
+    start = time.monotonic()
+    path, error = musl_build(prog)
+    if error:
+        return [Case("builds_with_musl_gcc", False,
+                     ["# " + line for line in error.splitlines()])], time.monotonic() - start
+    log = os.path.join(LOGS, name + ".log")
+    host_status, host_out, _ = run_command([path] + MUSL_ARGS, USER_TIMEOUT)
+    env = dict(os.environ, SMP=MUSL_SMP, MEM="512M", BOOT="kernel", QEMUFLAGS="",
+               BUILD=BUILD, RUN_ELF_TIMEOUT=str(USER_TIMEOUT), RUN_ELF_LOG=log)
+    status, out, err = run_command([os.path.join(qemu.TOOLS, "run-elf"), path] + MUSL_ARGS,
+                                   USER_TIMEOUT + 60, env)
+    # run-elf's stderr: the kernel's lines (an unimplemented system call, a
+    # fault) and its own verdict on a failed run.
+    notes = ["# | " + line for line in err.splitlines()[-TAIL_LINES:]]
+    diff = list(difflib.unified_diff(host_out.splitlines(), out.splitlines(),
+                                     "on the host", "on Spindle", lineterm=""))
+    checks = [
+        ("passes_on_the_host", host_status == 0,
+         [f"# exit status {host_status} on the host"]),
+        ("same_stdout_as_on_the_host", not diff,
+         ["# " + line for line in diff[:TAIL_LINES]] + notes + [f"# log: {log}"]),
+        ("same_exit_status_as_on_the_host", host_status == status,
+         [f"# exit status {host_status} on the host, {status} on Spindle"]
+         + notes + [f"# log: {log}"]),
+    ]
+    return [Case(n, ok, [] if ok else d) for n, ok, d in checks], time.monotonic() - start
+
+
 def death_group(name, settings, test, expect):
     log = os.path.join(LOGS, name + ".log")
     b = qemu.boot(settings, DEATH_TIMEOUT, log_path=log)
@@ -266,6 +340,7 @@ def plan_groups(smps):
             n, boot_settings(smp=smp, cmdline="init=/bin/exitcode -- 7"),
             "exit_status_and_arguments_reach_the_kernel",
             [r"spindle: init exited with status 7"])))
+    groups += [(f"musl.{p}", lambda n, p=p: musl_group(n, p)) for p in musl_programs()]
     groups.append(("grub.ktest", grub_group))
     groups.append(("console", console_group))
     groups.append(("mem8g.pmm",

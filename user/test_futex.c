@@ -227,6 +227,33 @@ static void ping_pong_100000_round_trips_lose_no_wake_up(void)
 	KTAP_EXPECT_EQ(turn, 0);
 }
 
+/* Two processes, one MAP_SHARED page: the child sleeps on a shared futex
+ * (no PRIVATE flag: the key is the physical page), the parent wakes it. */
+static void a_shared_futex_works_across_processes(void)
+{
+	uint32_t *shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	KTAP_EXPECT_NE(shared, MAP_FAILED);
+	shared[0] = 0; /* the word */
+	shared[1] = 0; /* the child: "about to wait" */
+	int pid = fork();
+	if (pid == 0) {
+		__atomic_store_n(&shared[1], 1, __ATOMIC_SEQ_CST);
+		while (__atomic_load_n(&shared[0], __ATOMIC_SEQ_CST) == 0)
+			futex(&shared[0], FUTEX_WAIT, 0, NULL, NULL, 0);
+		_exit(shared[0] == 42 ? 0 : 1);
+	}
+	while (__atomic_load_n(&shared[1], __ATOMIC_SEQ_CST) == 0)
+		sched_yield();
+	sleep_ms(100); /* let it get to sleep in the kernel */
+	__atomic_store_n(&shared[0], 42, __ATOMIC_SEQ_CST);
+	KTAP_EXPECT_EQ(futex(&shared[0], FUTEX_WAKE, 1, NULL, NULL, 0), 1);
+	int status;
+	KTAP_EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	KTAP_EXPECT_EQ(status, 0);
+	munmap(shared, 4096);
+}
+
 #define T(name)                                                                \
 	{                                                                      \
 #name, name                                                    \
@@ -240,6 +267,7 @@ static const struct ktap_test tests[] = {
 	T(cmp_requeue_moves_waiters_to_another_word),
 	T(requeue_without_compare),
 	T(wake_bitset_selects_waiters),
+	T(a_shared_futex_works_across_processes),
 	T(ping_pong_100000_round_trips_lose_no_wake_up),
 };
 

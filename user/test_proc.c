@@ -58,6 +58,26 @@ static void a_childs_writes_are_invisible_to_the_parent(void)
  * the host). */
 static char exitcode_path[256];
 
+static void map_shared_memory_is_shared_with_a_child(void)
+{
+	volatile char *shared = mmap(NULL, 2 * 4096, PROT_READ | PROT_WRITE,
+				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	shared[0] = 'p';
+	int pid = fork();
+	if (pid == 0) {
+		int saw = shared[0] == 'p';
+		shared[0] = 'c';
+		shared[4096] = 'd'; /* a page the parent never touched */
+		_exit(saw ? 0 : 1);
+	}
+	int status;
+	waitpid(pid, &status, 0);
+	KTAP_EXPECT_EQ(WEXITSTATUS(status), 0);
+	KTAP_EXPECT_EQ(shared[0], 'c');
+	KTAP_EXPECT_EQ(shared[4096], 'd');
+	munmap((void *)shared, 2 * 4096);
+}
+
 static void execve_runs_a_program_with_arguments(void)
 {
 	int pid = fork();
@@ -237,6 +257,7 @@ static const struct ktap_test tests[] = {
 	T(fork_returns_0_in_the_child_and_its_pid_in_the_parent),
 	T(the_parent_sees_the_childs_exit_code),
 	T(a_childs_writes_are_invisible_to_the_parent),
+	T(map_shared_memory_is_shared_with_a_child),
 	T(execve_runs_a_program_with_arguments),
 	T(execve_errors),
 	T(wait_errors),

@@ -19,7 +19,9 @@ void cmdline_init(const char *cmdline)
 	while (*p) {
 		while (*p == ' ')
 			*p++ = '\0';
-		if (!*p)
+		/* "--" ends the kernel's words: the rest is init's. */
+		if (!*p || (p[0] == '-' && p[1] == '-' &&
+			    (p[2] == ' ' || p[2] == '\0')))
 			break;
 		if (nr_words == CMDLINE_WORDS_MAX) {
 			pr_warn("cmdline: more than %d words; ignoring '%s'\n",

@@ -1,7 +1,8 @@
 /*
  * The kernel command line: space-separated words, each "key=value" or a bare
  * "key". Known keys: init=PATH, ktest=SUITE|all|list, loglevel=N, sched=NAME,
- * monitor (the kernel monitor instead of init).
+ * monitor (the kernel monitor instead of init). Words after "--" are not
+ * the kernel's: they are init's arguments.
  */
 #ifndef BOOT_CMDLINE_H
 #define BOOT_CMDLINE_H

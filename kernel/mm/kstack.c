@@ -68,7 +68,7 @@ static void unmap_stack(uint64_t top, uint64_t bottom)
 #define KSTACK_CACHE_MAX 32
 static struct spinlock cache_lock = SPINLOCK_INIT("kstack_cache");
 static void *cache[KSTACK_CACHE_MAX]; /* cache_lock: stack tops */
-static int cached;                    /* cache_lock */
+static int cached;		      /* cache_lock */
 
 static void *cache_take(void)
 {

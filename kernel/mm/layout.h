@@ -19,7 +19,7 @@
 #define PAGE_SHIFT 12
 #define HUGE_PAGE_SIZE (2ul << 20)
 
-#define USER_MIN 0x10000ul /* Linux's default mmap_min_addr */
+#define USER_MIN 0x10000ul	      /* Linux's default mmap_min_addr */
 #define USER_TOP 0x00007ffffffff000ul /* user space is [0, USER_TOP) */
 #define KERNEL_HALF_START 0xffff800000000000ul
 #define DIRECT_MAP_BASE 0xffff800000000000ul

@@ -8,7 +8,9 @@
  *   pa | PTE_SOFT_PROTNONE     a page kept while its region is PROT_NONE;
  *                              not present, so every access faults (the
  *                              kernel's user copies included)
- * Every page an mm maps is its own (no sharing yet): unmapping frees it.
+ * A private region's pages are the mm's own: unmapping frees them. A
+ * MAP_SHARED region's pages belong to its struct shmem: unmapping only
+ * clears the entries, and the last region mapping the shmem frees it.
  */
 #include "mm/mm.h"
 #include "arch/cpu.h"
@@ -56,24 +58,71 @@ void mm_get(struct mm *mm)
 	atomic_fetch_add(&mm->refs, 1);
 }
 
-static void free_leaf(uint64_t va, uint64_t *pte, void *arg)
+static struct shmem *shm_create(size_t npages)
 {
-	(void)va;
-	struct mm *mm = arg;
-	pmm_free(*pte & PTE_ADDR_MASK);
-	*pte = 0;
-	mm->resident--;
+	struct shmem *shm =
+		kzalloc(sizeof(*shm) + npages * sizeof(shm->pages[0]));
+	if (!shm)
+		return NULL;
+	atomic_init(&shm->refs, 1);
+	spin_init(&shm->lock, "shmem");
+	shm->npages = npages;
+	return shm;
 }
 
-/* Frees the pages of [start, end) and flushes them from every CPU that
+static void shm_put(struct shmem *shm)
+{
+	if (!shm || atomic_fetch_sub(&shm->refs, 1) != 1)
+		return;
+	for (size_t i = 0; i < shm->npages; i++)
+		if (shm->pages[i])
+			pmm_free(shm->pages[i]);
+	kfree(shm);
+}
+
+struct zap {
+	struct mm *mm;
+	bool free; /* a private region: the pages go back to the allocator */
+};
+
+static void zap_leaf(uint64_t va, uint64_t *pte, void *arg)
+{
+	(void)va;
+	struct zap *z = arg;
+	if (z->free)
+		pmm_free(*pte & PTE_ADDR_MASK);
+	*pte = 0;
+	z->mm->resident--;
+}
+
+/* Clears the entries of [start, end) inside region v. Lock held. */
+static void zap_range(struct mm *mm, struct vma *v, uint64_t start,
+		      uint64_t end)
+{
+	struct zap z = {mm, v->shm == NULL};
+	vmm_for_each_leaf(mm->pml4, MAX(start, v->start), MIN(end, v->end),
+			  zap_leaf, &z);
+}
+
+/* Drops the pages of [start, end) and flushes them from every CPU that
  * runs this address space. Caller holds mm->lock. */
 static void drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
 	size_t before = mm->resident;
-	vmm_for_each_leaf(mm->pml4, start, end, free_leaf, mm);
+	list_for_each(node, &mm->vmas) {
+		struct vma *v = list_entry(node, struct vma, link);
+		if (v->start < end && start < v->end)
+			zap_range(mm, v, start, end);
+	}
 	uint64_t cpus = atomic_load(&mm->cpus);
 	if (before != mm->resident && cpus)
 		tlb_shootdown_cpus(cpus, start, (end - start) / PAGE_SIZE);
+}
+
+static void vma_free(struct vma *v)
+{
+	shm_put(v->shm);
+	kfree(v);
 }
 
 void mm_put(struct mm *mm)
@@ -84,8 +133,8 @@ void mm_put(struct mm *mm)
 	while (!list_empty(&mm->vmas)) {
 		struct vma *v =
 			list_entry(list_pop_front(&mm->vmas), struct vma, link);
-		vmm_for_each_leaf(mm->pml4, v->start, v->end, free_leaf, mm);
-		kfree(v);
+		zap_range(mm, v, v->start, v->end);
+		vma_free(v);
 	}
 	vmm_destroy_address_space(mm->pml4);
 	kfree(mm);
@@ -107,8 +156,7 @@ void mm_switch(struct mm *from, struct mm *to)
 
 struct vma *mm_find(struct mm *mm, uint64_t va)
 {
-	list_for_each(node, &mm->vmas)
-	{
+	list_for_each(node, &mm->vmas) {
 		struct vma *v = list_entry(node, struct vma, link);
 		if (va < v->start)
 			return NULL;
@@ -129,19 +177,23 @@ static int split_at(struct mm *mm, uint64_t addr)
 		return -ENOMEM;
 	*tail = *v;
 	tail->start = addr;
+	if (v->shm) {
+		atomic_fetch_add(&v->shm->refs, 1);
+		tail->shm_pgoff += (addr - v->start) / PAGE_SIZE;
+	}
 	v->end = addr;
 	list_insert_before(v->link.next, &tail->link);
 	return 0;
 }
 
-/* Inserts [start, end) (free) in order, merging with an equal neighbour
- * below it (a growing heap stays one region). */
-static int insert_region(struct mm *mm, uint64_t start, uint64_t end,
-			 unsigned prot, const char *what)
+/* Inserts [start, end) (free) in order, merging a private region with an
+ * equal neighbour below it (a growing heap stays one region); returns it,
+ * or NULL if out of memory. */
+static struct vma *insert_region(struct mm *mm, uint64_t start, uint64_t end,
+				 unsigned prot, const char *what)
 {
 	struct list_node *pos = &mm->vmas.head;
-	list_for_each(node, &mm->vmas)
-	{
+	list_for_each(node, &mm->vmas) {
 		if (list_entry(node, struct vma, link)->start > start) {
 			pos = node;
 			break;
@@ -150,24 +202,23 @@ static int insert_region(struct mm *mm, uint64_t start, uint64_t end,
 	if (pos->prev != &mm->vmas.head) {
 		struct vma *below = list_entry(pos->prev, struct vma, link);
 		if (below->end == start && below->prot == prot &&
-		    below->what == what) {
+		    below->what == what && !(prot & VMA_SHARED)) {
 			below->end = end;
-			return 0;
+			return below;
 		}
 	}
 	struct vma *v = kmalloc(sizeof(*v));
 	if (!v)
-		return -ENOMEM;
+		return NULL;
 	*v = (struct vma){
 		.start = start, .end = end, .prot = prot, .what = what};
 	list_insert_before(pos, &v->link);
-	return 0;
+	return v;
 }
 
 static bool range_is_free(struct mm *mm, uint64_t start, uint64_t end)
 {
-	list_for_each(node, &mm->vmas)
-	{
+	list_for_each(node, &mm->vmas) {
 		struct vma *v = list_entry(node, struct vma, link);
 		if (v->start < end && start < v->end)
 			return false;
@@ -213,7 +264,7 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
 		n = n->next;
 		if (v->start >= start && v->end <= end) {
 			list_remove(&v->link);
-			kfree(v);
+			vma_free(v);
 		}
 	}
 	return 0;
@@ -242,8 +293,18 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
 			addr = find_gap(mm, len);
 		r = addr ? 0 : -ENOMEM;
 	}
-	if (r == 0)
-		r = insert_region(mm, addr, addr + len, prot, what);
+	struct shmem *shm = NULL;
+	if (r == 0 && (prot & VMA_SHARED)) {
+		shm = len <= SHMEM_MAX ? shm_create(len / PAGE_SIZE) : NULL;
+		r = shm ? 0 : -ENOMEM;
+	}
+	if (r == 0) {
+		struct vma *v = insert_region(mm, addr, addr + len, prot, what);
+		if (v)
+			v->shm = shm;
+		else
+			r = -ENOMEM, shm_put(shm);
+	}
 	mutex_unlock(&mm->lock);
 	return r < 0 ? r : (long)addr;
 }
@@ -262,8 +323,7 @@ int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 static bool fully_mapped(struct mm *mm, uint64_t start, uint64_t end)
 {
 	uint64_t at = start;
-	list_for_each(node, &mm->vmas)
-	{
+	list_for_each(node, &mm->vmas) {
 		struct vma *v = list_entry(node, struct vma, link);
 		if (v->end <= at)
 			continue;
@@ -304,8 +364,7 @@ int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot)
 	if (!r)
 		r = split_at(mm, end);
 	if (!r) {
-		list_for_each(node, &mm->vmas)
-		{
+		list_for_each(node, &mm->vmas) {
 			struct vma *v = list_entry(node, struct vma, link);
 			if (v->start >= addr && v->end <= end)
 				v->prot = (v->prot & VMA_SHARED) | prot;
@@ -345,7 +404,7 @@ uint64_t mm_brk(struct mm *mm, uint64_t new_end)
 	} else if (new_top > old_top) {
 		if (range_is_free(mm, old_top, new_top) &&
 		    insert_region(mm, old_top, new_top, VMA_READ | VMA_WRITE,
-				  "[heap]") == 0)
+				  "[heap]"))
 			mm->brk = new_end;
 	} else {
 		if (new_top < old_top)
@@ -366,10 +425,21 @@ static uint64_t page_for(struct mm *mm, struct vma *v, uint64_t va)
 		return 0;
 	if (*pte)
 		return *pte & PTE_ADDR_MASK;
-	uint64_t pa = pmm_alloc();
+	uint64_t pa = 0;
+	if (v->shm) { /* the shared page, made on first touch by anyone */
+		uint64_t i = v->shm_pgoff + (va - v->start) / PAGE_SIZE;
+		spin_lock(&v->shm->lock);
+		pa = v->shm->pages[i];
+		if (!pa && (pa = pmm_alloc()) != 0) {
+			memset(phys_to_virt(pa), 0, PAGE_SIZE);
+			v->shm->pages[i] = pa;
+		}
+		spin_unlock(&v->shm->lock);
+	} else if ((pa = pmm_alloc()) != 0) {
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	}
 	if (!pa)
 		return 0;
-	memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	*pte = pa | pte_flags(v->prot);
 	mm->resident++;
 	return pa;
@@ -442,15 +512,22 @@ struct mm *mm_copy(struct mm *src)
 		return NULL;
 	struct copy_ctx c = {dst, 0};
 	mutex_lock(&src->lock);
-	list_for_each(node, &src->vmas)
-	{
+	list_for_each(node, &src->vmas) {
 		struct vma *v = list_entry(node, struct vma, link);
-		if (!c.err)
-			c.err = insert_region(dst, v->start, v->end, v->prot,
+		struct vma *copy =
+			c.err ? NULL
+			      : insert_region(dst, v->start, v->end, v->prot,
 					      v->what);
-		if (!c.err)
+		if (!copy) {
+			c.err = -ENOMEM;
+		} else if (v->shm) { /* the child maps the same pages */
+			copy->shm = v->shm;
+			copy->shm_pgoff = v->shm_pgoff;
+			atomic_fetch_add(&v->shm->refs, 1);
+		} else {
 			vmm_for_each_leaf(src->pml4, v->start, v->end,
 					  copy_leaf, &c);
+		}
 	}
 	dst->brk_start = src->brk_start;
 	dst->brk = src->brk;

@@ -35,9 +35,11 @@
 #include "freestanding/list.h"
 #include "mm/layout.h"
 #include "sync/mutex.h"
+#include "sync/spinlock.h"
 
 #define USER_STACK_SIZE (8ul << 20)
 #define MMAP_TOP (USER_TOP - USER_STACK_SIZE - (1ul << 30))
+#define SHMEM_MAX (1ul << 30) /* the largest MAP_SHARED region */
 
 /* Region permissions: the values of PROT_READ, PROT_WRITE, PROT_EXEC. */
 #define VMA_READ 0x1
@@ -48,8 +50,20 @@
  * futex on them is keyed by physical address). */
 #define VMA_SHARED 0x8
 
+/* The pages of a MAP_SHARED region: they belong to the mapping, and every
+ * address space that maps it (a parent and its forked children) maps
+ * these same pages. Allocated on first touch, freed with the last map. */
+struct shmem {
+	atomic_int refs;    /* regions that map it */
+	struct spinlock lock; /* pages[] */
+	size_t npages;
+	uint64_t pages[];   /* physical addresses; 0: not touched yet */
+};
+
 struct vma {
 	uint64_t start, end; /* page-aligned, end exclusive */
+	struct shmem *shm;   /* MAP_SHARED: the pages; NULL: private */
+	uint64_t shm_pgoff;  /* page of shm that start maps */
 	unsigned prot; /* VMA_READ | VMA_WRITE | VMA_EXEC (or 0), VMA_SHARED */
 	const char *what; /* "[stack]", "[heap]", "anon", the ELF's name */
 	struct list_node link;
@@ -69,7 +83,8 @@ struct mm *mm_create(void);
 void mm_get(struct mm *mm);
 /* fork: a new mm with the same regions and a private copy of every page
  * (copying, not copy-on-write: simple, and fork+exec of small programs is
- * all Spindle does). NULL if out of memory. */
+ * all Spindle does) -- except MAP_SHARED regions, whose pages the two
+ * share. NULL if out of memory. */
 struct mm *mm_copy(struct mm *src);
 /* Drops a reference; the last one frees every page and the page table. */
 void mm_put(struct mm *mm);

@@ -337,8 +337,7 @@ _Noreturn void proc_exit_thread(int status)
  * their waits give up when a kill is pending. proc_lock held. */
 static void kill_threads_locked(struct process *p, int sig)
 {
-	list_for_each(node, &p->threads)
-	{
+	list_for_each(node, &p->threads) {
 		struct task *t = list_entry(node, struct task, proc_link);
 		int none = 0;
 		atomic_compare_exchange_strong(&t->kill_signal, &none, sig);
@@ -363,8 +362,7 @@ static struct process *find_process_locked(int pid, struct process *p)
 {
 	if (p->pid == pid)
 		return p;
-	list_for_each(node, &p->children)
-	{
+	list_for_each(node, &p->children) {
 		struct process *found = find_process_locked(
 			pid, list_entry(node, struct process, sibling));
 		if (found)
@@ -378,15 +376,13 @@ static struct process *find_thread_owner_locked(int tgid, int tid,
 						struct process *p)
 {
 	if (tgid <= 0 || p->pid == tgid) {
-		list_for_each(node, &p->threads)
-		{
+		list_for_each(node, &p->threads) {
 			if (list_entry(node, struct task, proc_link)->tid ==
 			    tid)
 				return p;
 		}
 	}
-	list_for_each(node, &p->children)
-	{
+	list_for_each(node, &p->children) {
 		struct process *found = find_thread_owner_locked(
 			tgid, tid, list_entry(node, struct process, sibling));
 		if (found)
@@ -419,8 +415,7 @@ static void deliver_locked(struct process *p, int sig)
 		    (DEFAULT_IGNORED & bit))
 			return;
 		bool all_block = true;
-		list_for_each(node, &p->threads)
-		{
+		list_for_each(node, &p->threads) {
 			struct task *t =
 				list_entry(node, struct task, proc_link);
 			all_block &= (t->sig_blocked & bit) != 0;
@@ -450,8 +445,7 @@ static void kill_pgrp_locked(struct process *p, int pgrp, int sig)
 {
 	if (p->pgid == pgrp)
 		deliver_locked(p, sig);
-	list_for_each(node, &p->children)
-	{
+	list_for_each(node, &p->children) {
 		kill_pgrp_locked(list_entry(node, struct process, sibling),
 				 pgrp, sig);
 	}
@@ -545,8 +539,7 @@ static struct process *find_zombie(struct process *self, int pid,
 				   bool *any_child)
 {
 	*any_child = false;
-	list_for_each(node, &self->children)
-	{
+	list_for_each(node, &self->children) {
 		struct process *c = list_entry(node, struct process, sibling);
 		if (pid > 0 && c->pid != pid)
 			continue;
@@ -825,8 +818,7 @@ int proc_info(int pid, struct proc_info *out)
 			.state = p->zombie ? 'Z' : 'S',
 		};
 		strlcpy(out->name, p->name, sizeof(out->name));
-		list_for_each(node, &p->threads)
-		{
+		list_for_each(node, &p->threads) {
 			struct task *t =
 				list_entry(node, struct task, proc_link);
 			out->threads++;
@@ -846,8 +838,7 @@ static struct process *nth_locked(struct process *p, int *n)
 {
 	if ((*n)-- == 0)
 		return p;
-	list_for_each(node, &p->children)
-	{
+	list_for_each(node, &p->children) {
 		struct process *found = nth_locked(
 			list_entry(node, struct process, sibling), n);
 		if (found)

@@ -392,8 +392,7 @@ static bool pull_one(struct runqueue *from_rq, struct runqueue *to_rq,
 		     unsigned to)
 {
 	for (int l = NR_PRIO - 1; l >= 0; l--)
-		list_for_each(n, &from_rq->q.level[l])
-		{
+		list_for_each(n, &from_rq->q.level[l]) {
 			struct task *t = list_entry(n, struct task, rq_link);
 			if (!allowed(t, to))
 				continue;

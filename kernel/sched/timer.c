@@ -33,8 +33,7 @@ void timer_arm_wakeup(struct timer *t, uint64_t deadline_ns, struct task *task)
 	struct timer_list *tl = list_of(t->cpu);
 	spin_lock(&tl->lock);
 	struct list_node *pos = &tl->armed.head;
-	list_for_each(n, &tl->armed)
-	{
+	list_for_each(n, &tl->armed) {
 		if (list_entry(n, struct timer, link)->deadline_ns >
 		    deadline_ns) {
 			pos = n;

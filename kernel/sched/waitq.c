@@ -63,8 +63,7 @@ static int wake(struct waitq *wq, bool all)
 {
 	int n = 0;
 	spin_lock(&wq->lock);
-	list_for_each(node, &wq->waiters)
-	{
+	list_for_each(node, &wq->waiters) {
 		struct task *t = list_entry(node, struct task, wait_link);
 		if (wake_up(t)) {
 			n++;

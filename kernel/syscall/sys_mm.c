@@ -32,6 +32,7 @@
 #define MADV_SEQUENTIAL 2
 #define MADV_WILLNEED 3
 #define MADV_DONTNEED 4
+#define MADV_FREE 8
 
 static struct mm *current_mm(void)
 {
@@ -78,6 +79,7 @@ long sys_madvise(uint64_t addr, uint64_t len, int advice)
 {
 	switch (advice) {
 	case MADV_DONTNEED:
+	case MADV_FREE: /* "may free": freeing at once is allowed */
 		return mm_dontneed(current_mm(), addr, len);
 	case MADV_NORMAL:
 	case MADV_RANDOM:

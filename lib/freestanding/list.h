@@ -102,7 +102,8 @@ static inline struct list_node *list_pop_front(struct list *l)
 static inline size_t list_length(const struct list *l)
 {
 	size_t n = 0;
-	list_for_each(node, l) n++;
+	list_for_each(node, l)
+		n++;
 	return n;
 }
 
