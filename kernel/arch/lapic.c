@@ -52,10 +52,23 @@ void lapic_send(uint32_t dest_apic_id, uint32_t icr_low)
 	irq_pop_off();
 }
 
+/*
+ * Counts the tick, and the ticks that never came: when a whole period
+ * passed without an interrupt (measured with the TSC), the timer fired
+ * while the interrupt was still pending and the two merged. On real
+ * hardware that means interrupts were off too long; under QEMU it happens
+ * whenever the host deschedules the vCPU. Linux's jiffies catch up the
+ * same way.
+ */
 static void timer_interrupt(struct trap_frame *frame)
 {
 	(void)frame;
-	this_cpu()->ticks++;
+	struct cpu *c = this_cpu();
+	uint64_t now = rdtsc(), period = tsc_hz / HZ;
+	if (c->last_tick_tsc && now - c->last_tick_tsc >= 2 * period)
+		c->lost_ticks += (now - c->last_tick_tsc) / period - 1;
+	c->last_tick_tsc = now;
+	c->ticks++;
 	lapic_eoi();
 	if (tick_handler)
 		tick_handler();

@@ -79,7 +79,7 @@ KTEST(smp, ipi_round_trip_completes)
 }
 
 /*
- * All CPUs add to one counter under a spinlock, 200,000 times in total,
+ * All CPUs add to one counter under a spinlock, 1,000,000 times in total,
  * as a read, a pause and a write, so overlapping critical sections would
  * lose updates at once.
  *
@@ -91,8 +91,8 @@ KTEST(smp, ipi_round_trip_completes)
  * and the queue stays a convoy. The same happens to ticket locks in virtual
  * machines, which is why Linux has paravirtual spinlocks.
  */
-#define COUNTER_TOTAL 200000
-#define COUNTER_BATCH 100
+#define COUNTER_TOTAL 1000000
+#define COUNTER_BATCH 500
 #define PAUSE_INSIDE 20
 static struct spinlock counter_lock = SPINLOCK_INIT("test_counter");
 static long counter;
@@ -128,21 +128,30 @@ KTEST(smp, shared_counter_under_spinlock_is_exact)
 }
 
 /*
- * The LAPIC timer ticks at about HZ. The bound is wide on purpose: QEMU
- * merges timer interrupts that arrive while the host has the vCPU
- * descheduled, so a busy host loses ticks (CI measured 92/s). A timer
- * programmed with the wrong divisor or calibration is off by 2x or more.
+ * The LAPIC timer ticks at HZ: in a half-second window timed by the TSC,
+ * the ticks taken are within 5% of HZ. A loaded host loses ticks (QEMU
+ * merges the interrupts that fall due while it has the vCPU descheduled;
+ * a CI run measured 92 a second, and timer_interrupt counts such periods
+ * as lost), and losses only ever lower the count, so the test takes the
+ * first of up to six windows that is within 5%. A timer programmed too
+ * fast or too slow is outside in every window.
  */
-KTEST(smp, tick_rate_is_near_hz)
+KTEST(smp, tick_rate_is_within_5_percent_of_hz)
 {
-	uint64_t t0 = clock_ns(), ticks0 = this_cpu()->ticks;
-	mdelay(1000);
-	uint64_t ticks = this_cpu()->ticks - ticks0, ns = clock_ns() - t0;
-	uint64_t per_1000s = ticks * NSEC_PER_SEC / (ns / 1000);
-	kprintf("    # tick_rate: %lu ticks in %lu ms on cpu %u (HZ=%d)\n",
-		ticks, ns / 1000000, this_cpu()->id, HZ);
-	KEXPECT_GE(per_1000s, HZ * 1000 / 2);
-	KEXPECT_LE(per_1000s, HZ * 1000 * 3 / 2);
+	struct cpu *c = this_cpu();
+	bool within = false;
+	for (int window = 0; window < 6 && !within; window++) {
+		uint64_t t0 = clock_ns(), ticks0 = c->ticks;
+		uint64_t lost0 = c->lost_ticks;
+		mdelay(500);
+		uint64_t ticks = c->ticks - ticks0, ns = clock_ns() - t0;
+		uint64_t per_1000s = ticks * NSEC_PER_SEC / (ns / 1000);
+		kprintf("    # tick_rate: %lu ticks (%lu lost) in %lu ms on cpu "
+			"%u (HZ=%d)\n",
+			ticks, c->lost_ticks - lost0, ns / 1000000, c->id, HZ);
+		within = per_1000s >= HZ * 950 && per_1000s <= HZ * 1050;
+	}
+	KEXPECT_TRUE(within);
 }
 
 static long read_word(void *arg)
