@@ -223,12 +223,52 @@ static void exit_ends_only_the_calling_thread(void)
 	KTAP_EXPECT_EQ(WEXITSTATUS(status), 3);
 }
 
+/* Affinity: a thread allowed only on CPU 0 runs there; the mask reads
+ * back; an empty mask and a bad pointer are refused. */
+static void affinity_pins_a_thread_and_reads_back(void)
+{
+	uint64_t all = 0, zero_only = 1, empty = 0, got = 0;
+	KTAP_EXPECT_EQ(syscall3(SYS_sched_getaffinity, 0, 8, (long)&all), 8);
+	KTAP_EXPECT_TRUE(all & 1);
+	KTAP_EXPECT_EQ(syscall3(SYS_sched_setaffinity, 0, 8, (long)&zero_only),
+		       0);
+	unsigned cpu = 99;
+	for (int i = 0; i < 20; i++) {
+		sched_yield();
+		syscall3(SYS_getcpu, (long)&cpu, 0, 0);
+		KTAP_EXPECT_EQ(cpu, 0);
+	}
+	KTAP_EXPECT_EQ(syscall3(SYS_sched_getaffinity, 0, 8, (long)&got), 8);
+	KTAP_EXPECT_EQ(got, 1);
+	KTAP_EXPECT_EQ(syscall3(SYS_sched_setaffinity, 0, 8, (long)&empty),
+		       -EINVAL);
+	KTAP_EXPECT_EQ(syscall3(SYS_sched_setaffinity, 0, 8, 8), -EFAULT);
+	KTAP_EXPECT_EQ(syscall3(SYS_sched_getaffinity, 0, 8, 8), -EFAULT);
+	KTAP_EXPECT_EQ(syscall3(SYS_sched_getaffinity, 0, 4, (long)&got),
+		       -EINVAL);
+	KTAP_EXPECT_EQ(syscall3(SYS_sched_setaffinity, 999999, 8, (long)&all),
+		       -ESRCH);
+	syscall3(SYS_sched_setaffinity, 0, 8, (long)&all);
+}
+
+static void nice_values_read_back(void)
+{
+	KTAP_EXPECT_EQ(syscall3(SYS_setpriority, 0, 0, 10), 0);
+	KTAP_EXPECT_EQ(syscall3(SYS_getpriority, 0, 0, 0), 20 - 10);
+	KTAP_EXPECT_EQ(syscall3(SYS_setpriority, 0, 0, 0), 0);
+	KTAP_EXPECT_EQ(syscall3(SYS_getpriority, 0, 0, 0), 20);
+	KTAP_EXPECT_EQ(syscall3(SYS_getpriority, 0, 999999, 0), -ESRCH);
+	KTAP_EXPECT_EQ(syscall3(SYS_getpriority, 77, 0, 0), -EINVAL);
+}
+
 #define T(name)                                                                \
 	{                                                                      \
 #name, name                                                    \
 	}
 static const struct ktap_test tests[] = {
 	T(threads_share_memory),
+	T(affinity_pins_a_thread_and_reads_back),
+	T(nice_values_read_back),
 	T(a_thread_has_its_own_tid),
 	T(each_thread_has_its_own_tls),
 	T(sse_registers_survive_preemption),

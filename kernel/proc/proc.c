@@ -428,6 +428,27 @@ static void deliver_locked(struct process *p, int sig)
 	kill_threads_locked(p, sig);
 }
 
+int proc_on_thread(int tid, int (*fn)(struct task *t, void *arg), void *arg)
+{
+	struct task *self = current();
+	if (tid == 0 || tid == self->tid)
+		return fn(self, arg); /* may sleep: no lock held */
+	spin_lock(&proc_lock);
+	struct process *p = find_thread_owner_locked(-1, tid, init_process);
+	struct task *found = NULL;
+	if (p) {
+		list_for_each(node, &p->threads) {
+			struct task *t =
+				list_entry(node, struct task, proc_link);
+			if (t->tid == tid)
+				found = t;
+		}
+	}
+	int r = found ? fn(found, arg) : -ESRCH;
+	spin_unlock(&proc_lock);
+	return r;
+}
+
 int proc_kill_thread(int tgid, int tid, int sig)
 {
 	if (sig < 0 || sig > 64)
@@ -601,6 +622,7 @@ static struct task *user_task_copy(void)
 	t->fs_base = self->fs_base;
 	t->sig_blocked = self->sig_blocked;
 	t->prio = self->prio;
+	t->nice = self->nice;
 	t->affinity = self->affinity;
 	return t;
 }

@@ -91,6 +91,9 @@ int proc_sigaction(int sig, bool ignore, bool set, bool *was_ignored);
  * cannot be blocked); pending signals it unblocks are delivered. */
 void proc_set_sigmask(uint64_t blocked);
 int proc_setpgid(int pid, int pgid);
+/* Runs fn on user thread tid (0: the caller) and returns its result, or
+ * -ESRCH. For another thread fn runs under a spinlock: it must not sleep. */
+int proc_on_thread(int tid, int (*fn)(struct task *t, void *arg), void *arg);
 int proc_getpgid(int pid);
 
 /* clone flags (Linux's values). */

@@ -67,6 +67,7 @@ struct task {
 	unsigned cpu;	   /* the run queue it belongs to */
 	bool on_cpu;	   /* running, or not yet fully switched away */
 	int prio;	   /* static priority, 0 .. NR_PRIO-1 */
+	int nice;	   /* what setpriority set (-20..19): prio is from it */
 	int level;	   /* the policy's current level for it */
 	int slice_left;	   /* ticks left in its time slice */
 	uint64_t affinity; /* CPUs it may run on, bit per CPU id */

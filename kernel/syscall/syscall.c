@@ -205,6 +205,18 @@ long syscall_dispatch(struct trap_frame *f)
 	case SYS_uname:
 		r = sys_uname(a0);
 		break;
+	case SYS_sched_setaffinity:
+		r = sys_sched_setaffinity((int)a0, a1, a2);
+		break;
+	case SYS_sched_getaffinity:
+		r = sys_sched_getaffinity((int)a0, a1, a2);
+		break;
+	case SYS_setpriority:
+		r = sys_setpriority((int)a0, (int)a1, (int)a2);
+		break;
+	case SYS_getpriority:
+		r = sys_getpriority((int)a0, (int)a1);
+		break;
 	case SYS_sysinfo:
 		r = sys_sysinfo(a0);
 		break;

@@ -61,10 +61,14 @@ enum {
 	SYS_setsid = 112,
 	SYS_getpgid = 121,
 	SYS_getsid = 124,
+	SYS_getpriority = 140,
+	SYS_setpriority = 141,
 	SYS_arch_prctl = 158,
 	SYS_gettid = 186,
 	SYS_tkill = 200,
 	SYS_futex = 202,
+	SYS_sched_setaffinity = 203,
+	SYS_sched_getaffinity = 204,
 	SYS_getdents64 = 217,
 	SYS_set_tid_address = 218,
 	SYS_clock_gettime = 228,
@@ -132,6 +136,12 @@ long sys_tkill(int tid, int sig);
 long sys_tgkill(int tgid, int tid, int sig);
 long sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t utime,
 	       uint64_t uaddr2, uint32_t val3);
+
+/* sys_sched.c */
+long sys_sched_setaffinity(int tid, size_t len, uint64_t mask);
+long sys_sched_getaffinity(int tid, size_t len, uint64_t mask);
+long sys_setpriority(int which, int who, int nice);
+long sys_getpriority(int which, int who);
 
 /* sys_signal.c */
 long sys_rt_sigaction(int sig, uint64_t act, uint64_t oact, size_t setsize);
