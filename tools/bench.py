@@ -3,9 +3,14 @@
 
 Boot time is measured from starting QEMU to the kernel's banner line on the
 serial port (the median of several boots), for QEMU -kernel and for GRUB.
+Then user/bench.c (system call, thread create+join, fork+wait, futex round
+trip) runs on Spindle through tools/run-elf (4 CPUs) and natively on this
+host; the native figure follows as a comment. It is a reference, not a
+ratio to quote: Spindle runs under QEMU's software emulation.
 """
 import os
 import statistics
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -27,9 +32,36 @@ def boot_to_banner(boot):
     return statistics.median(times)
 
 
+def run_bench(argv, env=None):
+    """{name: (value, unit)} from a run of user/bench; exits on failure."""
+    r = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, timeout=600)
+    figures = {}
+    for line in r.stdout.splitlines():
+        words = line.split()
+        if len(words) == 4 and words[0] == "bench":
+            figures[words[1]] = (words[2], words[3])
+    if r.returncode != 0 or not figures:
+        sys.exit(f"bench: {' '.join(argv)} failed (status {r.returncode}):\n"
+                 f"{r.stdout}{r.stderr}")
+    return figures
+
+
+def user_benchmarks():
+    prog = os.path.join(qemu.ROOT, BUILD, "user", "bench")
+    env = dict(os.environ, SMP="4", BOOT="kernel", BUILD=BUILD)
+    spindle = run_bench([os.path.join(qemu.TOOLS, "run-elf"), prog], env)
+    native = run_bench([prog])
+    for name, (value, unit) in spindle.items():
+        ref = native.get(name)
+        note = f"   # native {ref[0]} {ref[1]}" if ref else ""
+        print(f"bench {name} {value} {unit}{note}")
+
+
 def main():
     print(f"bench boot_to_banner_qemu_kernel {boot_to_banner('kernel'):.3f} s")
     print(f"bench boot_to_banner_grub_iso {boot_to_banner('iso'):.3f} s")
+    user_benchmarks()
 
 
 if __name__ == "__main__":
