@@ -77,20 +77,11 @@ static void fork_wait(void)
 #define ROUNDS 20000
 static uint32_t turn;
 
-static void pass_turn(uint32_t mine, uint32_t next)
-{
-	while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != mine)
-		futex(&turn, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, next, NULL, NULL,
-		      0);
-	__atomic_store_n(&turn, next, __ATOMIC_RELEASE);
-	futex(&turn, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
-}
-
 static int pong(void *arg)
 {
 	(void)arg;
 	for (int i = 0; i < ROUNDS; i++)
-		pass_turn(1, 0);
+		futex_pass_turn(&turn, 1, 0);
 	return 0;
 }
 
@@ -101,7 +92,7 @@ static void futex_ping_pong(void)
 	check(thread_start(&t, pong, NULL) == 0, "clone");
 	long start = now_ns();
 	for (int i = 0; i < ROUNDS; i++)
-		pass_turn(0, 1);
+		futex_pass_turn(&turn, 0, 1);
 	long ns = now_ns() - start;
 	thread_join(&t);
 	printf("bench futex_round_trip %ld us\n", ns / ROUNDS / 1000);

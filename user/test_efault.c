@@ -5,16 +5,17 @@
  * with every other argument valid, so EFAULT can only come from the one
  * bad pointer. Runs the same on the Linux host.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "c/ktap.h"
 #include "c/syscall.h"
+#include "freestanding/linux_abi.h"
 
 #define BAD 8l			   /* nothing is mapped at page 0 */
 #define KERNEL 0xffffffff80000000l /* a kernel address */
-#define EFAULT_ 14
 
 static int fds[2];
 
@@ -79,7 +80,7 @@ static long call(const struct row *r, long bad)
 		a[0] = fds[1];
 	if (r->nr == SYS_getdents64)
 		a[0] = (int)syscall6(SYS_openat, -100, (long)path_root,
-				     0200000 /* O_DIRECTORY */, 0, 0, 0);
+				     O_DIRECTORY, 0, 0, 0);
 	if (r->nr == SYS_futex && a[0] == -3)
 		a[0] = (long)&word;
 	long child = 0;
@@ -103,13 +104,13 @@ static void every_pointer_argument_checks_for_efault(void)
 {
 	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
 		long low = call(&rows[i], BAD), high = call(&rows[i], KERNEL);
-		if (low != -EFAULT_ || high != -EFAULT_)
+		if (low != -EFAULT || high != -EFAULT)
 			printf("    # %s: %ld with a NULL-page pointer, %ld "
 			       "with "
 			       "a kernel pointer\n",
 			       rows[i].what, low, high);
-		KTAP_EXPECT_EQ(low, -EFAULT_);
-		KTAP_EXPECT_EQ(high, -EFAULT_);
+		KTAP_EXPECT_EQ(low, -EFAULT);
+		KTAP_EXPECT_EQ(high, -EFAULT);
 	}
 }
 

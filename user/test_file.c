@@ -3,30 +3,15 @@
  * this program's own executable and directory, pipes, and /proc. Raw
  * system calls, so the errors come straight from the kernel.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "c/ktap.h"
 #include "c/syscall.h"
+#include "freestanding/linux_abi.h"
 
-#define O_RDONLY 0
-#define O_WRONLY 1
-#define O_NONBLOCK 04000
-#define O_DIRECTORY 0200000
-#define O_CLOEXEC 02000000
-#define AT_FDCWD -100
-#define EPERM_ 1
-#define ENOENT_ 2
-#define EBADF_ 9
-#define EFAULT_ 14
-#define ENOTDIR_ 20
-#define EISDIR_ 21
-#define EINVAL_ 22
-#define ENOTTY_ 25
-#define ESPIPE_ 29
-#define EPIPE_ 32
-#define ERANGE_ 34
 #define S_IFMT 0170000
 #define S_IFREG 0100000
 #define S_IFIFO 0010000
@@ -65,30 +50,30 @@ static void open_read_close_this_program(void)
 			      4),
 		       0);
 	KTAP_EXPECT_EQ(sys(SYS_close, fd, 0, 0), 0);
-	KTAP_EXPECT_EQ(sys(SYS_close, fd, 0, 0), -EBADF_);
+	KTAP_EXPECT_EQ(sys(SYS_close, fd, 0, 0), -EBADF);
 }
 
 static void open_errors(void)
 {
 	KTAP_EXPECT_EQ(sys(SYS_openat, AT_FDCWD, (long)"/no/such/file", 0),
-		       -ENOENT_);
-	KTAP_EXPECT_EQ(sys(SYS_openat, AT_FDCWD, BAD, 0), -EFAULT_);
-	KTAP_EXPECT_EQ(sys(SYS_openat, AT_FDCWD, (long)"", 0), -ENOENT_);
-	KTAP_EXPECT_EQ(open_self(O_RDONLY | O_DIRECTORY), -ENOTDIR_);
+		       -ENOENT);
+	KTAP_EXPECT_EQ(sys(SYS_openat, AT_FDCWD, BAD, 0), -EFAULT);
+	KTAP_EXPECT_EQ(sys(SYS_openat, AT_FDCWD, (long)"", 0), -ENOENT);
+	KTAP_EXPECT_EQ(open_self(O_RDONLY | O_DIRECTORY), -ENOTDIR);
 }
 
 static void read_and_write_errors(void)
 {
 	char buf[8];
-	KTAP_EXPECT_EQ(sys(SYS_read, 77, (long)buf, 1), -EBADF_);
-	KTAP_EXPECT_EQ(sys(SYS_read, -1, (long)buf, 1), -EBADF_);
+	KTAP_EXPECT_EQ(sys(SYS_read, 77, (long)buf, 1), -EBADF);
+	KTAP_EXPECT_EQ(sys(SYS_read, -1, (long)buf, 1), -EBADF);
 	long fd = open_self(O_RDONLY);
-	KTAP_EXPECT_EQ(sys(SYS_read, fd, BAD, 4), -EFAULT_);
-	KTAP_EXPECT_EQ(sys(SYS_write, fd, (long)"x", 1), -EBADF_);
+	KTAP_EXPECT_EQ(sys(SYS_read, fd, BAD, 4), -EFAULT);
+	KTAP_EXPECT_EQ(sys(SYS_write, fd, (long)"x", 1), -EBADF);
 	sys(SYS_close, fd, 0, 0);
 	long dir = sys(SYS_openat, AT_FDCWD, (long)self_dir, O_DIRECTORY);
 	KTAP_EXPECT_GE(dir, 0);
-	KTAP_EXPECT_EQ(sys(SYS_read, dir, (long)buf, 1), -EISDIR_);
+	KTAP_EXPECT_EQ(sys(SYS_read, dir, (long)buf, 1), -EISDIR);
 	sys(SYS_close, dir, 0, 0);
 }
 
@@ -103,9 +88,9 @@ static void lseek_moves_and_checks(void)
 	struct kstat st;
 	KTAP_EXPECT_EQ(sys(SYS_fstat, fd, (long)&st, 0), 0);
 	KTAP_EXPECT_EQ(sys(SYS_lseek, fd, 0, 2 /* SEEK_END */), st.size);
-	KTAP_EXPECT_EQ(sys(SYS_lseek, fd, 0, 7), -EINVAL_);
-	KTAP_EXPECT_EQ(sys(SYS_lseek, fd, -10, 0), -EINVAL_);
-	KTAP_EXPECT_EQ(sys(SYS_lseek, 77, 0, 0), -EBADF_);
+	KTAP_EXPECT_EQ(sys(SYS_lseek, fd, 0, 7), -EINVAL);
+	KTAP_EXPECT_EQ(sys(SYS_lseek, fd, -10, 0), -EINVAL);
+	KTAP_EXPECT_EQ(sys(SYS_lseek, 77, 0, 0), -EBADF);
 	sys(SYS_close, fd, 0, 0);
 }
 
@@ -121,11 +106,11 @@ static void fstat_and_stat_agree(void)
 		       0);
 	KTAP_EXPECT_EQ(b.size, a.size);
 	KTAP_EXPECT_EQ(b.ino, a.ino);
-	KTAP_EXPECT_EQ(sys(SYS_fstat, fd, BAD, 0), -EFAULT_);
-	KTAP_EXPECT_EQ(sys(SYS_fstat, 77, (long)&a, 0), -EBADF_);
+	KTAP_EXPECT_EQ(sys(SYS_fstat, fd, BAD, 0), -EFAULT);
+	KTAP_EXPECT_EQ(sys(SYS_fstat, 77, (long)&a, 0), -EBADF);
 	KTAP_EXPECT_EQ(
 		syscall6(SYS_newfstatat, AT_FDCWD, BAD, (long)&b, 0, 0, 0),
-		-EFAULT_);
+		-EFAULT);
 	sys(SYS_close, fd, 0, 0);
 }
 
@@ -158,14 +143,13 @@ static void getdents64_lists_this_program(void)
 		       0); /* at end */
 	sys(SYS_close, dir, 0, 0);
 	dir = sys(SYS_openat, AT_FDCWD, (long)self_dir, O_DIRECTORY);
-	KTAP_EXPECT_EQ(sys(SYS_getdents64, dir, BAD, sizeof(buf)), -EFAULT_);
+	KTAP_EXPECT_EQ(sys(SYS_getdents64, dir, BAD, sizeof(buf)), -EFAULT);
 	sys(SYS_close, dir, 0, 0);
 	long fd = open_self(O_RDONLY);
 	KTAP_EXPECT_EQ(sys(SYS_getdents64, fd, (long)buf, sizeof(buf)),
-		       -ENOTDIR_);
+		       -ENOTDIR);
 	sys(SYS_close, fd, 0, 0);
-	KTAP_EXPECT_EQ(sys(SYS_getdents64, 77, (long)buf, sizeof(buf)),
-		       -EBADF_);
+	KTAP_EXPECT_EQ(sys(SYS_getdents64, 77, (long)buf, sizeof(buf)), -EBADF);
 }
 
 static void dup_shares_the_offset(void)
@@ -179,10 +163,10 @@ static void dup_shares_the_offset(void)
 	KTAP_EXPECT_EQ(sys(SYS_dup2, fd, 40, 0), 40);
 	KTAP_EXPECT_EQ(sys(SYS_lseek, 40, 0, 1), 1);
 	KTAP_EXPECT_EQ(sys(SYS_dup2, fd, fd, 0), fd);
-	KTAP_EXPECT_EQ(sys(SYS_dup3, fd, fd, 0), -EINVAL_);
-	KTAP_EXPECT_EQ(sys(SYS_dup3, fd, 41, 12345), -EINVAL_);
-	KTAP_EXPECT_EQ(sys(SYS_dup2, 77, 41, 0), -EBADF_);
-	KTAP_EXPECT_EQ(sys(SYS_dup, 77, 0, 0), -EBADF_);
+	KTAP_EXPECT_EQ(sys(SYS_dup3, fd, fd, 0), -EINVAL);
+	KTAP_EXPECT_EQ(sys(SYS_dup3, fd, 41, 12345), -EINVAL);
+	KTAP_EXPECT_EQ(sys(SYS_dup2, 77, 41, 0), -EBADF);
+	KTAP_EXPECT_EQ(sys(SYS_dup, 77, 0, 0), -EBADF);
 	KTAP_EXPECT_EQ(sys(SYS_dup3, fd, 41, O_CLOEXEC), 41);
 	KTAP_EXPECT_EQ(sys(SYS_fcntl, 41, 1 /* F_GETFD */, 0), 1);
 	KTAP_EXPECT_EQ(sys(SYS_fcntl, copy, 1, 0), 0);
@@ -202,17 +186,17 @@ static void pipe_carries_bytes_and_ends(void)
 	char buf[16];
 	KTAP_EXPECT_EQ(sys(SYS_read, fds[0], (long)buf, sizeof(buf)), 5);
 	KTAP_EXPECT_EQ(memcmp(buf, "hello", 5), 0);
-	KTAP_EXPECT_EQ(sys(SYS_write, fds[0], (long)"x", 1), -EBADF_);
-	KTAP_EXPECT_EQ(sys(SYS_lseek, fds[0], 0, 0), -ESPIPE_);
-	KTAP_EXPECT_EQ(sys(SYS_ioctl, fds[0], 0x5413, (long)buf), -ENOTTY_);
+	KTAP_EXPECT_EQ(sys(SYS_write, fds[0], (long)"x", 1), -EBADF);
+	KTAP_EXPECT_EQ(sys(SYS_lseek, fds[0], 0, 0), -ESPIPE);
+	KTAP_EXPECT_EQ(sys(SYS_ioctl, fds[0], 0x5413, (long)buf), -ENOTTY);
 	struct kstat st;
 	sys(SYS_fstat, fds[0], (long)&st, 0);
 	KTAP_EXPECT_EQ(st.mode & S_IFMT, S_IFIFO);
 	sys(SYS_close, fds[1], 0, 0);
 	KTAP_EXPECT_EQ(sys(SYS_read, fds[0], (long)buf, sizeof(buf)), 0);
 	sys(SYS_close, fds[0], 0, 0);
-	KTAP_EXPECT_EQ(sys(SYS_pipe2, (long)fds, 12345, 0), -EINVAL_);
-	KTAP_EXPECT_EQ(sys(SYS_pipe2, BAD, 0, 0), -EFAULT_);
+	KTAP_EXPECT_EQ(sys(SYS_pipe2, (long)fds, 12345, 0), -EINVAL);
+	KTAP_EXPECT_EQ(sys(SYS_pipe2, BAD, 0, 0), -EFAULT);
 }
 
 static void nonblocking_empty_pipe_is_eagain(void)
@@ -220,7 +204,7 @@ static void nonblocking_empty_pipe_is_eagain(void)
 	int fds[2];
 	KTAP_EXPECT_EQ(sys(SYS_pipe2, (long)fds, O_NONBLOCK, 0), 0);
 	char c;
-	KTAP_EXPECT_EQ(sys(SYS_read, fds[0], (long)&c, 1), -11 /* EAGAIN */);
+	KTAP_EXPECT_EQ(sys(SYS_read, fds[0], (long)&c, 1), -EAGAIN);
 	sys(SYS_close, fds[0], 0, 0);
 	sys(SYS_close, fds[1], 0, 0);
 }
@@ -234,7 +218,7 @@ static void writing_to_a_pipe_without_reader_is_epipe(void)
 	int fds[2];
 	sys(SYS_pipe2, (long)fds, 0, 0);
 	sys(SYS_close, fds[0], 0, 0);
-	KTAP_EXPECT_EQ(sys(SYS_write, fds[1], (long)"x", 1), -EPIPE_);
+	KTAP_EXPECT_EQ(sys(SYS_write, fds[1], (long)"x", 1), -EPIPE);
 	sys(SYS_close, fds[1], 0, 0);
 	act[0] = 0; /* SIG_DFL */
 	syscall6(SYS_rt_sigaction, 13, (long)act, 0, 8, 0, 0);
@@ -293,8 +277,8 @@ static void readv_and_writev_through_a_pipe(void)
 	} in[2] = {{a, 2}, {b, 5}};
 	KTAP_EXPECT_EQ(sys(SYS_readv, fds[0], (long)in, 2), 7);
 	KTAP_EXPECT_EQ(memcmp(a, "ab", 2) | memcmp(b, "cdefg", 5), 0);
-	KTAP_EXPECT_EQ(sys(SYS_writev, fds[1], BAD, 2), -EFAULT_);
-	KTAP_EXPECT_EQ(sys(SYS_writev, fds[1], (long)out, -1), -EINVAL_);
+	KTAP_EXPECT_EQ(sys(SYS_writev, fds[1], BAD, 2), -EFAULT);
+	KTAP_EXPECT_EQ(sys(SYS_writev, fds[1], (long)out, -1), -EINVAL);
 	sys(SYS_close, fds[0], 0, 0);
 	sys(SYS_close, fds[1], 0, 0);
 }
@@ -308,11 +292,11 @@ static void chdir_and_getcwd(void)
 	long fd = sys(SYS_openat, AT_FDCWD, (long)self_name, O_RDONLY);
 	KTAP_EXPECT_GE(fd, 0); /* found relative to the new directory */
 	sys(SYS_close, fd, 0, 0);
-	KTAP_EXPECT_EQ(sys(SYS_getcwd, (long)cwd, 1, 0), -ERANGE_);
-	KTAP_EXPECT_EQ(sys(SYS_getcwd, BAD, sizeof(cwd), 0), -EFAULT_);
-	KTAP_EXPECT_EQ(sys(SYS_chdir, (long)self_path, 0, 0), -ENOTDIR_);
-	KTAP_EXPECT_EQ(sys(SYS_chdir, (long)"/no/such/dir", 0, 0), -ENOENT_);
-	KTAP_EXPECT_EQ(sys(SYS_chdir, BAD, 0, 0), -EFAULT_);
+	KTAP_EXPECT_EQ(sys(SYS_getcwd, (long)cwd, 1, 0), -ERANGE);
+	KTAP_EXPECT_EQ(sys(SYS_getcwd, BAD, sizeof(cwd), 0), -EFAULT);
+	KTAP_EXPECT_EQ(sys(SYS_chdir, (long)self_path, 0, 0), -ENOTDIR);
+	KTAP_EXPECT_EQ(sys(SYS_chdir, (long)"/no/such/dir", 0, 0), -ENOENT);
+	KTAP_EXPECT_EQ(sys(SYS_chdir, BAD, 0, 0), -EFAULT);
 }
 
 static long read_file(const char *path, char *buf, long size)

@@ -197,19 +197,11 @@ static void wake_bitset_selects_waiters(void)
 #define ROUNDS 100000
 static uint32_t turn;
 
-static void pass_turn(uint32_t mine, uint32_t next)
-{
-	while (__atomic_load_n(&turn, __ATOMIC_ACQUIRE) != mine)
-		futex(&turn, PRIV(FUTEX_WAIT), next, NULL, NULL, 0);
-	__atomic_store_n(&turn, next, __ATOMIC_RELEASE);
-	futex(&turn, PRIV(FUTEX_WAKE), 1, NULL, NULL, 0);
-}
-
 static int pong(void *arg)
 {
 	(void)arg;
 	for (int i = 0; i < ROUNDS; i++)
-		pass_turn(1, 0);
+		futex_pass_turn(&turn, 1, 0);
 	return 0;
 }
 
@@ -220,7 +212,7 @@ static void ping_pong_100000_round_trips_lose_no_wake_up(void)
 	long start = ns_now();
 	thread_start(&t, pong, NULL);
 	for (int i = 0; i < ROUNDS; i++)
-		pass_turn(0, 1);
+		futex_pass_turn(&turn, 0, 1);
 	thread_join(&t);
 	printf("    # %d round trips in %ld ms\n", ROUNDS,
 	       (ns_now() - start) / 1000000);

@@ -7,14 +7,7 @@
 #define USER_THREADS_H
 
 #include "c/libc.h"
-
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_REQUEUE 3
-#define FUTEX_CMP_REQUEUE 4
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
-#define FUTEX_PRIVATE_FLAG 128
+#include "freestanding/linux_abi.h"
 
 #define THREAD_STACK (64 * 1024)
 #define THREAD_FLAGS                                                           \
@@ -55,6 +48,20 @@ static inline void thread_join(struct thread *t)
 		futex((uint32_t *)&t->tid, FUTEX_WAIT, (uint32_t)tid, NULL,
 		      NULL, 0);
 	munmap(t->stack, THREAD_STACK);
+}
+
+/*
+ * A turn-passing hand-off through one futex word (the ping-pong of
+ * test_futex and bench): wait until *turn == mine, then give it to next and
+ * wake whoever waits for it. A lost wake-up would leave both asleep.
+ */
+static inline void futex_pass_turn(uint32_t *turn, uint32_t mine, uint32_t next)
+{
+	while (__atomic_load_n(turn, __ATOMIC_ACQUIRE) != mine)
+		futex(turn, FUTEX_WAIT | FUTEX_PRIVATE_FLAG, next, NULL, NULL,
+		      0);
+	__atomic_store_n(turn, next, __ATOMIC_RELEASE);
+	futex(turn, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, 1, NULL, NULL, 0);
 }
 
 #endif

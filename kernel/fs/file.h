@@ -22,23 +22,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "freestanding/linux_abi.h"
 #include "sync/mutex.h"
-
-/* open flags (Linux's values) */
-#define O_ACCMODE 03
-#define O_RDONLY 00
-#define O_WRONLY 01
-#define O_RDWR 02
-#define O_CREAT 0100
-#define O_EXCL 0200
-#define O_NOCTTY 0400
-#define O_TRUNC 01000
-#define O_APPEND 02000
-#define O_NONBLOCK 04000
-#define O_DIRECTORY 0200000
-#define O_NOFOLLOW 0400000
-#define O_CLOEXEC 02000000
-#define O_LARGEFILE 0100000
 
 /* st_mode file types */
 #define S_IFMT 0170000

@@ -13,7 +13,6 @@
 #include "proc/proc.h"
 #include "syscall/syscall.h"
 
-#define AT_FDCWD -100
 #define AT_EMPTY_PATH 0x1000
 #define AT_SYMLINK_NOFOLLOW 0x100
 #define IOV_MAX 1024

@@ -2,6 +2,7 @@
 #include "arch/time.h"
 #include "arch/uaccess.h"
 #include "freestanding/errno.h"
+#include "freestanding/linux_abi.h"
 #include "freestanding/string.h"
 #include "futex/futex.h"
 #include "kernel.h"
@@ -114,15 +115,6 @@ long sys_tkill(int tid, int sig)
 		return -EINVAL;
 	return proc_kill_thread(-1, tid, sig);
 }
-
-#define FUTEX_WAIT 0
-#define FUTEX_WAKE 1
-#define FUTEX_REQUEUE 3
-#define FUTEX_CMP_REQUEUE 4
-#define FUTEX_WAIT_BITSET 9
-#define FUTEX_WAKE_BITSET 10
-#define FUTEX_PRIVATE_FLAG 128
-#define FUTEX_CLOCK_REALTIME 256
 
 long sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t utime,
 	       uint64_t uaddr2, uint32_t val3)
