@@ -298,6 +298,35 @@ def console_group(name):
     return cases, b.seconds
 
 
+def shell_group(name, smp):
+    """Boots as `make run` does (init starts /bin/sh on the console) and
+    types commands at the shell: a pipeline, /proc, ps, a missing command,
+    the line discipline's Backspace, exit with a status."""
+    log = os.path.join(LOGS, name + ".log")
+    script = [("$ ", "ps\r"), ("$ ", "cat /proc/cpuinfo | grep core\r"),
+              ("$ ", "echo one two three | wc\r"), ("$ ", "nosuch\r"),
+              ("$ ", "cd /proc\r"), ("$ ", "pwd\r"), ("$ ", "echo abx\x7fc\r"),
+              ("$ ", "exit 3\r")]
+    b = qemu.boot(boot_settings(smp=smp), USER_TIMEOUT, log_path=log, script=script)
+    cpus = cpu_count(smp)
+    checks = [
+        ("ps_lists_init_and_sh",
+         re.search(r"\n +\d+ +0 +[RS] +1 +init\n", b.output) is not None
+         and re.search(r"\n +\d+ +\d+ +[RS] +1 +sh\n", b.output) is not None),
+        ("pipeline_from_proc_cpuinfo_through_grep",
+         len(re.findall(r"\ncore id\t\t: \d+", b.output)) == cpus),
+        ("echo_into_wc_counts_three_words",
+         re.search(r"\n +1 +3 +14\n", b.output) is not None),
+        ("missing_command_is_reported", "sh: nosuch: not found" in b.output),
+        ("cd_and_pwd", "\n/proc\n" in b.output),
+        ("backspace_erases_a_character", "\nabc\n" in b.output),
+        ("exit_status_reaches_init", "spindle: init exited with status 3" in b.output),
+    ]
+    cases = [Case(n, ok, [] if ok else [f"# boot: {b.why()}; log: {log}"] + log_tail(b.output))
+             for n, ok in checks]
+    return cases, b.seconds
+
+
 def list_tests(smp):
     """Asks the kernel for its tests (ktest=list): {name: death_expect}."""
     b = qemu.boot(boot_settings(smp=smp, cmdline="ktest=list"), DEATH_TIMEOUT,
@@ -343,6 +372,8 @@ def plan_groups(smps):
     groups += [(f"musl.{p}", lambda n, p=p: musl_group(n, p)) for p in musl_programs()]
     groups.append(("grub.ktest", grub_group))
     groups.append(("console", console_group))
+    for smp in USER_SMPS:
+        groups.append((f"{smp_label(smp)}.shell", lambda n, smp=smp: shell_group(n, smp)))
     groups.append(("mem8g.pmm",
                    lambda n: ktest_group(n, boot_settings(mem="8G", cmdline="ktest=pmm"))))
     for smp in smps[:DEATH_SMP]:

@@ -36,18 +36,24 @@ static struct {
 	char cooked[COOKED_MAX]; /* lock: finished input, for read() */
 	unsigned head, tail;	 /* read at head, write at tail */
 	int eofs;		 /* lock: Ctrl-Ds on an empty line, unread */
-	int fg_pgrp;		 /* lock: who Ctrl-C interrupts */
+	int fg_pgrp; /* lock: who Ctrl-C interrupts (0: nobody yet) */
 	struct waitq readers;
 	void (*interrupt)(int pgrp, int sig);
 } tty = {
 	.lock = SPINLOCK_INIT("tty"),
 	.readers = WAITQ_INIT(tty.readers, "tty read"),
-	.fg_pgrp = 1,
 };
 
 void tty_enable(void)
 {
 	tty.enabled = true;
+}
+
+void tty_set_foreground(int pgrp)
+{
+	spin_lock(&tty.lock);
+	tty.fg_pgrp = pgrp;
+	spin_unlock(&tty.lock);
 }
 
 void tty_set_interrupt_hook(void (*hook)(int pgrp, int sig))
@@ -105,7 +111,7 @@ bool tty_input(char c)
 	}
 	spin_unlock(&tty.lock);
 	waitq_wake_all(&tty.readers);
-	if (interrupt_pgrp && tty.interrupt)
+	if (interrupt_pgrp > 0 && tty.interrupt)
 		tty.interrupt(interrupt_pgrp, 2 /* SIGINT */);
 	return true;
 }

@@ -24,6 +24,8 @@ bool tty_input(char c);
 /* A new open of the console (fds 0-2 for init); NULL if out of memory. */
 struct file *tty_open(void);
 
+/* The process group Ctrl-C interrupts (TIOCSPGRP sets it too). */
+void tty_set_foreground(int pgrp);
 /* Called with the foreground process group on Ctrl-C (set by proc). */
 void tty_set_interrupt_hook(void (*hook)(int pgrp, int sig));
 

@@ -822,6 +822,7 @@ void proc_start_init(const char *path, const char *const *argv, int argc)
 	kassert(t && init_process);
 	tty_enable();
 	process_attach(init_process, t, NULL);
+	tty_set_foreground(init_process->pgid); /* Ctrl-C: init's group */
 	kthread_detach(t);
 	sched_start_task(t);
 }

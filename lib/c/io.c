@@ -47,3 +47,30 @@ int open(const char *path, int flags, ...)
 	va_end(ap);
 	return openat(AT_FDCWD, path, flags, mode);
 }
+
+int pipe(int fds[2])
+{
+	return (int)__syscall_ret(syscall2(SYS_pipe2, (long)fds, 0));
+}
+
+int dup(int fd)
+{
+	return (int)__syscall_ret(syscall1(SYS_dup, fd));
+}
+
+int dup2(int oldfd, int newfd)
+{
+	return (int)__syscall_ret(syscall2(SYS_dup2, oldfd, newfd));
+}
+
+int chdir(const char *path)
+{
+	return (int)__syscall_ret(syscall1(SYS_chdir, (long)path));
+}
+
+char *getcwd(char *buf, size_t size)
+{
+	return __syscall_ret(syscall2(SYS_getcwd, (long)buf, (long)size)) < 0
+		       ? NULL
+		       : buf;
+}

@@ -13,6 +13,11 @@
 ssize_t read(int fd, void *buf, size_t count);
 ssize_t write(int fd, const void *buf, size_t count);
 int close(int fd);
+int pipe(int fds[2]); /* fds[0] reads, fds[1] writes */
+int dup(int fd);
+int dup2(int oldfd, int newfd);
+int chdir(const char *path);
+char *getcwd(char *buf, size_t size);
 
 pid_t getpid(void);
 pid_t getppid(void);
