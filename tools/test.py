@@ -10,8 +10,8 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
   grub.ktest         every in-kernel test again, booted by GRUB from an ISO
   mem8g.pmm          the page-allocator suite with 8 GiB of memory
   console            typing at the kernel monitor over the serial line
-  musl.PROG          user/musl/PROG.c built with musl-gcc, run on the host and
-                     through tools/run-elf (-smp 4): same stdout, same status
+  smpN.musl.PROG     user/musl/PROG.c built with musl-gcc, run on the host and
+                     through tools/run-elf (-smp 1 and 4): same stdout, same status
   smpN.death.T       one death test T (it must panic with the expected report)
   gdb                GDB drives a halted kernel (tools/gdb_test.py)
 
@@ -38,7 +38,6 @@ KTEST_TIMEOUT = 180  # generous: TCG on a loaded 2-core machine is slow
 DEATH_TIMEOUT = 60
 USER_TIMEOUT = 180  # generous, as KTEST_TIMEOUT: a loaded host is slow
 USER_SMPS = ["1", "4"]  # user programs run on 1 and 4 CPUs
-MUSL_SMP = "4"  # unmodified musl programs run on 4 CPUs
 MUSL_ARGS = ["one", "two"]  # the same arguments on the host and on Spindle
 TAIL_LINES = 25
 # Every in-kernel test runs on each of these -smp values, mixed topologies
@@ -218,7 +217,7 @@ def run_command(argv, timeout, env=None):
     return status, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
 
 
-def musl_group(name, prog):
+def musl_group(name, prog, smp):
     """Runs a musl program on the host, then on Spindle through
     tools/run-elf: the two must print the same and exit the same."""
     start = time.monotonic()
@@ -228,7 +227,7 @@ def musl_group(name, prog):
                      ["# " + line for line in error.splitlines()])], time.monotonic() - start
     log = os.path.join(LOGS, name + ".log")
     host_status, host_out, _ = run_command([path] + MUSL_ARGS, USER_TIMEOUT)
-    env = dict(os.environ, SMP=MUSL_SMP, MEM="512M", BOOT="kernel", QEMUFLAGS="",
+    env = dict(os.environ, SMP=smp, MEM="512M", BOOT="kernel", QEMUFLAGS="",
                BUILD=BUILD, RUN_ELF_TIMEOUT=str(USER_TIMEOUT), RUN_ELF_LOG=log)
     status, out, err = run_command([os.path.join(qemu.TOOLS, "run-elf"), path] + MUSL_ARGS,
                                    USER_TIMEOUT + 60, env)
@@ -369,7 +368,8 @@ def plan_groups(smps):
             n, boot_settings(smp=smp, cmdline="init=/bin/exitcode -- 7"),
             "exit_status_and_arguments_reach_the_kernel",
             [r"spindle: init exited with status 7"])))
-    groups += [(f"musl.{p}", lambda n, p=p: musl_group(n, p)) for p in musl_programs()]
+    groups += [(f"{smp_label(smp)}.musl.{p}", lambda n, p=p, smp=smp: musl_group(n, p, smp))
+               for smp in USER_SMPS for p in musl_programs()]
     groups.append(("grub.ktest", grub_group))
     groups.append(("console", console_group))
     for smp in USER_SMPS:
