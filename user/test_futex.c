@@ -83,6 +83,7 @@ struct waitspot {
 struct waiter_arg {
 	struct waitspot *spot;
 	uint32_t bitset;
+	int shared; /* wait without FUTEX_PRIVATE_FLAG */
 	volatile int woken;
 };
 
@@ -94,8 +95,10 @@ static int waiter(void *p)
 		long r = a->bitset ? futex(&a->spot->word,
 					   PRIV(FUTEX_WAIT_BITSET), 0, NULL,
 					   NULL, a->bitset)
-				   : futex(&a->spot->word, PRIV(FUTEX_WAIT), 0,
-					   NULL, NULL, 0);
+				   : futex(&a->spot->word,
+					   a->shared ? FUTEX_WAIT
+						     : PRIV(FUTEX_WAIT),
+					   0, NULL, NULL, 0);
 		if (r == 0)
 			break; /* woken by a FUTEX_WAKE */
 	}
@@ -219,6 +222,20 @@ static void ping_pong_100000_round_trips_lose_no_wake_up(void)
 	KTAP_EXPECT_EQ(turn, 0);
 }
 
+/* A private and a shared operation on the same word do not meet (as on
+ * Linux): a private wake leaves a shared waiter asleep. */
+static void private_and_shared_operations_do_not_meet(void)
+{
+	struct waitspot s = {0};
+	struct thread t;
+	struct waiter_arg a = {.spot = &s, .shared = 1};
+	start_waiters(&s, &t, &a, 1);
+	KTAP_EXPECT_EQ(futex(&s.word, PRIV(FUTEX_WAKE), 1, NULL, NULL, 0), 0);
+	KTAP_EXPECT_EQ(futex(&s.word, FUTEX_WAKE, 1, NULL, NULL, 0), 1);
+	thread_join(&t);
+	KTAP_EXPECT_EQ(s.woken, 1);
+}
+
 /* Two processes, one MAP_SHARED page: the child sleeps on a shared futex
  * (no PRIVATE flag: the key is the physical page), the parent wakes it. */
 static void a_shared_futex_works_across_processes(void)
@@ -259,6 +276,7 @@ static const struct ktap_test tests[] = {
 	T(cmp_requeue_moves_waiters_to_another_word),
 	T(requeue_without_compare),
 	T(wake_bitset_selects_waiters),
+	T(private_and_shared_operations_do_not_meet),
 	T(a_shared_futex_works_across_processes),
 	T(ping_pong_100000_round_trips_lose_no_wake_up),
 };

@@ -30,7 +30,7 @@
 #define FUTEX_BUCKETS 256
 
 struct futex_key {
-	uint64_t space; /* the mm for a private futex; 0 for a shared one */
+	uint64_t space; /* the mm (| 1 for a shared op); 0: a MAP_SHARED page */
 	uint64_t addr;	/* user address (private) or physical (shared) */
 };
 
@@ -70,18 +70,21 @@ static bool key_eq(const struct futex_key *a, const struct futex_key *b)
 }
 
 /*
- * The key of the futex word at uaddr. As on Linux, a "shared" futex on a
- * private page gets the private key: only a page that two address spaces
- * can really share (a MAP_SHARED region) is keyed by its physical address.
- * So the kernel's non-private wake of a thread's clear-tid word meets a
- * private wait on it.
+ * The key of the futex word at uaddr. As on Linux, a private operation
+ * and a shared one on the same private page do not meet: a shared
+ * operation on a private page gets (mm | 1, address), a private one
+ * (mm, address) -- Linux marks the first with FUT_OFF_MMSHARED. Only a
+ * page two address spaces can really share (a MAP_SHARED region) is keyed
+ * by its physical address. So a thread's clear-tid word, which the kernel
+ * wakes with a shared wake, must be waited on with a shared wait (glibc's
+ * and musl's pthread_join do).
  */
 static int get_key(uint64_t uaddr, bool shared, struct futex_key *key)
 {
 	if (uaddr % sizeof(uint32_t))
 		return -EINVAL;
 	struct mm *mm = current()->mm;
-	*key = (struct futex_key){(uint64_t)mm, uaddr};
+	*key = (struct futex_key){(uint64_t)mm | (shared ? 1 : 0), uaddr};
 	if (!shared)
 		return 0;
 	for (;;) {

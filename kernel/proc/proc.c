@@ -305,12 +305,13 @@ _Noreturn void proc_exit_thread(int status)
 	struct task *t = current();
 	struct process *p = t->proc;
 	/* CLONE_CHILD_CLEARTID: how pthread_join learns a thread is gone.
-	 * A bad address is ignored, as Linux does. */
+	 * A shared wake, as Linux's: joiners wait without
+	 * FUTEX_PRIVATE_FLAG. A bad address is ignored, as Linux does. */
 	if (t->clear_child_tid) {
 		uint32_t zero = 0;
 		if (copy_to_user(t->clear_child_tid, &zero, sizeof(zero)) == 0)
 			futex_wake(t->clear_child_tid, 1,
-				   FUTEX_BITSET_MATCH_ANY, false);
+				   FUTEX_BITSET_MATCH_ANY, true);
 	}
 	struct mm *mm = t->mm;
 	preempt_disable();

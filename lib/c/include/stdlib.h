@@ -1,4 +1,4 @@
-/* Ending the program, and numbers from strings. malloc comes later. */
+/* Memory, ending the program, numbers from strings, sorting, random. */
 #ifndef _STDLIB_H
 #define _STDLIB_H
 
@@ -8,6 +8,12 @@
 #define EXIT_FAILURE 1
 
 /* Flushes stdio, then ends the process (every thread) with status. */
+/* lib/c/malloc.c: 16-byte aligned; NULL and errno ENOMEM on failure. */
+void *malloc(size_t size);
+void free(void *p);
+void *calloc(size_t count, size_t size);
+void *realloc(void *p, size_t size);
+
 _Noreturn void exit(int status);
 /* Ends the process with SIGABRT, flushing nothing. */
 _Noreturn void abort(void);

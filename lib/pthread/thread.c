@@ -1,0 +1,205 @@
+/*
+ * Creating, running and joining threads.
+ *
+ * A thread's stack cannot be unmapped by the thread itself (it is running
+ * on it), nor by anyone before the kernel is done with it. The kernel says
+ * when: at exit it writes 0 to the thread's tid word (CLONE_CHILD_CLEARTID)
+ * and wakes it. So pthread_join sleeps on that word and then unmaps; a
+ * detached thread goes on a list when it is detached (whether it still
+ * runs or not), and each pthread_create unmaps the entries whose tid is 0.
+ */
+#include <errno.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "c/libc.h"
+#include "c/syscall.h"
+#include "freestanding/linux_abi.h"
+#include "internal.h"
+
+#define DEFAULT_STACK (256 * 1024)
+#define GUARD 4096
+#define CLONE_THREAD_FLAGS                                                     \
+	(0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x80000 |         \
+	 0x100000 | 0x200000) /* VM FS FILES SIGHAND THREAD SYSVSEM SETTLS     \
+				 PARENT_SETTID CHILD_CLEARTID */
+#define ARCH_SET_FS 0x1002
+
+long raw_clone(unsigned long flags, void *stack, int *ptid, int *ctid,
+	       unsigned long tls, int (*fn)(void *), void *arg);
+
+static struct pthread main_thread;
+static int main_ready;
+static pthread_mutex_t dead_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct pthread *dead; /* dead_lock: detached threads that ended */
+
+/* The main thread gets its control block on first use (before any other
+ * thread exists, so no race). */
+static void init_main_thread(void)
+{
+	if (main_ready)
+		return;
+	main_thread.self = &main_thread;
+	main_thread.tid = (int)syscall0(SYS_gettid);
+	syscall2(SYS_arch_prctl, ARCH_SET_FS, (long)&main_thread);
+	main_ready = 1;
+}
+
+pthread_t pthread_self(void)
+{
+	init_main_thread();
+	struct pthread *self;
+	__asm__("mov %%fs:0, %0" : "=r"(self));
+	return self;
+}
+
+int pthread_equal(pthread_t a, pthread_t b)
+{
+	return a == b;
+}
+
+int pthread_attr_init(pthread_attr_t *attr)
+{
+	*attr = (pthread_attr_t){DEFAULT_STACK, PTHREAD_CREATE_JOINABLE};
+	return 0;
+}
+
+int pthread_attr_destroy(pthread_attr_t *attr)
+{
+	(void)attr;
+	return 0;
+}
+
+int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size)
+{
+	if (size < 16384)
+		return EINVAL; /* PTHREAD_STACK_MIN */
+	attr->stack_size = size;
+	return 0;
+}
+
+int pthread_attr_setdetachstate(pthread_attr_t *attr, int state)
+{
+	if (state != PTHREAD_CREATE_JOINABLE &&
+	    state != PTHREAD_CREATE_DETACHED)
+		return EINVAL;
+	attr->detached = state;
+	return 0;
+}
+
+/* Unmaps detached threads the kernel has finished with. */
+static void reap_dead(void)
+{
+	pthread_mutex_lock(&dead_lock);
+	struct pthread **link = &dead;
+	while (*link) {
+		struct pthread *t = *link;
+		if (t->tid == 0) {
+			*link = t->next_dead;
+			munmap(t->map, t->map_size);
+		} else {
+			link = &t->next_dead;
+		}
+	}
+	pthread_mutex_unlock(&dead_lock);
+}
+
+static void list_detached(struct pthread *t)
+{
+	pthread_mutex_lock(&dead_lock);
+	t->next_dead = dead;
+	dead = t;
+	pthread_mutex_unlock(&dead_lock);
+}
+
+static _Noreturn void finish(struct pthread *self, void *result)
+{
+	self->result = result;
+	for (;;)
+		syscall1(SYS_exit, 0); /* this thread only */
+}
+
+static int thread_main(void *arg)
+{
+	struct pthread *self = arg;
+	finish(self, self->start(self->arg));
+}
+
+void pthread_exit(void *result)
+{
+	struct pthread *self = pthread_self();
+	if (self == &main_thread) /* the process ends with its last thread */
+		for (;;)
+			syscall1(SYS_exit, 0);
+	finish(self, result);
+}
+
+/*
+ * pthread_create - a new thread running start(arg).
+ * Contract: on success *thread is set before start runs and 0 is returned;
+ * EAGAIN if the stack or the thread cannot be made, EINVAL for bad attrs.
+ */
+int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
+		   void *(*start)(void *), void *arg)
+{
+	init_main_thread();
+	reap_dead();
+	size_t stack = attr ? attr->stack_size : DEFAULT_STACK;
+	size_t size = (stack + sizeof(struct pthread) + GUARD + 4095) & ~4095ul;
+	char *map = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map == MAP_FAILED)
+		return EAGAIN;
+	mprotect(map, GUARD, PROT_NONE); /* an overflow faults */
+	struct pthread *t = (struct pthread *)(map + size) - 1;
+	*t = (struct pthread){.self = t,
+			      .start = start,
+			      .arg = arg,
+			      .detached = attr && attr->detached,
+			      .map = map,
+			      .map_size = size};
+	*thread = t;
+	void *top = (void *)((uintptr_t)t & ~15ul);
+	long r = raw_clone(CLONE_THREAD_FLAGS, top, (int *)&t->tid,
+			   (int *)&t->tid, (unsigned long)t, thread_main, t);
+	if (r < 0) {
+		munmap(map, size);
+		return EAGAIN;
+	}
+	if (t->detached)
+		list_detached(t);
+	return 0;
+}
+
+/*
+ * pthread_join - wait for thread to end and collect its result.
+ * Contract: sleeps (futex on the tid word, never spins) until the kernel
+ * has cleared the word, then frees the thread's stack. EDEADLK for joining
+ * oneself, EINVAL for a detached thread.
+ */
+int pthread_join(pthread_t t, void **result)
+{
+	if (t == pthread_self())
+		return EDEADLK;
+	if (t->detached || t->map_size == 0)
+		return EINVAL;
+	/* Not FUTEX_PRIVATE_FLAG: the kernel's exit wake is a shared one,
+	 * and the two kinds of operation do not meet (docs/futex.md). */
+	int tid;
+	while ((tid = t->tid) != 0)
+		futex((uint32_t *)&t->tid, FUTEX_WAIT, (uint32_t)tid, NULL,
+		      NULL, 0);
+	if (result)
+		*result = t->result;
+	munmap(t->map, t->map_size);
+	return 0;
+}
+
+int pthread_detach(pthread_t t)
+{
+	if (t->detached || t->map_size == 0)
+		return EINVAL;
+	t->detached = 1;
+	list_detached(t); /* unmapped once the kernel has cleared its tid */
+	return 0;
+}
