@@ -68,9 +68,18 @@ static const struct sched_policy *const policies[] = {&policy_rr, &policy_mlfq};
 
 struct task *switch_to(uint64_t *save_rsp, uint64_t new_rsp, struct task *prev);
 
+/*
+ * One %gs-relative load. A task can be preempted and moved to another CPU
+ * between any two instructions, so this_cpu() and then its ->current (two
+ * loads) could name the task running on the CPU it has just left.
+ */
 struct task *current(void)
 {
-	return this_cpu()->current;
+	struct task *t;
+	__asm__ volatile("mov %%gs:%c1, %0"
+			 : "=r"(t)
+			 : "i"(offsetof(struct cpu, current)));
+	return t;
 }
 
 const char *sched_policy_name(void)
@@ -116,14 +125,6 @@ static void enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t)
 		resched_cpu(cpu);
 }
 
-static void enqueue_on(unsigned cpu, struct task *t)
-{
-	struct runqueue *rq = &runqueues[cpu];
-	spin_lock(&rq->lock);
-	enqueue_locked(rq, cpu, t);
-	spin_unlock(&rq->lock);
-}
-
 /* Locks the run queue t belongs to; t->cpu may change until we hold it. */
 static struct runqueue *lock_task_rq(struct task *t)
 {
@@ -137,14 +138,37 @@ static struct runqueue *lock_task_rq(struct task *t)
 	}
 }
 
+/*
+ * Queues t -- runnable, on no queue and on no CPU -- on `cpu` if its mask
+ * allows, else on the first CPU it does. rq, the run queue t->cpu names,
+ * is locked; it is unlocked on return.
+ *
+ * t->cpu says whose lock guards t's affinity mask (sched_set_affinity
+ * takes lock_task_rq), so t->cpu changes only under the lock of the run
+ * queue it names, and the mask is checked again under the new one: it
+ * may have changed while t was between the two.
+ */
+static void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu)
+{
+	while (!allowed(t, cpu) || rq != &runqueues[cpu]) {
+		if (!allowed(t, cpu))
+			cpu = first_allowed_cpu(t);
+		t->cpu = cpu;
+		spin_unlock(&rq->lock);
+		rq = &runqueues[cpu];
+		spin_lock(&rq->lock);
+	}
+	enqueue_locked(rq, cpu, t);
+	spin_unlock(&rq->lock);
+}
+
 void sched_start_task(struct task *t)
 {
-	unsigned cpu = this_cpu()->id;
-	if (!allowed(t, cpu))
-		cpu = first_allowed_cpu(t);
+	struct runqueue *rq = lock_task_rq(t);
+	unsigned cpu = this_cpu()->id; /* its creator's, if it may */
 	t->state = TASK_RUNNABLE;
 	trace_event(TRACE_WAKE, t, cpu);
-	enqueue_on(cpu, t);
+	queue_task_unlock(rq, t, cpu);
 }
 
 /*
@@ -166,16 +190,8 @@ bool wake_up(struct task *t)
 		spin_unlock(&rq->lock);
 		return true;
 	}
-	unsigned cpu = t->cpu;
-	if (allowed(t, cpu)) {
-		enqueue_locked(rq, cpu, t);
-		spin_unlock(&rq->lock);
-		return true;
-	}
-	/* Its mask changed while it slept. It is RUNNABLE and on no queue,
-	 * so no one else will touch it while we move it. */
-	spin_unlock(&rq->lock);
-	enqueue_on(first_allowed_cpu(t), t);
+	/* Back where it last ran, unless its mask changed while it slept. */
+	queue_task_unlock(rq, t, t->cpu);
 	return true;
 }
 
@@ -282,10 +298,11 @@ void sched_finish_switch(struct task *from)
 			  !list_node_linked(&from->rq_link) &&
 			  !allowed(from, c->id);
 	}
-	spin_unlock(&rq->lock);
 	if (migrate) {
 		trace_event(TRACE_MIGRATE, from, first_allowed_cpu(from));
-		enqueue_on(first_allowed_cpu(from), from);
+		queue_task_unlock(rq, from, c->id);
+	} else {
+		spin_unlock(&rq->lock);
 	}
 	if (exited)
 		kthread_reap(from);
@@ -321,6 +338,7 @@ static void schedule_checks(struct cpu *c, struct task *t)
 		      t->name, rsp);
 }
 
+/* Interrupts off: this_cpu() stays this CPU until the switch. */
 static void schedule_common(bool preempted)
 {
 	struct cpu *c = this_cpu();
@@ -352,8 +370,13 @@ void sched_exit_current(void)
 
 void schedule(void)
 {
+	/* Interrupts off first: a task preempted and moved between reading
+	 * this_cpu() and using it would check, lock and switch the run queue
+	 * of a CPU it no longer runs on. */
+	bool were_on = irq_save();
 	schedule_checks(this_cpu(), current());
 	schedule_common(false);
+	irq_restore(were_on);
 }
 
 void yield(void)
@@ -520,17 +543,22 @@ int sched_set_affinity(struct task *t, uint64_t mask)
 		return -1;
 	struct runqueue *rq = lock_task_rq(t);
 	t->affinity = mask;
-	bool move_self = t == current() && !allowed(t, t->cpu);
-	bool move_queued = list_node_linked(&t->rq_link) && !allowed(t, t->cpu);
-	if (move_queued) {
+	unsigned cpu = t->cpu;
+	bool move_self = t == current() && !allowed(t, cpu);
+	if (allowed(t, cpu)) {
+		spin_unlock(&rq->lock);
+	} else if (list_node_linked(&t->rq_link)) {
 		policy->dequeue(&rq->q, t);
 		rq->nr_queued--;
+		queue_task_unlock(rq, t, cpu);
+	} else {
+		/* Running, or on its way somewhere (whoever moves it checks
+		 * the mask again under the lock it ends under). */
+		bool kick = t->on_cpu && !move_self;
+		spin_unlock(&rq->lock);
+		if (kick)
+			resched_cpu(cpu); /* its next switch moves it */
 	}
-	spin_unlock(&rq->lock);
-	if (move_queued)
-		enqueue_on(first_allowed_cpu(t), t);
-	else if (t->on_cpu && !allowed(t, t->cpu) && !move_self)
-		resched_cpu(t->cpu); /* its next switch moves it */
 	if (move_self)
 		schedule(); /* context_switch sends it where it may run */
 	return 0;

@@ -320,3 +320,56 @@ KTEST_DEATH(sched, sleeping_while_atomic_panics,
 	spin_lock(&held);
 	sleep_ns(1000000);
 }
+
+/*
+ * current() is right even for a task preempted halfway through reading it
+ * and resumed on another CPU. (It once read this_cpu() and then its
+ * ->current in two loads: a task moved in between got the other CPU's
+ * task.) Threads check it in a loop while the runner keeps moving them
+ * from CPU to CPU with their affinity masks, so preemptions and moves land
+ * at every point of the loop, schedule() included.
+ */
+struct current_checker {
+	volatile bool *stop;
+	struct task *self; /* set before the thread starts */
+	long checks, wrong;
+};
+
+static void check_current(void *arg)
+{
+	struct current_checker *k = arg;
+	while (!*k->stop) {
+		if (current() != k->self)
+			k->wrong++;
+		k->checks++;
+		yield(); /* schedule() itself must cope with a move */
+	}
+}
+
+KTEST(sched, current_is_right_for_a_task_moved_between_cpus)
+{
+	enum { N = 8, ROUNDS = 400 };
+	volatile bool stop = false;
+	struct current_checker k[N];
+	struct task *t[N];
+	for (int i = 0; i < N; i++) {
+		k[i] = (struct current_checker){.stop = &stop};
+		t[i] = task_create("current?", check_current, &k[i]);
+		KASSERT_TRUE(t[i] != NULL);
+		k[i].self = t[i];
+		sched_start_task(t[i]);
+	}
+	for (unsigned round = 0; round < ROUNDS; round++) {
+		for (unsigned i = 0; i < N; i++)
+			sched_set_affinity(t[i], 1ul << (i + round) % nr_cpus);
+		sleep_ns(2 * 1000000ull);
+	}
+	stop = true;
+	long checks = 0;
+	for (int i = 0; i < N; i++) {
+		kthread_join(t[i]);
+		KEXPECT_EQ(k[i].wrong, 0);
+		checks += k[i].checks;
+	}
+	KEXPECT_LT(0, checks);
+}
