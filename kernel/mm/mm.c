@@ -193,6 +193,7 @@ static struct vma *insert_region(struct mm *mm, uint64_t start, uint64_t end,
 				 unsigned prot, const char *what)
 {
 	struct list_node *pos = &mm->vmas.head;
+	mm->mapped += end - start;
 	list_for_each(node, &mm->vmas) {
 		if (list_entry(node, struct vma, link)->start > start) {
 			pos = node;
@@ -208,8 +209,10 @@ static struct vma *insert_region(struct mm *mm, uint64_t start, uint64_t end,
 		}
 	}
 	struct vma *v = kmalloc(sizeof(*v));
-	if (!v)
+	if (!v) {
+		mm->mapped -= end - start;
 		return NULL;
+	}
 	*v = (struct vma){
 		.start = start, .end = end, .prot = prot, .what = what};
 	list_insert_before(pos, &v->link);
@@ -263,6 +266,7 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
 		struct vma *v = list_entry(n, struct vma, link);
 		n = n->next;
 		if (v->start >= start && v->end <= end) {
+			mm->mapped -= v->end - v->start;
 			list_remove(&v->link);
 			vma_free(v);
 		}
@@ -514,10 +518,9 @@ struct mm *mm_copy(struct mm *src)
 	mutex_lock(&src->lock);
 	list_for_each(node, &src->vmas) {
 		struct vma *v = list_entry(node, struct vma, link);
-		struct vma *copy =
-			c.err ? NULL
-			      : insert_region(dst, v->start, v->end, v->prot,
-					      v->what);
+		struct vma *copy = c.err ? NULL
+					 : insert_region(dst, v->start, v->end,
+							 v->prot, v->what);
 		if (!copy) {
 			c.err = -ENOMEM;
 		} else if (v->shm) { /* the child maps the same pages */

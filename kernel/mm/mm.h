@@ -54,10 +54,10 @@
  * address space that maps it (a parent and its forked children) maps
  * these same pages. Allocated on first touch, freed with the last map. */
 struct shmem {
-	atomic_int refs;    /* regions that map it */
+	atomic_int refs;      /* regions that map it */
 	struct spinlock lock; /* pages[] */
 	size_t npages;
-	uint64_t pages[];   /* physical addresses; 0: not touched yet */
+	uint64_t pages[]; /* physical addresses; 0: not touched yet */
 };
 
 struct vma {
@@ -75,6 +75,7 @@ struct mm {
 	struct list vmas;	 /* lock: sorted by start, never overlapping */
 	uint64_t brk_start, brk; /* lock: the heap is [brk_start, brk) */
 	size_t resident;	 /* lock: pages mapped */
+	uint64_t mapped;	 /* lock: bytes in regions (/proc vsize) */
 	atomic_int refs;	 /* threads (and others) using it */
 	_Atomic uint64_t cpus;	 /* CPUs that have it in CR3 (shootdowns) */
 };

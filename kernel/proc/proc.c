@@ -850,8 +850,10 @@ int proc_info(int pid, struct proc_info *out)
 			if (t->state == TASK_RUNNING ||
 			    t->state == TASK_RUNNABLE)
 				out->state = 'R';
-			if (t->mm)
+			if (t->mm) {
 				out->rss_pages = t->mm->resident;
+				out->vsize = t->mm->mapped;
+			}
 		}
 	}
 	spin_unlock(&proc_lock);

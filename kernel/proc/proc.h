@@ -138,7 +138,7 @@ struct proc_info {
 	char state;	      /* R running, S sleeping, Z zombie (proc(5)) */
 	uint64_t utime_ticks; /* CPU time of its threads, in 1/100 s */
 	uint64_t start_ticks; /* not kept: 0 */
-	uint64_t vsize;	      /* not kept: 0 */
+	uint64_t vsize;	      /* bytes mapped */
 	uint64_t rss_pages;
 };
 /* 0 and *out, or -ESRCH. */

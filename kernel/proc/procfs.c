@@ -104,9 +104,9 @@ static void gen_status(struct text *t, const struct proc_info *pi)
 {
 	emit(t,
 	     "Name:\t%s\nState:\t%c\nTgid:\t%d\nPid:\t%d\nPPid:\t%d\n"
-	     "Threads:\t%d\nVmRSS:\t%8lu kB\n",
+	     "Threads:\t%d\nVmSize:\t%8lu kB\nVmRSS:\t%8lu kB\n",
 	     pi->name, pi->state, pi->pid, pi->pid, pi->ppid, pi->threads,
-	     pi->rss_pages * PAGE_SIZE >> 10);
+	     pi->vsize >> 10, pi->rss_pages * PAGE_SIZE >> 10);
 }
 
 static void gen_cmdline(struct text *t, const struct proc_info *pi)
