@@ -10,6 +10,11 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
   grub.ktest         every in-kernel test again, booted by GRUB from an ISO
   mem8g.pmm          the page-allocator suite with 8 GiB of memory
   console            typing at the kernel monitor over the serial line
+  native.user.PROG   user/test_PROG.c, the same static binary, run on the Linux
+                     host; every smpN.user.PROG group must report the same
+                     tests with the same results
+  glibc.user.PROG    the portable test programs (standard headers only)
+                     compiled against glibc (gcc -pthread) and run on the host
   smpN.musl.PROG     user/musl/PROG.c built with musl-gcc, run on the host and
                      through tools/run-elf (-smp 1 and 4): same stdout, same status
   smpN.death.T       one death test T (it must panic with the expected report)
@@ -149,23 +154,108 @@ def user_test_programs():
     return sorted(os.path.basename(p)[:-2] for p in glob.glob(os.path.join(qemu.ROOT, "user", "test_*.c")))
 
 
-def user_test_group(name, settings):
+_native_runs = {}
+
+
+def native_run(prog):
+    """Runs BUILD/user/PROG on the Linux host (once; remembered):
+    (cases, planned, exit status, output)."""
+    if prog not in _native_runs:
+        status, out, err = run_command([os.path.join(qemu.ROOT, BUILD, "user", prog)],
+                                       USER_TIMEOUT)
+        cases, planned = parse_user_ktap(out)
+        _native_runs[prog] = (cases, planned, status, out + err)
+    return _native_runs[prog]
+
+
+def check_user_ktap(cases, planned, status, where, output):
+    """The checks every run of a test program gets: it finished, reported
+    every test it planned, and exited 0 exactly when all passed."""
+    if not isinstance(status, int):
+        return [Case("program_exited", False,
+                     [f"# {where}: exit status {status}"] + log_tail(output))]
+    if len(cases) != planned or not cases:
+        return [Case("all_planned_tests_reported", False,
+                     [f"# {where}: planned {planned} tests, reported {len(cases)}"]
+                     + log_tail(output))]
+    if (status == 0) != all(c.ok for c in cases):
+        return [Case("exit_status_matches_results", False,
+                     [f"# {where}: exit status {status} but the results disagree"])]
+    return []
+
+
+def native_group(name, prog):
+    """A test program on the Linux host: the reference for Spindle's run."""
+    start = time.monotonic()
+    cases, planned, status, out = native_run(prog)
+    cases = cases + check_user_ktap(cases, planned, status, "on the Linux host", out)
+    return cases, time.monotonic() - start
+
+
+def same_as_native(prog, cases):
+    """Spindle's results must be the host's: the same tests, passing and
+    failing alike."""
+    host = [(c.name, c.ok) for c in native_run(prog)[0]]
+    here = [(c.name, c.ok) for c in cases]
+    diff = list(difflib.unified_diff([f"{'ok' if ok else 'not ok'} {n}" for n, ok in host],
+                                     [f"{'ok' if ok else 'not ok'} {n}" for n, ok in here],
+                                     "on the Linux host", "on Spindle", lineterm=""))
+    return Case("same_results_as_on_the_linux_host", not diff,
+                ["# " + line for line in diff[:TAIL_LINES]])
+
+
+def user_test_group(name, settings, prog):
     """Boots with init=/bin/PROGRAM (a KTAP test program) and reads its
-    results; the program must exit 0 exactly when all passed."""
+    results; the program must exit 0 exactly when all passed, and report
+    what the same binary reports on the Linux host."""
     log = os.path.join(LOGS, name + ".log")
     b = qemu.boot(settings, USER_TIMEOUT, log_path=log)
     cases, planned = parse_user_ktap(b.output)
     m = re.search(r"spindle: init exited with status (\d+)", b.output)
-    if not m or b.timed_out:
-        cases.append(Case("program_exited", False,
-                          [f"# boot {b.why()}; log: {log}"] + log_tail(b.output)))
-    elif len(cases) != planned or not cases:
-        cases.append(Case("all_planned_tests_reported", False,
-                          [f"# program planned {planned} tests, reported {len(cases)}; log: {log}"]))
-    elif (m.group(1) == "0") != all(c.ok for c in cases):
-        cases.append(Case("exit_status_matches_results", False,
-                          [f"# program exited {m.group(1)} but the results disagree"]))
-    return cases, b.seconds
+    status = int(m.group(1)) if m and not b.timed_out else f"none: boot {b.why()}"
+    problems = check_user_ktap(cases, planned, status, f"on Spindle (log: {log})", b.output)
+    return cases + problems + [same_as_native(prog, cases)], b.seconds
+
+
+# The headers a portable test program may include besides the standard
+# ones, and the library sources each brings with it in a glibc build.
+PORTABLE_HEADERS = {"c/ktap.h": ["lib/c/ktap.c"], "timing.h": [],
+                    "tpool/tpool.h": ["lib/tpool/*.c"],
+                    "uthread/uthread.h": ["lib/uthread/*.c", "lib/uthread/*.S"]}
+
+
+def glibc_sources(prog):
+    """The sources to build PROG against glibc with, or None if it
+    includes a Spindle-only header (then it is not a POSIX program)."""
+    src = os.path.join("user", prog + ".c")
+    with open(os.path.join(qemu.ROOT, src)) as f:
+        quoted = re.findall(r'^#include "([^"]+)"', f.read(), re.M)
+    if any(h not in PORTABLE_HEADERS for h in quoted):
+        return None
+    extra = [p for h in quoted for pat in PORTABLE_HEADERS[h]
+             for p in sorted(glob.glob(os.path.join(qemu.ROOT, pat)))]
+    return [src] + [os.path.relpath(p, qemu.ROOT) for p in extra]
+
+
+def glibc_group(name, prog):
+    """A portable test program compiled against glibc with gcc -pthread:
+    the API is POSIX's, so it must build unchanged and pass."""
+    start = time.monotonic()
+    out = os.path.join(qemu.ROOT, BUILD, "glibc", prog)
+    os.makedirs(os.path.dirname(out), exist_ok=True)
+    # -Wno-format-truncation: test_libc truncates on purpose.
+    argv = ["gcc", "-pthread", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror",
+            "-Wno-format-truncation", "-Ilib", "-o", out] + glibc_sources(prog)
+    r = subprocess.run(argv, cwd=qemu.ROOT, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True)
+    if r.returncode != 0:
+        return [Case("compiles_against_glibc", False,
+                     ["# " + " ".join(argv)] + ["# " + l for l in r.stdout.splitlines()[:TAIL_LINES]])], \
+            time.monotonic() - start
+    status, stdout, stderr = run_command([out], USER_TIMEOUT)
+    cases, planned = parse_user_ktap(stdout)
+    cases += check_user_ktap(cases, planned, status, "with glibc", stdout + stderr)
+    return [Case("compiles_against_glibc", True)] + cases, time.monotonic() - start
 
 
 def user_expect_group(name, settings, test, patterns):
@@ -353,12 +443,18 @@ def plan_groups(smps):
             groups.append((f"{smp_label(smp)}.{pol}.sched",
                            lambda n, smp=smp, pol=pol: ktest_group(n, boot_settings(
                                smp=smp, cmdline=f"ktest=sched sched={pol}"))))
+    for prog in user_test_programs():
+        groups.append((f"native.user.{prog[len('test_'):]}",
+                       lambda n, prog=prog: native_group(n, prog)))
+        if glibc_sources(prog):
+            groups.append((f"glibc.user.{prog[len('test_'):]}",
+                           lambda n, prog=prog: glibc_group(n, prog)))
     for smp in USER_SMPS:
         label = smp_label(smp)
         for prog in user_test_programs():
             groups.append((f"{label}.user.{prog[len('test_'):]}",
                            lambda n, smp=smp, prog=prog: user_test_group(
-                               n, boot_settings(smp=smp, cmdline=f"init=/bin/{prog}"))))
+                               n, boot_settings(smp=smp, cmdline=f"init=/bin/{prog}"), prog)))
         groups.append((f"{label}.user.segv", lambda n, smp=smp: user_expect_group(
             n, boot_settings(smp=smp, cmdline="init=/bin/segv"),
             "null_dereference_kills_the_program_not_the_kernel",

@@ -2,6 +2,7 @@
  * lib/c's own logic, apart from the kernel: start-up (argv, environ,
  * auxv), number parsing, formatted output. The same on Linux and Spindle.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>

@@ -18,7 +18,7 @@
 # files, and lib/c's headers should get the warnings too.
 USER_CFLAGS := -std=gnu11 $(OPT) -g -Wall -Wextra -Werror -ffreestanding \
 	-nostdinc -Ilib/c/include -isystem $(shell $(CC) -print-file-name=include) \
-	-fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -fno-common \
+	-fno-pie -fstack-protector-strong -fno-asynchronous-unwind-tables -fno-common \
 	-Ilib -MMD -MP
 # Static, non-PIE (ET_EXEC at ld's default 0x400000); linked by GNU ld
 # whichever compiler built the objects.

@@ -1,4 +1,5 @@
-/* How a program ends: exit (flushing stdio), _exit, abort. */
+/* How a program ends: exit (flushing stdio), _exit, abort, a smashed
+ * stack. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,4 +27,16 @@ _Noreturn void abort(void)
 {
 	raise(SIGABRT);
 	__builtin_trap();
+}
+
+/* Called by code built with -fstack-protector when a function finds its
+ * canary (%fs:0x28, copied below its return address) overwritten: the
+ * stack has been smashed, and returning would jump wherever the
+ * overflow pointed. */
+_Noreturn void __stack_chk_fail(void)
+{
+	static const char msg[] =
+		"*** stack smashing detected ***: terminated\n";
+	write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	abort();
 }

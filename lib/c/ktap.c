@@ -7,6 +7,12 @@
 /* The test running now: ktap_check charges failures to it. */
 static const char *current_name;
 static int current_failures;
+static const char *current_skip; /* why the running test was skipped */
+
+void ktap_skip(const char *reason)
+{
+	current_skip = reason;
+}
 
 bool ktap_check(bool ok, const char *file, int line, const char *fmt, ...)
 {
@@ -30,13 +36,17 @@ int ktap_run(const char *suite, const struct ktap_test *tests, int n)
 	for (int i = 0; i < n; i++) {
 		current_name = tests[i].name;
 		current_failures = 0;
+		current_skip = NULL;
 		tests[i].fn();
 		if (current_failures)
 			failed++;
 		else
 			passed++;
-		printf("%s %d %s.%s\n", current_failures ? "not ok" : "ok",
-		       i + 1, suite, tests[i].name);
+		printf("%s %d %s.%s", current_failures ? "not ok" : "ok", i + 1,
+		       suite, tests[i].name);
+		if (current_skip)
+			printf(" # SKIP %s", current_skip);
+		printf("\n");
 	}
 	printf("# %s: %d passed, %d failed\n", suite, passed, failed);
 	return failed ? 1 : 0;

@@ -50,6 +50,11 @@ int ktap_run(const char *suite, const struct ktap_test *tests, int n);
 #define KTAP_RUN(suite, tests)                                                 \
 	ktap_run(suite, tests, (int)(sizeof(tests) / sizeof((tests)[0])))
 
+/* Marks the running test skipped (it still counts as passed): KTAP's
+ * "ok 3 suite.name # SKIP reason". For a behaviour one implementation
+ * does not have, such as a library that caches thread stacks. */
+void ktap_skip(const char *reason);
+
 /* If !ok, fails the running test and prints the diagnostic; returns ok. */
 bool ktap_check(bool ok, const char *file, int line, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

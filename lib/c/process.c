@@ -1,5 +1,4 @@
-/* Processes and threads: who am I, fork, exec, wait, signals, yielding. */
-#include <sched.h>
+/* Processes and threads: who am I, fork, exec, wait, signals. */
 #include <signal.h>
 #include <stdio.h>
 #include <sys/wait.h>
@@ -57,9 +56,4 @@ int raise(int sig)
 {
 	return (int)__syscall_ret(
 		syscall3(SYS_tgkill, getpid(), gettid(), sig));
-}
-
-int sched_yield(void)
-{
-	return (int)__syscall_ret(syscall0(SYS_sched_yield));
 }

@@ -31,6 +31,7 @@
 #define EDEADLK 35
 #define ENAMETOOLONG 36
 #define ENOSYS 38
+#define EOVERFLOW 75
 #define ENOTSUP 95 /* = EOPNOTSUPP on Linux */
 #define ETIMEDOUT 110
 

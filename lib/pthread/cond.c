@@ -1,19 +1,57 @@
 /*
  * Condition variables on a sequence number. A waiter notes the number,
  * releases the mutex and sleeps while the number is unchanged; signal and
- * broadcast bump it and wake one or all. A signal between the unlock and
- * the sleep changes the number, so the futex wait returns at once: the
- * wake-up is not lost. Spurious wake-ups are allowed (POSIX says so):
- * callers re-check their predicate in a loop.
+ * broadcast bump it and wake one or all:
+ *
+ *   waiter                              signaller
+ *   seq = c->seq          (5)
+ *   unlock(m)
+ *                                       lock(m); predicate = true
+ *                                       c->seq++  (6); FUTEX_WAKE 1
+ *   FUTEX_WAIT(&c->seq, 5)  -> the word is 6, not 5: returns at once
+ *   lock(m); re-check the predicate
+ *
+ * A signal between the unlock and the sleep changes the number, so the
+ * futex wait returns at once: the wake-up is not lost. Spurious wake-ups
+ * are allowed (POSIX says so): callers re-check their predicate in a
+ * loop. (The number wraps after 2^32 signals; a waiter would have to
+ * sleep through exactly that many to miss one.)
  */
+#include <errno.h>
 #include <limits.h>
 
 #include "internal.h"
 
-int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
+int pthread_condattr_init(pthread_condattr_t *attr)
+{
+	attr->clock = CLOCK_REALTIME;
+	return 0;
+}
+
+int pthread_condattr_destroy(pthread_condattr_t *attr)
 {
 	(void)attr;
+	return 0;
+}
+
+int pthread_condattr_setclock(pthread_condattr_t *attr, clockid_t clock)
+{
+	if (clock != CLOCK_REALTIME && clock != CLOCK_MONOTONIC)
+		return EINVAL;
+	attr->clock = clock;
+	return 0;
+}
+
+int pthread_condattr_getclock(const pthread_condattr_t *attr, clockid_t *clock)
+{
+	*clock = attr->clock;
+	return 0;
+}
+
+int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
+{
 	c->seq = 0;
+	c->clock = attr ? attr->clock : CLOCK_REALTIME;
 	return 0;
 }
 
@@ -24,18 +62,30 @@ int pthread_cond_destroy(pthread_cond_t *c)
 }
 
 /*
- * pthread_cond_wait - release m, sleep until signalled, re-take m.
- * Contract: the caller holds m; returns 0 holding m again. The mutex is
- * re-taken as contended (2): other waiters may be queued on it.
+ * pthread_cond_timedwait - release m, sleep until signalled or until
+ * abstime (on the clock chosen with pthread_condattr_setclock), re-take m.
+ * Contract: the caller holds m; returns holding m again: 0, or ETIMEDOUT
+ * once abstime has passed (EINVAL for a malformed time, EPERM when an
+ * error-checking mutex is not the caller's; m untouched in both).
  */
+int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
+			   const struct timespec *abstime)
+{
+	if (abstime && check_abstime(abstime))
+		return EINVAL;
+	uint32_t seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
+	int err;
+	unsigned held = mutex_release_for_wait(m, &err);
+	if (err)
+		return err;
+	int r = futex_wait_until(&c->seq, seq, c->clock, abstime, 0);
+	mutex_reacquire_after_wait(m, held);
+	return r;
+}
+
 int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 {
-	uint32_t seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
-	pthread_mutex_unlock(m);
-	futex_wait_word(&c->seq, seq);
-	while (__atomic_exchange_n(&m->state, 2, __ATOMIC_ACQUIRE) != 0)
-		futex_wait_word(&m->state, 2);
-	return 0;
+	return pthread_cond_timedwait(c, m, NULL);
 }
 
 int pthread_cond_signal(pthread_cond_t *c)

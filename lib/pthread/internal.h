@@ -3,19 +3,23 @@
 #define PTHREAD_INTERNAL_H
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
  * The thread control block, at the top of the thread's own mapping:
  *
- *   mapping: [guard page][........ stack grows down ........][struct pthread]
- *                                                             ^ FS base
+ *   [guard page][.... stack grows down ....][TLS][struct pthread]
+ *                                                 ^ FS base (tls.c)
  *
  * `self` first: the x86-64 TLS ABI has %fs:0 point at the block itself, so
- * pthread_self() is one load.
+ * pthread_self() is one load. The compiler's stack protector reads its
+ * canary at %fs:0x28 (glibc's layout, which gcc and clang assume).
  */
 struct pthread {
 	struct pthread *self;
+	void *unused[4];
+	uint64_t canary; /* %fs:0x28 */
 	void *(*start)(void *);
 	void *arg;
 	void *result;
@@ -24,9 +28,46 @@ struct pthread {
 	void *map;	 /* the mapping: stack, guard page, this block */
 	size_t map_size; /* 0 for the main thread (the kernel's stack) */
 	struct pthread *next_dead; /* detached and finished: to unmap */
+	struct specific {
+		void *value;
+		unsigned generation;  /* of the key it was set for */
+	} specific[PTHREAD_KEYS_MAX]; /* key.c */
 };
 
+_Static_assert(__builtin_offsetof(struct pthread, canary) == 0x28,
+	       "the stack protector reads %fs:0x28");
+
+/* tls.c: the bytes a thread needs for its TLS and control block; and
+ * laying them out below `end` (returns the control block). */
+size_t tls_area_size(void);
+struct pthread *tls_place(char *end);
+char *tls_bottom(struct pthread *t);
+void tls_init_main(const void *phdr, unsigned long phnum,
+		   const uint64_t *random);
+
+/* futex.c: sleep while *word == seen (until woken, or until abstime on
+ * clock passes: ETIMEDOUT; NULL waits for ever) and wake. `shared`
+ * operations meet across processes (sem_init's pshared). */
+int futex_wait_until(uint32_t *word, uint32_t seen, clockid_t clock,
+		     const struct timespec *abstime, int shared);
 void futex_wait_word(uint32_t *word, uint32_t seen);
 void futex_wake_word(uint32_t *word, int n);
+void futex_wake_shared(uint32_t *word, int n, int shared);
+
+/* The calling thread's id, from its control block: no system call. */
+static inline int self_tid(void)
+{
+	return pthread_self()->tid;
+}
+
+/* mutex.c: what a condition wait does to its mutex (see there). */
+unsigned mutex_release_for_wait(pthread_mutex_t *m, int *err);
+void mutex_reacquire_after_wait(pthread_mutex_t *m, unsigned count);
+
+/* EINVAL unless abstime is a time (nanoseconds within 0..999999999). */
+int check_abstime(const struct timespec *abstime);
+
+/* key.c: runs the destructors of the calling thread's non-NULL values. */
+void run_key_destructors(struct pthread *self);
 
 #endif

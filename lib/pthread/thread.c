@@ -17,37 +17,19 @@
 #include "freestanding/linux_abi.h"
 #include "internal.h"
 
-#define DEFAULT_STACK (256 * 1024)
-#define GUARD 4096
 #define CLONE_THREAD_FLAGS                                                     \
 	(0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x80000 |         \
 	 0x100000 | 0x200000) /* VM FS FILES SIGHAND THREAD SYSVSEM SETTLS     \
 				 PARENT_SETTID CHILD_CLEARTID */
-#define ARCH_SET_FS 0x1002
 
 long raw_clone(unsigned long flags, void *stack, int *ptid, int *ctid,
 	       unsigned long tls, int (*fn)(void *), void *arg);
 
-static struct pthread main_thread;
-static int main_ready;
 static pthread_mutex_t dead_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct pthread *dead; /* dead_lock: detached threads that ended */
 
-/* The main thread gets its control block on first use (before any other
- * thread exists, so no race). */
-static void init_main_thread(void)
-{
-	if (main_ready)
-		return;
-	main_thread.self = &main_thread;
-	main_thread.tid = (int)syscall0(SYS_gettid);
-	syscall2(SYS_arch_prctl, ARCH_SET_FS, (long)&main_thread);
-	main_ready = 1;
-}
-
 pthread_t pthread_self(void)
 {
-	init_main_thread();
 	struct pthread *self;
 	__asm__("mov %%fs:0, %0" : "=r"(self));
 	return self;
@@ -56,35 +38,6 @@ pthread_t pthread_self(void)
 int pthread_equal(pthread_t a, pthread_t b)
 {
 	return a == b;
-}
-
-int pthread_attr_init(pthread_attr_t *attr)
-{
-	*attr = (pthread_attr_t){DEFAULT_STACK, PTHREAD_CREATE_JOINABLE};
-	return 0;
-}
-
-int pthread_attr_destroy(pthread_attr_t *attr)
-{
-	(void)attr;
-	return 0;
-}
-
-int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size)
-{
-	if (size < 16384)
-		return EINVAL; /* PTHREAD_STACK_MIN */
-	attr->stack_size = size;
-	return 0;
-}
-
-int pthread_attr_setdetachstate(pthread_attr_t *attr, int state)
-{
-	if (state != PTHREAD_CREATE_JOINABLE &&
-	    state != PTHREAD_CREATE_DETACHED)
-		return EINVAL;
-	attr->detached = state;
-	return 0;
 }
 
 /* Unmaps detached threads the kernel has finished with. */
@@ -115,6 +68,7 @@ static void list_detached(struct pthread *t)
 static _Noreturn void finish(struct pthread *self, void *result)
 {
 	self->result = result;
+	run_key_destructors(self);
 	for (;;)
 		syscall1(SYS_exit, 0); /* this thread only */
 }
@@ -128,7 +82,8 @@ static int thread_main(void *arg)
 void pthread_exit(void *result)
 {
 	struct pthread *self = pthread_self();
-	if (self == &main_thread) /* the process ends with its last thread */
+	if (self->map_size ==
+	    0) /* main: the process ends with its last thread */
 		for (;;)
 			syscall1(SYS_exit, 0);
 	finish(self, result);
@@ -142,24 +97,30 @@ void pthread_exit(void *result)
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		   void *(*start)(void *), void *arg)
 {
-	init_main_thread();
+	pthread_attr_t defaults;
+	if (!attr) {
+		pthread_attr_init(&defaults);
+		attr = &defaults;
+	}
 	reap_dead();
-	size_t stack = attr ? attr->stack_size : DEFAULT_STACK;
-	size_t size = (stack + sizeof(struct pthread) + GUARD + 4095) & ~4095ul;
+	size_t guard = (attr->guard_size + 4095) & ~4095ul;
+	size_t size =
+		(guard + attr->stack_size + tls_area_size() + 4095) & ~4095ul;
 	char *map = mmap(NULL, size, PROT_READ | PROT_WRITE,
 			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (map == MAP_FAILED)
 		return EAGAIN;
-	mprotect(map, GUARD, PROT_NONE); /* an overflow faults */
-	struct pthread *t = (struct pthread *)(map + size) - 1;
-	*t = (struct pthread){.self = t,
-			      .start = start,
-			      .arg = arg,
-			      .detached = attr && attr->detached,
-			      .map = map,
-			      .map_size = size};
+	if (guard) /* an overflow faults rather than corrupts */
+		mprotect(map, guard, PROT_NONE);
+	struct pthread *t = tls_place(map + size);
+	t->canary = pthread_self()->canary;
+	t->start = start;
+	t->arg = arg;
+	t->detached = attr->detached;
+	t->map = map;
+	t->map_size = size;
 	*thread = t;
-	void *top = (void *)((uintptr_t)t & ~15ul);
+	void *top = (void *)((uintptr_t)tls_bottom(t) & ~15ul);
 	long r = raw_clone(CLONE_THREAD_FLAGS, top, (int *)&t->tid,
 			   (int *)&t->tid, (unsigned long)t, thread_main, t);
 	if (r < 0) {
@@ -202,4 +163,14 @@ int pthread_detach(pthread_t t)
 	t->detached = 1;
 	list_detached(t); /* unmapped once the kernel has cleared its tid */
 	return 0;
+}
+
+int pthread_setaffinity_np(pthread_t t, size_t size, const cpu_set_t *set)
+{
+	return sched_setaffinity(t->tid, size, set) < 0 ? errno : 0;
+}
+
+int pthread_getaffinity_np(pthread_t t, size_t size, cpu_set_t *set)
+{
+	return sched_getaffinity(t->tid, size, set) < 0 ? errno : 0;
 }

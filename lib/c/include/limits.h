@@ -24,4 +24,6 @@
 #define LLONG_MIN (-LLONG_MAX - 1LL)
 #define ULLONG_MAX (LLONG_MAX * 2ULL + 1)
 
+#define SEM_VALUE_MAX 0x7fffffff /* semaphore.h */
+
 #endif

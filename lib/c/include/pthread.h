@@ -1,12 +1,20 @@
 /*
  * POSIX threads, 1:1: every pthread is a kernel thread made with clone(2),
  * and every wait sleeps in the kernel on a futex. lib/pthread/ has the
- * code; docs/pthread.md the protocols. So far: create, join, detach,
- * exit, self, equal; normal mutexes; condition variables.
+ * code, one object per file; docs/pthread.md the protocols.
+ *
+ * Supported: threads (create, join, detach, exit, self, equal, attributes:
+ * stack size, guard size, detach state), keys with destructors, once,
+ * mutexes (normal, recursive, error-checking; trylock, timedlock),
+ * condition variables (CLOCK_REALTIME or CLOCK_MONOTONIC timed waits),
+ * rwlocks (writers first), barriers, spinlocks, affinity.
+ * Not supported: cancellation, process-shared objects (but sem_init's
+ * pshared), priority inheritance, robust mutexes.
  */
 #ifndef _PTHREAD_H
 #define _PTHREAD_H
 
+#include <sched.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <time.h>
@@ -15,40 +23,94 @@ typedef struct pthread *pthread_t;
 
 typedef struct {
 	size_t stack_size;
+	size_t guard_size;
 	int detached;
 } pthread_attr_t;
 
 #define PTHREAD_CREATE_JOINABLE 0
 #define PTHREAD_CREATE_DETACHED 1
+#define PTHREAD_STACK_MIN 16384
 
-/* A mutex is one futex word: 0 free, 1 locked, 2 locked with waiters. */
+/* One futex word (0 free, 1 locked, 2 locked with waiters), and for the
+ * recursive and error-checking kinds, who holds it and how often. */
 typedef struct {
 	uint32_t state;
+	int type;
+	int owner; /* tid, for RECURSIVE and ERRORCHECK */
+	unsigned count;
 } pthread_mutex_t;
 typedef struct {
 	int type;
 } pthread_mutexattr_t;
+
+#define PTHREAD_MUTEX_NORMAL 0
+#define PTHREAD_MUTEX_RECURSIVE 1
+#define PTHREAD_MUTEX_ERRORCHECK 2
+#define PTHREAD_MUTEX_DEFAULT PTHREAD_MUTEX_NORMAL
 #define PTHREAD_MUTEX_INITIALIZER                                              \
 	{                                                                      \
-		0                                                              \
+		0, PTHREAD_MUTEX_NORMAL, 0, 0                                  \
 	}
 
-/* A condition variable is a sequence number that every signal bumps. */
+/* A sequence number that every signal bumps, and the clock of timed
+ * waits. */
 typedef struct {
 	uint32_t seq;
+	int clock;
 } pthread_cond_t;
 typedef struct {
 	int clock;
 } pthread_condattr_t;
 #define PTHREAD_COND_INITIALIZER                                               \
 	{                                                                      \
-		0                                                              \
+		0, CLOCK_REALTIME                                              \
 	}
+
+/* Readers and writers, and how many writers wait (they go first). */
+typedef struct {
+	pthread_mutex_t lock;
+	pthread_cond_t readers_go, writers_go;
+	unsigned readers, writers_waiting;
+	int writer; /* tid of the writer holding it, or 0 */
+} pthread_rwlock_t;
+typedef struct {
+	int unused;
+} pthread_rwlockattr_t;
+#define PTHREAD_RWLOCK_INITIALIZER                                             \
+	{                                                                      \
+		PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,           \
+			PTHREAD_COND_INITIALIZER, 0, 0, 0                      \
+	}
+
+typedef struct {
+	pthread_mutex_t lock;
+	pthread_cond_t all_here;
+	unsigned count, arrived, round;
+} pthread_barrier_t;
+typedef struct {
+	int unused;
+} pthread_barrierattr_t;
+#define PTHREAD_BARRIER_SERIAL_THREAD (-1)
+
+typedef volatile int pthread_spinlock_t;
+#define PTHREAD_PROCESS_PRIVATE 0
+#define PTHREAD_PROCESS_SHARED 1
+
+typedef unsigned pthread_key_t;
+#define PTHREAD_KEYS_MAX 128
+#define PTHREAD_DESTRUCTOR_ITERATIONS 4
+
+typedef uint32_t pthread_once_t;
+#define PTHREAD_ONCE_INIT 0
 
 int pthread_attr_init(pthread_attr_t *attr);
 int pthread_attr_destroy(pthread_attr_t *attr);
 int pthread_attr_setstacksize(pthread_attr_t *attr, size_t size);
+int pthread_attr_getstacksize(const pthread_attr_t *attr, size_t *size);
+int pthread_attr_setguardsize(pthread_attr_t *attr, size_t size);
+int pthread_attr_getguardsize(const pthread_attr_t *attr, size_t *size);
 int pthread_attr_setdetachstate(pthread_attr_t *attr, int state);
+int pthread_attr_getdetachstate(const pthread_attr_t *attr, int *state);
 
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		   void *(*start)(void *), void *arg);
@@ -58,16 +120,55 @@ _Noreturn void pthread_exit(void *result);
 pthread_t pthread_self(void);
 int pthread_equal(pthread_t a, pthread_t b);
 
+int pthread_key_create(pthread_key_t *key, void (*destructor)(void *));
+int pthread_key_delete(pthread_key_t key);
+void *pthread_getspecific(pthread_key_t key);
+int pthread_setspecific(pthread_key_t key, const void *value);
+int pthread_once(pthread_once_t *once, void (*init)(void));
+
+int pthread_mutexattr_init(pthread_mutexattr_t *attr);
+int pthread_mutexattr_destroy(pthread_mutexattr_t *attr);
+int pthread_mutexattr_settype(pthread_mutexattr_t *attr, int type);
+int pthread_mutexattr_gettype(const pthread_mutexattr_t *attr, int *type);
 int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr);
 int pthread_mutex_destroy(pthread_mutex_t *m);
 int pthread_mutex_lock(pthread_mutex_t *m);
 int pthread_mutex_trylock(pthread_mutex_t *m);
+int pthread_mutex_timedlock(pthread_mutex_t *m, const struct timespec *abstime);
 int pthread_mutex_unlock(pthread_mutex_t *m);
 
+int pthread_condattr_init(pthread_condattr_t *attr);
+int pthread_condattr_destroy(pthread_condattr_t *attr);
+int pthread_condattr_setclock(pthread_condattr_t *attr, clockid_t clock);
+int pthread_condattr_getclock(const pthread_condattr_t *attr, clockid_t *clock);
 int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr);
 int pthread_cond_destroy(pthread_cond_t *c);
 int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m);
+int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
+			   const struct timespec *abstime);
 int pthread_cond_signal(pthread_cond_t *c);
 int pthread_cond_broadcast(pthread_cond_t *c);
+
+int pthread_rwlock_init(pthread_rwlock_t *rw, const pthread_rwlockattr_t *attr);
+int pthread_rwlock_destroy(pthread_rwlock_t *rw);
+int pthread_rwlock_rdlock(pthread_rwlock_t *rw);
+int pthread_rwlock_tryrdlock(pthread_rwlock_t *rw);
+int pthread_rwlock_wrlock(pthread_rwlock_t *rw);
+int pthread_rwlock_trywrlock(pthread_rwlock_t *rw);
+int pthread_rwlock_unlock(pthread_rwlock_t *rw);
+
+int pthread_barrier_init(pthread_barrier_t *b,
+			 const pthread_barrierattr_t *attr, unsigned count);
+int pthread_barrier_destroy(pthread_barrier_t *b);
+int pthread_barrier_wait(pthread_barrier_t *b);
+
+int pthread_spin_init(pthread_spinlock_t *s, int pshared);
+int pthread_spin_destroy(pthread_spinlock_t *s);
+int pthread_spin_lock(pthread_spinlock_t *s);
+int pthread_spin_trylock(pthread_spinlock_t *s);
+int pthread_spin_unlock(pthread_spinlock_t *s);
+
+int pthread_setaffinity_np(pthread_t thread, size_t size, const cpu_set_t *set);
+int pthread_getaffinity_np(pthread_t thread, size_t size, cpu_set_t *set);
 
 #endif

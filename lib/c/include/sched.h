@@ -1,7 +1,37 @@
-/* Scheduling. Clone flags and affinity come with lib/pthread. */
+/* Scheduling: yielding and CPU affinity (Linux's calls and macros). */
 #ifndef _SCHED_H
 #define _SCHED_H
 
+#include <stddef.h>
+#include <sys/types.h>
+
+/* A set of CPUs, one bit each, as Linux's sched_setaffinity takes it. */
+#define CPU_SETSIZE 1024
+typedef struct {
+	unsigned long bits[CPU_SETSIZE / (8 * sizeof(unsigned long))];
+} cpu_set_t;
+
+#define CPU_BIT_(cpu) (1ul << ((cpu) % (8 * sizeof(unsigned long))))
+#define CPU_WORD_(cpu) ((cpu) / (8 * sizeof(unsigned long)))
+#define CPU_ZERO(set) __builtin_memset((set), 0, sizeof(cpu_set_t))
+#define CPU_SET(cpu, set) ((set)->bits[CPU_WORD_(cpu)] |= CPU_BIT_(cpu))
+#define CPU_CLR(cpu, set) ((set)->bits[CPU_WORD_(cpu)] &= ~CPU_BIT_(cpu))
+#define CPU_ISSET(cpu, set) (((set)->bits[CPU_WORD_(cpu)] & CPU_BIT_(cpu)) != 0)
+#define CPU_COUNT(set) cpu_count_(set)
+
+static inline int cpu_count_(const cpu_set_t *set)
+{
+	int n = 0; /* no __builtin_popcount: it would need libgcc */
+	for (size_t i = 0; i < sizeof(set->bits) / sizeof(set->bits[0]); i++)
+		for (unsigned long w = set->bits[i]; w; w &= w - 1)
+			n++;
+	return n;
+}
+
 int sched_yield(void);
+/* pid 0: the calling thread. */
+int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set);
+int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);
+int sched_getcpu(void);
 
 #endif
