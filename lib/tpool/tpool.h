@@ -8,7 +8,7 @@
  *   {
  *           long x = (long)arg;
  *           if (x < 0)
- *                   *error = ERANGE;       <- a failure: future_wait says ERANGE
+ *                   *error = ERANGE;   <- future_wait returns ERANGE
  *           return x * x;
  *   }
  *
