@@ -17,6 +17,8 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
                      compiled against glibc (gcc -pthread) and run on the host
   smpN.musl.PROG     user/musl/PROG.c built with musl-gcc, run on the host and
                      through tools/run-elf (-smp 1 and 4): same stdout, same status
+  smp4.user.DEMO     a demo in user/ (race, pool, philosophers) booted as init
+                     on 4 CPUs: its output must show what it demonstrates
   smpN.death.T       one death test T (it must panic with the expected report)
   gdb                GDB drives a halted kernel (tools/gdb_test.py)
 
@@ -430,6 +432,24 @@ def list_tests(smp):
     return tests
 
 
+# (program, test name, what its output must show) for the demos in user/.
+DEMOS = [
+    ("race", "unlocked_increments_are_lost_mutex_and_atomic_are_exact",
+     [r"unlocked +expected 4000000, got \d+, lost [1-9]\d*",
+      r"mutex +expected 4000000, got 4000000, lost 0 ",
+      r"atomic +expected 4000000, got 4000000, lost 0 ",
+      r"spindle: init exited with status 0"]),
+    ("pool", "the_pool_counts_as_many_primes_as_one_thread",
+     [r"total 148933 primes below 2000000 with the pool",
+      r"148933 primes counted on one thread \(\d+ ms\): the same",
+      r"spindle: init exited with status 0"]),
+    ("philosophers", "naive_order_deadlocks_and_resource_ordering_completes",
+     [r"round 1, naive(.|\n)*deadlock: every philosopher holds one fork and waits for the next",
+      r"round 2(.|\n)*every philosopher ate 3 meals: no deadlock",
+      r"spindle: init exited with status 0"]),
+]
+
+
 def plan_groups(smps):
     tests = list_tests(smps[0])
     deaths = {t: e for t, e in tests.items() if e}
@@ -464,6 +484,12 @@ def plan_groups(smps):
             n, boot_settings(smp=smp, cmdline="init=/bin/exitcode -- 7"),
             "exit_status_and_arguments_reach_the_kernel",
             [r"spindle: init exited with status 7"])))
+    # The demos (user/race.c, pool.c, philosophers.c) on 4 CPUs, where
+    # threads really run at once.
+    for prog, test, patterns in DEMOS:
+        groups.append((f"smp4.user.{prog}", lambda n, prog=prog, test=test, pats=patterns:
+                       user_expect_group(n, boot_settings(smp="4", cmdline=f"init=/bin/{prog}"),
+                                         test, pats)))
     groups += [(f"{smp_label(smp)}.musl.{p}", lambda n, p=p, smp=smp: musl_group(n, p, smp))
                for smp in USER_SMPS for p in musl_programs()]
     groups.append(("grub.ktest", grub_group))
