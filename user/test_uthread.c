@@ -285,7 +285,7 @@ static void compute_and_yield(void *arg)
 	(void)arg;
 	volatile unsigned long x = 0;
 	for (int round = 0; round < 4; round++) {
-		for (int i = 0; i < 5000; i++)
+		for (int i = 0; i < 20000; i++)
 			x += (unsigned long)i * i;
 		atomic_fetch_add(&ran_on[uthread_worker_id()], 1);
 		uthread_yield();
