@@ -49,7 +49,7 @@ static void cmd_uptime(void)
 }
 
 static const char *const state_names[] = {"running", "runnable", "blocked",
-					  "exited"};
+					  "exited", "new"};
 
 static void print_task(struct task *t, void *arg)
 {

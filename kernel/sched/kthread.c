@@ -41,7 +41,7 @@ static struct task *task_alloc(const char *name)
 	t->magic = TASK_MAGIC;
 	t->tid = atomic_fetch_add(&next_tid, 1);
 	strlcpy(t->name, name, sizeof(t->name));
-	t->state = TASK_BLOCKED; /* until started */
+	t->state = TASK_NEW; /* until sched_start_task */
 	t->prio = PRIO_DEFAULT;
 	t->level = -1; /* the policy places it when it is first queued */
 	t->affinity = ~0ul;

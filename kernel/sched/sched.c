@@ -165,6 +165,9 @@ static void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu)
 void sched_start_task(struct task *t)
 {
 	struct runqueue *rq = lock_task_rq(t);
+	/* Only once: a wake_up (a kill, say) before this finds it NEW and
+	 * leaves it, or it would be queued twice. */
+	kassert(t->state == TASK_NEW);
 	unsigned cpu = this_cpu()->id; /* its creator's, if it may */
 	t->state = TASK_RUNNABLE;
 	trace_event(TRACE_WAKE, t, cpu);

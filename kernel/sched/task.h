@@ -50,6 +50,7 @@ enum task_state {
 	TASK_RUNNABLE, /* on a run queue, waiting for a CPU */
 	TASK_BLOCKED,  /* waiting for something (wait_what says what) */
 	TASK_EXITED,   /* finished; waits for kthread_join to free it */
+	TASK_NEW,      /* made, not started yet: wake_up leaves it alone */
 };
 
 /* The FPU/SSE registers, as fxsave stores them (512 bytes, 16-aligned). */
