@@ -165,12 +165,20 @@ int pthread_detach(pthread_t t)
 	return 0;
 }
 
+/* A thread that has ended has tid 0 (the kernel cleared it), and tid 0
+ * would mean the caller to the kernel: ESRCH, as glibc says. */
 int pthread_setaffinity_np(pthread_t t, size_t size, const cpu_set_t *set)
 {
-	return sched_setaffinity(t->tid, size, set) < 0 ? errno : 0;
+	int tid = __atomic_load_n(&t->tid, __ATOMIC_ACQUIRE);
+	if (!tid)
+		return ESRCH;
+	return sched_setaffinity(tid, size, set) < 0 ? errno : 0;
 }
 
 int pthread_getaffinity_np(pthread_t t, size_t size, cpu_set_t *set)
 {
-	return sched_getaffinity(t->tid, size, set) < 0 ? errno : 0;
+	int tid = __atomic_load_n(&t->tid, __ATOMIC_ACQUIRE);
+	if (!tid)
+		return ESRCH;
+	return sched_getaffinity(tid, size, set) < 0 ? errno : 0;
 }

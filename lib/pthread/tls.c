@@ -35,6 +35,12 @@ struct elf_phdr {
 
 static const char *tls_image; /* the .tdata bytes in the loaded program */
 static size_t tls_filesz, tls_memsz;
+/* tp - tls_offset is the block: p_memsz rounded up to the segment's own
+ * p_align, as the linker computed it. (Rounding to a larger alignment
+ * would put the block below where the code looks for it.) */
+static size_t tls_offset;
+/* The thread pointer's alignment: the segment's or struct pthread's,
+ * whichever is larger, so that the block is aligned too. */
 static size_t tls_align = alignof(struct pthread);
 
 static size_t round_up(size_t n, size_t align)
@@ -44,8 +50,7 @@ static size_t round_up(size_t n, size_t align)
 
 size_t tls_area_size(void)
 {
-	return round_up(tls_memsz, tls_align) + sizeof(struct pthread) +
-	       tls_align;
+	return tls_offset + sizeof(struct pthread) + tls_align;
 }
 
 /*
@@ -59,7 +64,7 @@ struct pthread *tls_place(char *end)
 	uintptr_t tp = ((uintptr_t)end - sizeof(struct pthread)) &
 		       ~(uintptr_t)(tls_align - 1);
 	struct pthread *t = (struct pthread *)tp;
-	char *block = (char *)tp - round_up(tls_memsz, tls_align);
+	char *block = (char *)tp - tls_offset;
 	memcpy(block, tls_image, tls_filesz);
 	memset(block + tls_filesz, 0, tls_memsz - tls_filesz);
 	memset(t, 0, sizeof(*t));
@@ -69,7 +74,7 @@ struct pthread *tls_place(char *end)
 
 char *tls_bottom(struct pthread *t)
 {
-	return (char *)t - round_up(tls_memsz, tls_align);
+	return (char *)t - tls_offset;
 }
 
 /* Finds the PT_TLS segment in the program headers (a program without
@@ -82,6 +87,7 @@ static void find_tls_segment(const struct elf_phdr *ph, unsigned long n)
 		tls_image = (const char *)ph[i].vaddr;
 		tls_filesz = ph[i].filesz;
 		tls_memsz = ph[i].memsz;
+		tls_offset = round_up(tls_memsz, ph[i].align ? ph[i].align : 1);
 		if (ph[i].align > tls_align)
 			tls_align = ph[i].align;
 	}
