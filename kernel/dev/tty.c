@@ -9,6 +9,7 @@
 #include "dev/tty.h"
 #include "arch/uaccess.h"
 #include "freestanding/errno.h"
+#include "freestanding/linux_abi.h"
 #include "freestanding/string.h"
 #include "fs/file.h"
 #include "kernel.h"
@@ -19,14 +20,6 @@
 #define LINE_MAX 256
 #define COOKED_MAX 1024
 #define CTRL(c) ((c)&0x1f)
-
-#define TCGETS 0x5401
-#define TCSETS 0x5402
-#define TCSETSW 0x5403
-#define TCSETSF 0x5404
-#define TIOCGPGRP 0x540f
-#define TIOCSPGRP 0x5410
-#define TIOCGWINSZ 0x5413
 
 static struct {
 	struct spinlock lock;

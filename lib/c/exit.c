@@ -1,6 +1,7 @@
-/* How a program ends: exit (flushing stdio), _exit, abort, a smashed
- * stack. */
+/* How a program ends: exit (atexit functions, then flushing stdio),
+ * _exit, abort, a smashed stack. */
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -14,8 +15,27 @@ _Noreturn void _exit(int status)
 		syscall1(SYS_exit_group, status);
 }
 
+static void (*at_exit[ATEXIT_MAX])(void);
+static atomic_int nr_at_exit;
+
+int atexit(void (*fn)(void))
+{
+	int i = atomic_fetch_add(&nr_at_exit, 1);
+	if (i >= ATEXIT_MAX) {
+		atomic_fetch_sub(&nr_at_exit, 1);
+		return -1;
+	}
+	at_exit[i] = fn;
+	return 0;
+}
+
 _Noreturn void exit(int status)
 {
+	/* Last registered, first called; one may register another. */
+	for (int i; (i = atomic_load(&nr_at_exit)) > 0;) {
+		atomic_store(&nr_at_exit, i - 1);
+		at_exit[i - 1]();
+	}
 	fflush(NULL);
 	_exit(status);
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "c/syscall.h"
+#include "freestanding/linux_abi.h"
 
 ssize_t read(int fd, void *buf, size_t count)
 {
@@ -13,6 +14,18 @@ ssize_t read(int fd, void *buf, size_t count)
 ssize_t write(int fd, const void *buf, size_t count)
 {
 	return __syscall_ret(syscall3(SYS_write, fd, (long)buf, (long)count));
+}
+
+/* A terminal answers TCGETS (with its settings); anything else fails it
+ * (ENOTTY). */
+int isatty(int fd)
+{
+	struct {
+		unsigned flags[4];
+		unsigned char line, cc[19];
+	} termios;
+	return __syscall_ret(syscall3(SYS_ioctl, fd, TCGETS, (long)&termios)) ==
+	       0;
 }
 
 int close(int fd)

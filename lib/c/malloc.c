@@ -30,8 +30,9 @@
 #define MIN_SHIFT 5 /* the smallest block: 32 bytes, header included */
 #define CLASSES 8   /* 32, 64, ... 4096 */
 #define CHUNK (64 * 1024)
-#define MAGIC 0x6d616c6cu /* "mall": a pointer malloc did not hand out
-			     does not have it */
+#define MAGIC                                                                  \
+	0x6d616c6cu /* "mall": a pointer malloc did not hand out               \
+		       does not have it */
 #define LARGE CLASSES
 
 struct header {
@@ -51,8 +52,9 @@ static struct header *header_of(void *p)
 {
 	struct header *h = (struct header *)p - 1;
 	if (h->magic != MAGIC || h->class > LARGE) {
-		fprintf(stderr, "malloc: %p was not returned by malloc "
-				"(or its header was overwritten)\n",
+		fprintf(stderr,
+			"malloc: %p was not returned by malloc "
+			"(or its header was overwritten)\n",
 			p);
 		abort();
 	}

@@ -50,13 +50,31 @@ static void emit_string(struct out *o, const struct spec *s, const char *str)
 		emit_padding(o, ' ', s->width - len);
 }
 
+/* Prints sign (or a prefix), then the n characters of body, padded to the
+ * spec's width: with zeros after the sign if zero_pad, else spaces. */
+static void emit_padded(struct out *o, const struct spec *s, const char *sign,
+			const char *body, int n, bool zero_pad)
+{
+	int len = n + (int)strlen(sign);
+	if (!s->left && !zero_pad)
+		emit_padding(o, ' ', s->width - len);
+	for (const char *p = sign; *p; p++)
+		emit(o, *p);
+	if (zero_pad)
+		emit_padding(o, '0', s->width - len);
+	for (int i = 0; i < n; i++)
+		emit(o, body[i]);
+	if (s->left)
+		emit_padding(o, ' ', s->width - len);
+}
+
 /* Prints |value| in base with an optional sign or prefix, padded per spec. */
 static void emit_number(struct out *o, const struct spec *s, uint64_t value,
 			bool negative, unsigned base, bool upper,
 			const char *prefix)
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
-	char buf[24];
+	char buf[24], body[24];
 	int n = 0;
 	do {
 		buf[n++] = digits[value % base];
@@ -64,21 +82,67 @@ static void emit_number(struct out *o, const struct spec *s, uint64_t value,
 	} while (value);
 	while (n < s->precision && n < (int)sizeof(buf))
 		buf[n++] = '0';
-
-	const char *sign = negative ? "-" : prefix;
-	int len = n + (int)strlen(sign);
-	bool zero_pad = s->zero && !s->left && s->precision < 0;
-	if (!s->left && !zero_pad)
-		emit_padding(o, ' ', s->width - len);
-	for (const char *p = sign; *p; p++)
-		emit(o, *p);
-	if (zero_pad)
-		emit_padding(o, '0', s->width - len);
-	while (n > 0)
-		emit(o, buf[--n]);
-	if (s->left)
-		emit_padding(o, ' ', s->width - len);
+	for (int i = 0; i < n; i++)
+		body[i] = buf[n - 1 - i]; /* the digits came out backwards */
+	emit_padded(o, s, negative ? "-" : prefix, body, n,
+		    s->zero && !s->left && s->precision < 0);
 }
+
+#ifdef __SSE2__
+/*
+ * %f: [-]digits.digits, with `precision` digits after the point (6 if not
+ * given), rounded half up. Only where the compiler may use floating point:
+ * user programs, not the kernel (built without SSE).
+ */
+static void emit_float(struct out *o, const struct spec *s, double v)
+{
+	bool negative = v < 0;
+	if (v != v) {
+		emit_padded(o, s, "", "nan", 3, false);
+		return;
+	}
+	if (negative)
+		v = -v;
+	if (v > 1.7976931348623157e308) {
+		emit_padded(o, s, negative ? "-" : "", "inf", 3, false);
+		return;
+	}
+	int precision = s->precision < 0    ? 6
+			: s->precision > 17 ? 17
+					    : s->precision;
+	double unit = 1;
+	for (int i = 0; i < precision; i++)
+		unit /= 10;
+	v += unit / 2;
+	int zeros = 0; /* beyond 64 bits: the top digits, then zeros */
+	for (; v >= 1e19; zeros++)
+		v /= 10;
+	uint64_t whole = (uint64_t)v;
+	double fraction = v - (double)whole;
+
+	char body[20 + 309 + 1 + 17];
+	int n = 0;
+	char digits[20];
+	int k = 0;
+	do {
+		digits[k++] = (char)('0' + whole % 10);
+		whole /= 10;
+	} while (whole);
+	while (k > 0)
+		body[n++] = digits[--k];
+	while (zeros-- > 0)
+		body[n++] = '0';
+	if (precision > 0)
+		body[n++] = '.';
+	for (int i = 0; i < precision; i++) {
+		fraction *= 10;
+		int d = (int)fraction;
+		body[n++] = (char)('0' + d);
+		fraction -= d;
+	}
+	emit_padded(o, s, negative ? "-" : "", body, n, s->zero && !s->left);
+}
+#endif
 
 enum size { SIZE_INT, SIZE_CHAR, SIZE_SHORT, SIZE_LONG, SIZE_LLONG, SIZE_SIZE };
 
@@ -211,6 +275,11 @@ int vformat(format_put_fn put, void *ctx, const char *fmt, va_list ap_in)
 			emit_number(&o, &s, (uintptr_t)va_arg(ap, void *),
 				    false, 16, false, "0x");
 			break;
+#ifdef __SSE2__
+		case 'f':
+			emit_float(&o, &s, va_arg(ap, double));
+			break;
+#endif
 		case 's':
 			emit_string(&o, &s, va_arg(ap, const char *));
 			break;

@@ -23,6 +23,15 @@
 #define O_CLOEXEC 02000000
 #define AT_FDCWD (-100) /* openat: relative to the working directory */
 
+/* ioctl(2) on a terminal (kernel/dev/tty.c) */
+#define TCGETS 0x5401
+#define TCSETS 0x5402
+#define TCSETSW 0x5403
+#define TCSETSF 0x5404
+#define TIOCGPGRP 0x540f
+#define TIOCSPGRP 0x5410
+#define TIOCGWINSZ 0x5413
+
 /* futex(2) operations */
 #define FUTEX_WAIT 0
 #define FUTEX_WAKE 1

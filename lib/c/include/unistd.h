@@ -13,6 +13,7 @@
 ssize_t read(int fd, void *buf, size_t count);
 ssize_t write(int fd, const void *buf, size_t count);
 int close(int fd);
+int isatty(int fd);   /* 1 if fd is a terminal, else 0 (errno ENOTTY) */
 int pipe(int fds[2]); /* fds[0] reads, fds[1] writes */
 int dup(int fd);
 int dup2(int oldfd, int newfd);
