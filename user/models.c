@@ -9,8 +9,9 @@
  *         own kernel stack, and giving up the CPU is sched_yield, a
  *         system call. The kernel runs them on every CPU.
  *   M:1   all tasks are green threads on one kernel thread, the caller
- *         (uthread_run(1, ...)): creating one is an mmap and a few
- *         stores, giving up the CPU is uthread_yield, a function call.
+ *         (uthread_run(1, ...)): creating one is a stack (mmap'd, or
+ *         reused) and a few stores; giving up the CPU is uthread_yield,
+ *         a function call.
  *         One kernel thread is one CPU at most.
  *   M:N   the same green threads on one worker per CPU
  *         (uthread_run(CPUS, ...)): cheap switches, and idle workers
