@@ -447,6 +447,12 @@ DEMOS = [
      [r"round 1, naive(.|\n)*deadlock: every philosopher holds one fork and waits for the next",
       r"round 2(.|\n)*every philosopher ate 3 meals: no deadlock",
       r"spindle: init exited with status 0"]),
+    ("models", "one_workload_runs_1to1_m1_and_mn_with_equal_checksums",
+     [r"1:1 +1000 tasks on +1000 kernel threads +\d+ ms +checksum ([0-9a-f]{16})"
+      r"(.|\n)*M:1 +1000 tasks on +1 kernel thread +\d+ ms +checksum \1"
+      r"(.|\n)*M:N +1000 tasks on +4 kernel threads +\d+ ms +checksum \1",
+      r"the checksums agree: all three models did the same work",
+      r"spindle: init exited with status 0"]),
 ]
 
 
