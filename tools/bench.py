@@ -3,9 +3,11 @@
 
 Boot time is measured from starting QEMU to the kernel's banner line on the
 serial port (the median of several boots), for QEMU -kernel and for GRUB.
-Then user/bench.c (system call, thread create+join, fork+wait, futex round
-trip) runs on Spindle through tools/run-elf (4 CPUs) and natively on this
-host; the native figure follows as a comment. It is a reference, not a
+Then user/bench.c (system call, pthread create+join, fork+wait, futex and
+condvar round trips, mutex costs with 1/2/4 threads, CPU speed-up, futex
+wake-to-run latency) runs on Spindle through tools/run-elf (4 CPUs) and
+natively on this host; the native figure follows as a second column,
+labelled "# native". It is a reference, not a
 ratio to quote: Spindle runs under QEMU's software emulation.
 """
 import os
@@ -52,9 +54,10 @@ def user_benchmarks():
     env = dict(os.environ, SMP="4", BOOT="kernel", BUILD=BUILD)
     spindle = run_bench([os.path.join(qemu.TOOLS, "run-elf"), prog], env)
     native = run_bench([prog])
+    print("# user/bench: Spindle (QEMU TCG, 4 CPUs), then the same binary native on this host")
     for name, (value, unit) in spindle.items():
         ref = native.get(name)
-        note = f"   # native {ref[0]} {ref[1]}" if ref else ""
+        note = f"   # native {ref[0]} {ref[1]}" if ref else "   # native: no figure"
         print(f"bench {name} {value} {unit}{note}")
 
 
