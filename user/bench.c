@@ -36,20 +36,32 @@ static bool check(bool ok, const char *what)
 	return ok;
 }
 
-static int nr_cpus(void)
+/* Every CPU the program may use, as it started: pinned benchmarks give
+ * them back (threads inherit their creator's mask). */
+static cpu_set_t all_cpus;
+
+/* The n-th CPU of all_cpus, counting round. */
+static int nth_cpu(int n)
 {
-	cpu_set_t set;
-	if (sched_getaffinity(0, sizeof(set), &set))
-		return 1;
-	return CPU_COUNT(&set);
+	n %= CPU_COUNT(&all_cpus);
+	for (int cpu = 0;; cpu++)
+		if (CPU_ISSET(cpu, &all_cpus) && n-- == 0)
+			return cpu;
 }
 
-/* Pins the calling thread to one CPU (modulo the CPUs there are). */
-static bool pin_to(int cpu)
+static void unpin(void)
+{
+	check(pthread_setaffinity_np(pthread_self(), sizeof(all_cpus),
+				     &all_cpus) == 0,
+	      "pthread_setaffinity_np");
+}
+
+/* Pins the calling thread to the n-th of the CPUs it started with. */
+static bool pin_to(int n)
 {
 	cpu_set_t set;
 	CPU_ZERO(&set);
-	CPU_SET(cpu % nr_cpus(), &set);
+	CPU_SET(nth_cpu(n), &set);
 	return check(
 		pthread_setaffinity_np(pthread_self(), sizeof(set), &set) == 0,
 		"pthread_setaffinity_np");
@@ -163,6 +175,7 @@ static void condvar_ping_pong(void)
 	for (int i = 0; i < CV_ROUNDS; i++)
 		cv_pass_turn(0, 1);
 	long ns = now_ns() - start;
+	unpin();
 	if (check(pthread_join(t, NULL) == 0, "pthread_join") && !failed)
 		printf("bench condvar_round_trip_2cpus %ld us\n",
 		       ns / CV_ROUNDS / 1000);
@@ -337,6 +350,7 @@ static void futex_wake_latency(void)
 		if (slept[i])
 			lat[n++] = woken_at[i] - t0;
 	}
+	unpin();
 	if (!check(pthread_join(t, NULL) == 0, "pthread_join") ||
 	    !check(n >= WAKE_ROUNDS / 2, "the sleeper sleeping"))
 		return;
@@ -346,6 +360,7 @@ static void futex_wake_latency(void)
 
 int main(void)
 {
+	sched_getaffinity(0, sizeof(all_cpus), &all_cpus);
 	null_syscall();
 	thread_create_join();
 	fork_wait();
