@@ -15,6 +15,8 @@
  * Exits 0 only if the mutex and atomic counts are exact.
  */
 #include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,9 +28,26 @@ static volatile long counter;
 static pthread_mutex_t counter_lock = PTHREAD_MUTEX_INITIALIZER;
 static long increments;
 
+/*
+ * The start gate: each thread checks in and spins until the main thread
+ * opens it, so that every thread runs at once (spinning, they are spread
+ * over the CPUs meanwhile). Without it the first thread may be done
+ * before the next has started, and nothing is lost: a race needs overlap.
+ */
+static atomic_int checked_in;
+static atomic_bool gate_open;
+
+static void wait_at_gate(void)
+{
+	atomic_fetch_add(&checked_in, 1);
+	while (!atomic_load(&gate_open))
+		sched_yield();
+}
+
 static void *add_unlocked(void *arg)
 {
 	(void)arg;
+	wait_at_gate();
 	for (long i = 0; i < increments; i++)
 		counter = counter + 1; /* load, add, store: not atomic */
 	return NULL;
@@ -37,6 +56,7 @@ static void *add_unlocked(void *arg)
 static void *add_under_mutex(void *arg)
 {
 	(void)arg;
+	wait_at_gate();
 	for (long i = 0; i < increments; i++) {
 		pthread_mutex_lock(&counter_lock);
 		counter = counter + 1;
@@ -48,12 +68,13 @@ static void *add_under_mutex(void *arg)
 static void *add_atomically(void *arg)
 {
 	(void)arg;
+	wait_at_gate();
 	for (long i = 0; i < increments; i++)
 		__atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED);
 	return NULL;
 }
 
-/* Milliseconds since *start. (Spindle's printf has no %f.) */
+/* Milliseconds since *start. */
 static long ms_since(const struct timespec *start)
 {
 	struct timespec now;
@@ -69,13 +90,20 @@ static long run(const char *name, void *(*add)(void *), int threads)
 	pthread_t t[MAX_THREADS];
 	struct timespec start;
 	counter = 0;
-	clock_gettime(CLOCK_MONOTONIC, &start);
+	atomic_store(&checked_in, 0);
+	atomic_store(&gate_open, false);
 	for (int i = 0; i < threads; i++) {
 		if (pthread_create(&t[i], NULL, add, NULL)) {
 			fprintf(stderr, "race: pthread_create failed\n");
 			exit(2);
 		}
 	}
+	while (atomic_load(&checked_in) < threads)
+		sched_yield();
+	struct timespec spread = {0, 50 * 1000000}; /* a few ticks */
+	nanosleep(&spread, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	atomic_store(&gate_open, true);
 	for (int i = 0; i < threads; i++)
 		pthread_join(t[i], NULL);
 	long ms = ms_since(&start);
