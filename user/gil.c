@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "timing.h"
+
 #define ITERATIONS_PER_STEP 100000
 #define MAX_THREADS 4
 
@@ -60,14 +62,6 @@ static void *run_steps(void *arg)
 	return NULL;
 }
 
-static long ms_since(const struct timespec *start)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 +
-	       (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
 /* Runs the whole job on `threads` threads; returns the milliseconds it
  * took and stores the checksum in *checksum. */
 static long run_job(long steps, int threads, bool use_global_lock,
@@ -92,7 +86,7 @@ static long run_job(long steps, int threads, bool use_global_lock,
 		pthread_join(w[i].thread, NULL);
 		*checksum += w[i].checksum;
 	}
-	return ms_since(&start);
+	return ms_since(CLOCK_MONOTONIC, start);
 }
 
 int main(int argc, char **argv)

@@ -29,6 +29,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "timing.h"
 #include "uthread/uthread.h"
 
 #define MAX_WORKERS 64 /* uthread_run's limit */
@@ -78,14 +79,6 @@ static uint64_t checksum(const struct workload *w)
 	for (long i = 0; i < w->tasks; i++)
 		sum += w->result[i];
 	return sum;
-}
-
-static long ms_since(const struct timespec *start)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 +
-	       (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
 /* calloc, or the end of the program. */
@@ -235,7 +228,7 @@ int main(int argc, char **argv)
 
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	run_one_to_one(&load);
-	long ms = ms_since(&start);
+	long ms = ms_since(CLOCK_MONOTONIC, start);
 	snprintf(note, sizeof(note), "  (%ld sched_yield calls)",
 		 load.tasks * load.rounds);
 	uint64_t expected = report("1:1", load.tasks, ms, note);
@@ -245,7 +238,7 @@ int main(int argc, char **argv)
 		load.result[i] = 0;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	run_green(&load, 1, &stats);
-	ms = ms_since(&start);
+	ms = ms_since(CLOCK_MONOTONIC, start);
 	snprintf(note, sizeof(note), "  (%ld green switches)", stats.switches);
 	same_work &= report("M:1", 1, ms, note) == expected;
 
@@ -253,7 +246,7 @@ int main(int argc, char **argv)
 		load.result[i] = 0;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	run_green(&load, cpus, &stats);
-	ms = ms_since(&start);
+	ms = ms_since(CLOCK_MONOTONIC, start);
 	snprintf(note, sizeof(note), "  (%ld green switches, %ld stolen)",
 		 stats.switches, stats.steals);
 	same_work &= report("M:N", cpus, ms, note) == expected;

@@ -31,6 +31,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "timing.h"
+
 #define PHILOSOPHERS 5
 #define PICK_PAUSE_MS 100 /* between the two forks: makes round 1 deadlock */
 #define EAT_MS 10
@@ -55,20 +57,6 @@ static struct {
 static pthread_mutex_t start_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t start_line = PTHREAD_COND_INITIALIZER;
 static bool started;
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000,
-			      .tv_nsec = (ms % 1000) * 1000000};
-	nanosleep(&ts, NULL);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static int load(int *p)
 {

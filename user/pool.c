@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "timing.h"
 #include "tpool/tpool.h"
 
 #define MAX_RANGES 1000
@@ -45,14 +46,6 @@ static long count_primes_in_range(void *arg, int *error)
 	(void)error;
 	struct range *r = arg;
 	return count_primes(r->low, r->high);
-}
-
-static long ms_since(const struct timespec *start)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 +
-	       (now.tv_nsec - start->tv_nsec) / 1000000;
 }
 
 int main(int argc, char **argv)
@@ -97,7 +90,7 @@ int main(int argc, char **argv)
 	}
 	int error = future_wait_all(future, ranges, count);
 	tpool_shutdown(pool);
-	long pool_ms = ms_since(&start);
+	long pool_ms = ms_since(CLOCK_MONOTONIC, start);
 
 	long total = 0;
 	for (int i = 0; i < ranges; i++) {
@@ -108,7 +101,7 @@ int main(int argc, char **argv)
 	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	long expected = count_primes(0, limit);
-	long single_ms = ms_since(&start);
+	long single_ms = ms_since(CLOCK_MONOTONIC, start);
 
 	printf("\ntotal %ld primes below %ld with the pool (%ld ms, %d "
 	       "threads)\n",

@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "timing.h"
+
 #define MAX_THREADS 256
 
 static volatile long counter;
@@ -74,15 +76,6 @@ static void *add_atomically(void *arg)
 	return NULL;
 }
 
-/* Milliseconds since *start. */
-static long ms_since(const struct timespec *start)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - start->tv_sec) * 1000 +
-	       (now.tv_nsec - start->tv_nsec) / 1000000;
-}
-
 /* Runs `threads` threads of `add` from counter = 0, prints the result
  * line and returns how many increments were lost. */
 static long run(const char *name, void *(*add)(void *), int threads)
@@ -106,7 +99,7 @@ static long run(const char *name, void *(*add)(void *), int threads)
 	atomic_store(&gate_open, true);
 	for (int i = 0; i < threads; i++)
 		pthread_join(t[i], NULL);
-	long ms = ms_since(&start);
+	long ms = ms_since(CLOCK_MONOTONIC, start);
 	long expected = threads * increments, got = counter;
 	long lost = expected - got, permille = lost * 1000 / expected;
 	printf("%-9s expected %ld, got %ld, lost %ld (%ld.%ld%%), %ld.%03ld "

@@ -11,21 +11,8 @@
 #include <time.h>
 
 #include "c/ktap.h"
+#include "timing.h"
 #include "tpool/tpool.h"
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000,
-			      .tv_nsec = (ms % 1000) * 1000000};
-	nanosleep(&ts, NULL);
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static long square(void *arg, int *error)
 {
