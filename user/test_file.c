@@ -12,9 +12,6 @@
 #include "c/syscall.h"
 #include "freestanding/linux_abi.h"
 
-#define S_IFMT 0170000
-#define S_IFREG 0100000
-#define S_IFIFO 0010000
 #define BAD ((long)8) /* an address nothing is mapped at */
 
 static char self_path[256], self_dir[256];

@@ -8,7 +8,6 @@
 #include "c/syscall.h"
 #include "threads.h"
 
-#define ARCH_GET_FS 0x1003
 
 static int add_one(void *p)
 {

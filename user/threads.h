@@ -10,11 +10,6 @@
 #include "freestanding/linux_abi.h"
 
 #define THREAD_STACK (64 * 1024)
-#define THREAD_FLAGS                                                           \
-	(0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x100000 |        \
-	 0x200000) /* VM FS FILES SIGHAND THREAD SYSVSEM PARENT_SETTID         \
-		      CHILD_CLEARTID */
-#define CLONE_SETTLS 0x80000
 
 struct thread {
 	volatile int tid; /* the kernel zeroes it and wakes it at exit */
@@ -28,7 +23,7 @@ static inline int thread_start_tls(struct thread *t, int (*fn)(void *),
 			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (t->stack == MAP_FAILED)
 		return -1;
-	long r = raw_clone(THREAD_FLAGS | (tls ? CLONE_SETTLS : 0),
+	long r = raw_clone(CLONE_PTHREAD | (tls ? CLONE_SETTLS : 0),
 			   (char *)t->stack + THREAD_STACK, (int *)&t->tid,
 			   (int *)&t->tid, tls, fn, arg);
 	return r < 0 ? -1 : 0;

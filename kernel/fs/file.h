@@ -25,13 +25,6 @@
 #include "freestanding/linux_abi.h"
 #include "sync/mutex.h"
 
-/* st_mode file types */
-#define S_IFMT 0170000
-#define S_IFDIR 0040000
-#define S_IFCHR 0020000
-#define S_IFREG 0100000
-#define S_IFIFO 0010000
-
 /* struct stat, as Linux x86-64 lays it out. */
 struct kstat {
 	uint64_t dev, ino, nlink;

@@ -29,8 +29,6 @@
 #include "sched/sched.h"
 #include "sync/spinlock.h"
 
-#define S_IFMT 0170000
-#define S_IFREG 0100000
 #define USER_RFLAGS 0x202 /* IF, and the always-one bit 1 */
 #define MXCSR_DEFAULT 0x1f80
 #define FCW_DEFAULT 0x37f
@@ -96,24 +94,6 @@ static void process_attach(struct process *p, struct task *t,
  *                argv[0] ... NULL
  *   rsp      ->  argc
  */
-enum {
-	AT_NULL = 0,
-	AT_PHDR = 3,
-	AT_PHENT = 4,
-	AT_PHNUM = 5,
-	AT_PAGESZ = 6,
-	AT_BASE = 7,
-	AT_ENTRY = 9,
-	AT_UID = 11,
-	AT_EUID = 12,
-	AT_GID = 13,
-	AT_EGID = 14,
-	AT_HWCAP = 16,
-	AT_CLKTCK = 17,
-	AT_SECURE = 23,
-	AT_RANDOM = 25,
-	AT_EXECFN = 31,
-};
 #define AUXV_PAIRS 16
 
 static int build_stack(struct mm *mm, const struct elf_image *img,
@@ -392,13 +372,6 @@ static struct process *find_thread_owner_locked(int tgid, int tid,
 	return NULL;
 }
 
-/* Signals whose default action is to do nothing; and the stop signals,
- * which Spindle does not implement (no job control): ignored too. */
-#define SIG_BIT(s) (1ul << ((s)-1))
-#define DEFAULT_IGNORED                                                        \
-	(SIG_BIT(17) | SIG_BIT(18) | SIG_BIT(19) | SIG_BIT(20) | SIG_BIT(21) | \
-	 SIG_BIT(22) | SIG_BIT(23) | SIG_BIT(28))
-
 /*
  * Delivers sig to process p. Signal handlers do not exist (yet), so a
  * signal is ignored (SIG_IGN, or a default action of "ignore"), kept
@@ -410,10 +383,10 @@ static void deliver_locked(struct process *p, int sig)
 {
 	if (sig == 0 || p->zombie || p->group_exiting)
 		return;
-	uint64_t bit = SIG_BIT(sig);
+	uint64_t bit = SIGNAL_BIT(sig);
 	if (sig != SIGKILL) {
 		if (p == init_process || (p->sig_ignored & bit) ||
-		    (DEFAULT_IGNORED & bit))
+		    (SIGNALS_DEFAULT_IGNORED & bit))
 			return;
 		bool all_block = true;
 		list_for_each(node, &p->threads) {
@@ -488,7 +461,7 @@ int proc_sigaction(int sig, bool ignore, bool set, bool *was_ignored)
 	if (sig < 1 || sig > 64)
 		return -EINVAL;
 	struct process *p = current_process();
-	uint64_t bit = SIG_BIT(sig);
+	uint64_t bit = SIGNAL_BIT(sig);
 	spin_lock(&proc_lock);
 	*was_ignored = p->sig_ignored & bit;
 	int r = 0;
@@ -507,7 +480,7 @@ void proc_set_sigmask(uint64_t blocked)
 	struct task *t = current();
 	struct process *p = t->proc;
 	spin_lock(&proc_lock);
-	t->sig_blocked = blocked & ~(SIG_BIT(SIGKILL) | SIG_BIT(19));
+	t->sig_blocked = blocked & ~(SIGNAL_BIT(SIGKILL) | SIGNAL_BIT(SIGSTOP));
 	uint64_t now = p->sig_pending & ~t->sig_blocked;
 	p->sig_pending &= ~now;
 	for (int sig = 1; now; sig++, now >>= 1)
@@ -705,10 +678,10 @@ static int signal_for(unsigned vector)
 		return SIGFPE;
 	case VEC_INVALID_OPCODE:
 		return SIGILL;
-	case 16: /* x87 error */
-	case 19: /* SIMD error */
+	case VEC_X87_ERROR:
+	case VEC_SIMD_ERROR:
 		return SIGFPE;
-	case 17: /* alignment check */
+	case VEC_ALIGNMENT_CHECK:
 		return SIGBUS;
 	default:
 		return SIGSEGV;

@@ -14,6 +14,7 @@
 #ifndef PROC_PROC_H
 #define PROC_PROC_H
 
+#include "freestanding/linux_abi.h" /* SIG*, CLONE_* */
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,13 +49,6 @@ struct process {
 /* Linux's wait status encoding: exited with code, or killed by signal. */
 #define WAIT_EXITED(code) (((code)&0xff) << 8)
 #define WAIT_SIGNALED(sig) ((sig)&0x7f)
-
-#define SIGKILL 9
-#define SIGSEGV 11
-#define SIGILL 4
-#define SIGFPE 8
-#define SIGBUS 7
-#define SIGTERM 15
 
 /* Boots user space: runs path with argv (argc strings) as pid 1. When
  * it exits, the kernel reports its status and powers off. */
@@ -95,22 +89,6 @@ int proc_setpgid(int pid, int pgid);
  * -ESRCH. For another thread fn runs under a spinlock: it must not sleep. */
 int proc_on_thread(int tid, int (*fn)(struct task *t, void *arg), void *arg);
 int proc_getpgid(int pid);
-
-/* clone flags (Linux's values). */
-#define CLONE_VM 0x00000100
-#define CLONE_FS 0x00000200
-#define CLONE_FILES 0x00000400
-#define CLONE_SIGHAND 0x00000800
-#define CLONE_VFORK 0x00004000
-#define CLONE_PARENT 0x00008000
-#define CLONE_THREAD 0x00010000
-#define CLONE_SYSVSEM 0x00040000
-#define CLONE_SETTLS 0x00080000
-#define CLONE_PARENT_SETTID 0x00100000
-#define CLONE_CHILD_CLEARTID 0x00200000
-#define CLONE_DETACHED 0x00400000
-#define CLONE_CHILD_SETTID 0x01000000
-#define CSIGNAL 0xff
 
 struct clone_args {
 	uint64_t flags, stack, ptid, ctid, tls;

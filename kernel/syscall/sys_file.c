@@ -13,8 +13,6 @@
 #include "proc/proc.h"
 #include "syscall/syscall.h"
 
-#define AT_EMPTY_PATH 0x1000
-#define AT_SYMLINK_NOFOLLOW 0x100
 #define IOV_MAX 1024
 #define SEEK_SET 0
 #define SEEK_CUR 1

@@ -8,11 +8,6 @@
 #include "sched/sched.h"
 #include "syscall/syscall.h"
 
-#define ARCH_SET_GS 0x1001
-#define ARCH_SET_FS 0x1002
-#define ARCH_GET_FS 0x1003
-#define ARCH_GET_GS 0x1004
-#define WNOHANG 1
 #define WUNTRACED 2
 #define WCONTINUED 8
 #define __WALL 0x40000000

@@ -13,9 +13,6 @@
 
 #define SIG_DFL 0
 #define SIG_IGN 1
-#define SIG_BLOCK 0
-#define SIG_UNBLOCK 1
-#define SIG_SETMASK 2
 
 /* struct k_sigaction, as the kernel (not libc) sees it on x86-64. */
 struct k_sigaction {

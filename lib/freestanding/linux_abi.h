@@ -1,10 +1,108 @@
 /*
- * Constants of the Linux x86-64 system-call ABI that both sides use: the
- * kernel implements them, lib/c and the tests pass them. Written once, so
- * the two cannot drift apart. (Error numbers: freestanding/errno.h.)
+ * The Linux x86-64 system-call ABI, written once: the kernel implements it,
+ * lib/c, lib/pthread and the programs in user/ pass it. Every number here is
+ * Linux's (its uapi headers), so one static binary runs on both kernels.
+ * Error numbers are in freestanding/errno.h. Nothing else in the tree may
+ * define these names again: lib/c's standard headers include this one.
  */
 #ifndef FREESTANDING_LINUX_ABI_H
 #define FREESTANDING_LINUX_ABI_H
+
+/* System-call numbers (arch/x86/entry/syscalls/syscall_64.tbl): what a libc
+ * and a pthread library need. Spindle implements a subset and answers
+ * -ENOSYS for the rest (docs/usermode.md lists them). */
+#define SYS_read 0
+#define _SYS_SYSCALL_H
+#define SYS_write 1
+#define SYS_open 2
+#define SYS_close 3
+#define SYS_stat 4
+#define SYS_fstat 5
+#define SYS_lstat 6
+#define SYS_poll 7
+#define SYS_lseek 8
+#define SYS_mmap 9
+#define SYS_mprotect 10
+#define SYS_munmap 11
+#define SYS_brk 12
+#define SYS_rt_sigaction 13
+#define SYS_rt_sigprocmask 14
+#define SYS_rt_sigreturn 15
+#define SYS_ioctl 16
+#define SYS_pread64 17
+#define SYS_pwrite64 18
+#define SYS_readv 19
+#define SYS_writev 20
+#define SYS_access 21
+#define SYS_pipe 22
+#define SYS_sched_yield 24
+#define SYS_mremap 25
+#define SYS_madvise 28
+#define SYS_dup 32
+#define SYS_dup2 33
+#define SYS_nanosleep 35
+#define SYS_getpid 39
+#define SYS_clone 56
+#define SYS_fork 57
+#define SYS_vfork 58
+#define SYS_execve 59
+#define SYS_exit 60
+#define SYS_wait4 61
+#define SYS_kill 62
+#define SYS_uname 63
+#define SYS_fcntl 72
+#define SYS_getcwd 79
+#define SYS_chdir 80
+#define SYS_mkdir 83
+#define SYS_rmdir 84
+#define SYS_unlink 87
+#define SYS_gettimeofday 96
+#define SYS_getrlimit 97
+#define SYS_sysinfo 99
+#define SYS_getuid 102
+#define SYS_getgid 104
+#define SYS_geteuid 107
+#define SYS_getegid 108
+#define SYS_setpgid 109
+#define SYS_getppid 110
+#define SYS_getpgrp 111
+#define SYS_setsid 112
+#define SYS_getpgid 121
+#define SYS_getsid 124
+#define SYS_sigaltstack 131
+#define SYS_getpriority 140
+#define SYS_setpriority 141
+#define SYS_prctl 157
+#define SYS_arch_prctl 158
+#define SYS_gettid 186
+#define SYS_tkill 200
+#define SYS_futex 202
+#define SYS_sched_setaffinity 203
+#define SYS_sched_getaffinity 204
+#define SYS_getdents64 217
+#define SYS_set_tid_address 218
+#define SYS_clock_gettime 228
+#define SYS_clock_getres 229
+#define SYS_clock_nanosleep 230
+#define SYS_exit_group 231
+#define SYS_tgkill 234
+#define SYS_waitid 247
+#define SYS_openat 257
+#define SYS_mkdirat 258
+#define SYS_newfstatat 262
+#define SYS_unlinkat 263
+#define SYS_faccessat 269
+#define SYS_set_robust_list 273
+#define SYS_get_robust_list 274
+#define SYS_dup3 292
+#define SYS_pipe2 293
+#define SYS_prlimit64 302
+#define SYS_getcpu 309
+#define SYS_getrandom 318
+#define SYS_membarrier 324
+#define SYS_statx 332
+#define SYS_rseq 334
+#define SYS_clone3 435
 
 /* open(2) flags */
 #define O_ACCMODE 03
@@ -41,5 +139,144 @@
 #define FUTEX_WAKE_BITSET 10
 #define FUTEX_PRIVATE_FLAG 128
 #define FUTEX_CLOCK_REALTIME 256
+
+/* clone(2) flags; the low byte (CSIGNAL) is the signal sent to the parent
+ * when a child process ends. */
+#define CSIGNAL 0x000000ff
+#define CLONE_VM 0x00000100
+#define CLONE_FS 0x00000200
+#define CLONE_FILES 0x00000400
+#define CLONE_SIGHAND 0x00000800
+#define CLONE_VFORK 0x00004000
+#define CLONE_PARENT 0x00008000
+#define CLONE_THREAD 0x00010000
+#define CLONE_SYSVSEM 0x00040000
+#define CLONE_SETTLS 0x00080000
+#define CLONE_PARENT_SETTID 0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED 0x00400000
+#define CLONE_CHILD_SETTID 0x01000000
+/* What a pthread library passes for a new thread (with CLONE_SETTLS when it
+ * has TLS): everything shared, the tid written for the parent and cleared
+ * (and woken) for join at exit. */
+#define CLONE_PTHREAD                                                          \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |    \
+	 CLONE_SYSVSEM | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+
+/* mmap(2), mprotect(2), madvise(2) */
+#define PROT_NONE 0
+#define PROT_READ 1
+#define PROT_WRITE 2
+#define PROT_EXEC 4
+#define MAP_SHARED 0x01
+#define MAP_PRIVATE 0x02
+#define MAP_TYPE 0x0f
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#define MAP_GROWSDOWN 0x0100
+#define MAP_DENYWRITE 0x0800
+#define MAP_EXECUTABLE 0x1000
+#define MAP_LOCKED 0x2000
+#define MAP_NORESERVE 0x4000
+#define MAP_POPULATE 0x8000
+#define MAP_NONBLOCK 0x10000
+#define MAP_STACK 0x20000
+#define MAP_FIXED_NOREPLACE 0x100000
+#define MADV_NORMAL 0
+#define MADV_RANDOM 1
+#define MADV_SEQUENTIAL 2
+#define MADV_WILLNEED 3
+#define MADV_DONTNEED 4
+#define MADV_FREE 8
+
+/* The auxiliary vector's tags: (type, value) pairs the kernel puts on the
+ * initial stack after the environment. */
+#define AT_NULL 0   /* the end of the vector */
+#define AT_PHDR 3   /* the program headers, in memory */
+#define AT_PHENT 4  /* the size of one */
+#define AT_PHNUM 5  /* how many */
+#define AT_PAGESZ 6 /* the page size */
+#define AT_BASE 7   /* the interpreter's base (0: none) */
+#define AT_ENTRY 9  /* the program's entry point */
+#define AT_UID 11   /* real and effective user and group ids */
+#define AT_EUID 12
+#define AT_GID 13
+#define AT_EGID 14
+#define AT_HWCAP 16  /* CPU feature bits */
+#define AT_CLKTCK 17 /* times(2) ticks a second */
+#define AT_SECURE 23 /* 1 in a set-uid program */
+#define AT_RANDOM 25 /* the address of 16 random bytes */
+#define AT_EXECFN 31 /* the path the program was started by */
+
+/* *at(2) flags */
+#define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_EMPTY_PATH 0x1000
+
+/* stat(2)'s st_mode: the file type */
+#define S_IFMT 0170000
+#define S_IFSOCK 0140000
+#define S_IFLNK 0120000
+#define S_IFREG 0100000
+#define S_IFBLK 0060000
+#define S_IFDIR 0040000
+#define S_IFCHR 0020000
+#define S_IFIFO 0010000
+
+/* Signal numbers */
+#define SIGHUP 1
+#define SIGINT 2
+#define SIGQUIT 3
+#define SIGILL 4
+#define SIGTRAP 5
+#define SIGABRT 6
+#define SIGBUS 7
+#define SIGFPE 8
+#define SIGKILL 9
+#define SIGUSR1 10
+#define SIGSEGV 11
+#define SIGUSR2 12
+#define SIGPIPE 13
+#define SIGALRM 14
+#define SIGTERM 15
+#define SIGSTKFLT 16
+#define SIGCHLD 17
+#define SIGCONT 18
+#define SIGSTOP 19
+#define SIGTSTP 20
+#define SIGTTIN 21
+#define SIGTTOU 22
+#define SIGURG 23
+#define SIGXCPU 24
+#define SIGXFSZ 25
+#define SIGVTALRM 26
+#define SIGPROF 27
+#define SIGWINCH 28
+#define SIGIO 29
+#define SIGPWR 30
+#define SIGSYS 31
+#define NSIG_STANDARD 31 /* the last of the standard signals */
+/* A signal number's bit in a 64-bit signal set (sigset_t, blocked, pending) */
+#define SIGNAL_BIT(sig) (1ull << ((sig)-1))
+/* The signals whose default action is to do nothing (signal(7)). The stop
+ * signals and SIGCONT belong to job control, which Spindle does not have:
+ * their default is "ignore" here too. */
+#define SIGNALS_DEFAULT_IGNORED                                                \
+	(SIGNAL_BIT(SIGCHLD) | SIGNAL_BIT(SIGCONT) | SIGNAL_BIT(SIGSTOP) |     \
+	 SIGNAL_BIT(SIGTSTP) | SIGNAL_BIT(SIGTTIN) | SIGNAL_BIT(SIGTTOU) |     \
+	 SIGNAL_BIT(SIGURG) | SIGNAL_BIT(SIGWINCH))
+/* rt_sigaction's handler values and rt_sigprocmask's how */
+#define SIG_BLOCK 0
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+
+/* wait4(2) options */
+#define WNOHANG 1
+#define WUNTRACED 2
+
+/* arch_prctl(2) codes */
+#define ARCH_SET_GS 0x1001
+#define ARCH_SET_FS 0x1002
+#define ARCH_GET_FS 0x1003
+#define ARCH_GET_GS 0x1004
 
 #endif

@@ -17,11 +17,6 @@
 #include "freestanding/linux_abi.h"
 #include "internal.h"
 
-#define CLONE_THREAD_FLAGS                                                     \
-	(0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x80000 |         \
-	 0x100000 | 0x200000) /* VM FS FILES SIGHAND THREAD SYSVSEM SETTLS     \
-				 PARENT_SETTID CHILD_CLEARTID */
-
 long raw_clone(unsigned long flags, void *stack, int *ptid, int *ctid,
 	       unsigned long tls, int (*fn)(void *), void *arg);
 
@@ -121,7 +116,7 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	t->map_size = size;
 	*thread = t;
 	void *top = (void *)((uintptr_t)tls_bottom(t) & ~15ul);
-	long r = raw_clone(CLONE_THREAD_FLAGS, top, (int *)&t->tid,
+	long r = raw_clone(CLONE_PTHREAD | CLONE_SETTLS, top, (int *)&t->tid,
 			   (int *)&t->tid, (unsigned long)t, thread_main, t);
 	if (r < 0) {
 		munmap(map, size);

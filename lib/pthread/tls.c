@@ -26,7 +26,6 @@
 #include "internal.h"
 
 #define PT_TLS 7
-#define ARCH_SET_FS 0x1002
 
 struct elf_phdr {
 	uint32_t type, flags;

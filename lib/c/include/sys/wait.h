@@ -8,8 +8,7 @@
 
 #include <sys/types.h>
 
-#define WNOHANG 1
-#define WUNTRACED 2
+#include "freestanding/linux_abi.h" /* WNOHANG, WUNTRACED */
 
 #define WEXITSTATUS(s) (((s) >> 8) & 0xff)
 #define WTERMSIG(s) ((s)&0x7f)
