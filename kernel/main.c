@@ -3,10 +3,14 @@
  *
  * boot/entry.S arrives here on the boot CPU, in 64-bit mode, on the boot
  * stack, with the loader's early page tables (identity + direct map of the
- * first 4 GiB). Each step below may use only the steps above it.
+ * first 4 GiB). Each step below may use only the steps above it. The other
+ * CPUs start in ap_main. This file sits above every layer (see
+ * docs/layers.md): it hands the lower ones what they need from higher ones,
+ * such as memory for the other CPUs' stacks and mappings for the APICs.
  */
 #include "arch/acpi.h"
 #include "arch/cpu.h"
+#include "arch/cpu_features.h"
 #include "arch/gdt.h"
 #include "arch/ioapic.h"
 #include "arch/ipi.h"
@@ -15,17 +19,23 @@
 #include "arch/pic.h"
 #include "arch/smp.h"
 #include "arch/time.h"
+#include "arch/topology.h"
 #include "arch/trap.h"
-#include "arch/user_entry.h"
+#include "base/kernel.h"
+#include "base/layout.h"
+#include "base/serial.h"
 #include "boot/bootinfo.h"
 #include "boot/cmdline.h"
-#include "debug/monitor.h"
-#include "dev/initrd.h"
-#include "dev/serial.h"
+#include "boot/trampoline.h"
+#include "dev/console_input.h"
+#include "dev/monitor.h"
+#include "entry/idt.h"
+#include "entry/user_entry.h"
 #include "freestanding/string.h"
+#include "fs/initrd.h"
 #include "futex/futex.h"
-#include "kernel.h"
-#include "mm/layout.h"
+#include "mm/ioremap.h"
+#include "mm/kstack.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 #include "proc/proc.h"
@@ -89,6 +99,68 @@ static void start_init(const char *path)
 	proc_start_init(path, argv, argc);
 }
 
+/* This CPU's GDT and TSS, with the guarded stacks its IST entries name. */
+static void cpu_tables_init(struct cpu *c)
+{
+	void *ist[IST_COUNT];
+	for (int i = 0; i < IST_COUNT; i++)
+		if (!(ist[i] = kstack_alloc()))
+			panic("cpu %u: no memory for its IST stacks", c->id);
+	gdt_init_cpu(&c->tables, ist);
+}
+
+/* Where every other CPU starts, on its boot stack, from the trampoline. */
+static noreturn void ap_main(struct cpu *c)
+{
+	write_cr3(kernel_pml4);
+	percpu_install(c);
+	cpu_tables_init(c);
+	idt_load();
+	cpu_features_init_cpu();
+	syscall_init_cpu();
+	lapic_init_cpu();
+	topology_detect(c);
+	sched_init_cpu(c->boot_stack_top);
+	atomic_store(&c->online, true);
+	irq_enable();
+	sched_idle_loop();
+	panic("smp: cpu %u's idle loop returned", c->id);
+}
+
+/* Page tables for the trampoline: the kernel half, and the trampoline's
+ * page mapped 1:1 so it survives turning paging on. */
+static uint64_t trampoline_page_tables(void)
+{
+	uint64_t pml4 = vmm_create_address_space();
+	if (!pml4 || vmm_map(pml4, TRAMPOLINE_PHYS, TRAMPOLINE_PHYS, PTE_WRITE))
+		panic("smp: no memory for the trampoline's page tables");
+	return pml4;
+}
+
+/* Every CPU the MADT lists, one at a time (arch/smp.c); afterwards
+ * nr_cpus counts those online. */
+static void start_other_cpus(void)
+{
+	smp_boot_cpu_online();
+	uint64_t cr3 = trampoline_page_tables();
+	for (size_t i = 0; i < madt.nr_cpus; i++) {
+		if (madt.cpus[i].apic_id == cpus[0].apic_id)
+			continue;
+		struct cpu *c = &cpus[nr_cpus];
+		c->id = nr_cpus;
+		c->apic_id = madt.cpus[i].apic_id;
+		c->boot_stack_top = kstack_alloc();
+		if (!c->boot_stack_top) {
+			pr_err("smp: no memory for cpu %u's stack\n", c->id);
+			break;
+		}
+		if (smp_start_ap(c, cr3, ap_main))
+			nr_cpus++;
+	}
+	vmm_destroy_address_space(cr3);
+	pr_info("smp: %u of %zu CPUs online\n", nr_cpus, madt.nr_cpus);
+}
+
 void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 {
 	percpu_install(&cpus[0]); /* this_cpu() works from here on */
@@ -101,22 +173,25 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 
 	pmm_init();
 	vmm_init();
-	gdt_init_cpu(&cpus[0].tables);
+	cpu_tables_init(&cpus[0]);
 	idt_use_ist();
+	cpu_features_init_cpu();
 	syscall_init_cpu();
 	acpi_init();
 	time_init();
 	pic_disable();
-	lapic_init_boot(madt.lapic_phys);
+	lapic_init_boot(ioremap(madt.lapic_phys, LAPIC_MMIO_SIZE));
 	ipi_init();
 	lapic_init_cpu();
-	ioapic_init();
+	for (size_t i = 0; i < madt.nr_ioapics; i++)
+		ioapic_add(ioremap(madt.ioapics[i].phys, IOAPIC_MMIO_SIZE),
+			   madt.ioapics[i].gsi_base);
 	cpus[0].apic_id = lapic_id();
-	serial_enable_input(cpus[0].apic_id);
+	console_input_enable(cpus[0].apic_id);
 	sched_init();
 	sched_init_cpu(boot_stack_top);
 	irq_enable();
-	smp_boot(sched_init_cpu, sched_idle_loop);
+	start_other_cpus();
 	kthread_init();
 	futex_init();
 	proc_init();

@@ -1,8 +1,7 @@
 #include "arch/gdt.h"
 
+#include "base/kernel.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/kstack.h"
 
 /* Descriptor bits (Intel SDM vol. 3, 3.4.5). */
 #define SEG_PRESENT (1ull << 47)
@@ -16,7 +15,7 @@
 #define KERNEL_CODE (SEG_PRESENT | SEG_CODE_DATA | SEG_EXEC | SEG_RW | SEG_LONG)
 #define KERNEL_DATA (SEG_PRESENT | SEG_CODE_DATA | SEG_RW)
 
-void gdt_init_cpu(struct cpu_tables *t)
+void gdt_init_cpu(struct cpu_tables *t, void *const ist[IST_COUNT])
 {
 	memset(t, 0, sizeof(*t));
 	t->gdt[GDT_KERNEL_CODE / 8] = KERNEL_CODE;
@@ -25,7 +24,7 @@ void gdt_init_cpu(struct cpu_tables *t)
 	t->gdt[GDT_USER_CODE / 8] = KERNEL_CODE | SEG_DPL3;
 
 	for (int i = 0; i < IST_COUNT; i++)
-		t->tss.ist[i] = (uint64_t)kstack_alloc();
+		t->tss.ist[i] = (uint64_t)ist[i];
 	t->tss.iomap_base = sizeof(struct tss); /* no I/O bitmap */
 
 	uint64_t base = (uint64_t)&t->tss, limit = sizeof(struct tss) - 1;

@@ -39,8 +39,9 @@ struct cpu_tables {
 	struct tss tss;
 };
 
-/* Builds tables (with guarded IST stacks) and loads them on this CPU. */
-void gdt_init_cpu(struct cpu_tables *tables);
+/* Builds tables and loads them on this CPU. ist[] are the tops of the
+ * stacks (guarded, from the caller) that #DF, NMI and #MC switch to. */
+void gdt_init_cpu(struct cpu_tables *tables, void *const ist[IST_COUNT]);
 
 #endif /* __ASSEMBLER__ */
 

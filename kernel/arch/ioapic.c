@@ -1,8 +1,7 @@
 #include "arch/ioapic.h"
 
 #include "arch/acpi.h"
-#include "kernel.h"
-#include "mm/ioremap.h"
+#include "base/kernel.h"
 
 /* Registers, reached through a select/window pair (82093AA datasheet). */
 #define IOAPIC_SELECT 0x00
@@ -26,6 +25,7 @@ struct ioapic {
 };
 
 static struct ioapic ioapics[MAX_IOAPICS];
+static size_t nr_ioapics;
 
 static uint32_t ioapic_read(struct ioapic *io, uint32_t reg)
 {
@@ -39,19 +39,16 @@ static void ioapic_write(struct ioapic *io, uint32_t reg, uint32_t value)
 	io->regs[IOAPIC_WINDOW / 4] = value;
 }
 
-void ioapic_init(void)
+void ioapic_add(volatile void *regs, uint32_t gsi_base)
 {
-	for (size_t i = 0; i < madt.nr_ioapics; i++) {
-		struct ioapic *io = &ioapics[i];
-		io->regs = ioremap(madt.ioapics[i].phys, 4096);
-		io->gsi_base = madt.ioapics[i].gsi_base;
-		io->nr_inputs =
-			((ioapic_read(io, IOAPIC_REG_VERSION) >> 16) & 0xff) +
-			1;
-		for (uint32_t n = 0; n < io->nr_inputs; n++)
-			ioapic_write(io, IOAPIC_REG_REDIRECT(n),
-				     REDIRECT_MASKED);
-	}
+	kassert(nr_ioapics < ARRAY_SIZE(ioapics));
+	struct ioapic *io = &ioapics[nr_ioapics++];
+	io->regs = regs;
+	io->gsi_base = gsi_base;
+	io->nr_inputs =
+		((ioapic_read(io, IOAPIC_REG_VERSION) >> 16) & 0xff) + 1;
+	for (uint32_t n = 0; n < io->nr_inputs; n++)
+		ioapic_write(io, IOAPIC_REG_REDIRECT(n), REDIRECT_MASKED);
 }
 
 void ioapic_route_isa_irq(unsigned irq, unsigned vector, uint32_t apic_id)
@@ -67,7 +64,7 @@ void ioapic_route_isa_irq(unsigned irq, unsigned vector, uint32_t apic_id)
 		low |= REDIRECT_ACTIVE_LOW;
 	if ((flags & OVERRIDE_TRIGGER_MASK) == OVERRIDE_TRIGGER_LEVEL)
 		low |= REDIRECT_LEVEL;
-	for (size_t i = 0; i < madt.nr_ioapics; i++) {
+	for (size_t i = 0; i < nr_ioapics; i++) {
 		struct ioapic *io = &ioapics[i];
 		if (gsi < io->gsi_base || gsi >= io->gsi_base + io->nr_inputs)
 			continue;

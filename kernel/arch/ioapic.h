@@ -8,8 +8,11 @@
 
 #include <stdint.h>
 
-/* Maps every IOAPIC of the MADT and masks all its inputs. */
-void ioapic_init(void);
+#define IOAPIC_MMIO_SIZE 4096 /* the register page */
+
+/* Takes one IOAPIC of the MADT, its registers mapped by the caller
+ * (uncached), serving GSIs from gsi_base; masks all its inputs. */
+void ioapic_add(volatile void *regs, uint32_t gsi_base);
 /* Delivers ISA IRQ irq as vector on the CPU with this APIC id. */
 void ioapic_route_isa_irq(unsigned irq, unsigned vector, uint32_t apic_id);
 

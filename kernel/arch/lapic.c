@@ -5,8 +5,7 @@
 #include "arch/time.h"
 #include "arch/trap.h"
 #include "arch/vectors.h"
-#include "kernel.h"
-#include "mm/ioremap.h"
+#include "base/kernel.h"
 
 #define MSR_APIC_BASE 0x1b
 #define APIC_BASE_ENABLE (1ul << 11)
@@ -100,9 +99,9 @@ static uint32_t timer_ticks_in_ms(void)
 	return 0xffffffff - left;
 }
 
-void lapic_init_boot(uint64_t phys)
+void lapic_init_boot(volatile void *mapped)
 {
-	regs = ioremap(phys, 4096);
+	regs = mapped;
 	trap_set_handler(VEC_TIMER, timer_interrupt);
 	trap_set_handler(VEC_APIC_ERROR, error_interrupt);
 	trap_set_handler(VEC_SPURIOUS, spurious_interrupt);

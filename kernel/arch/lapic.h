@@ -41,8 +41,11 @@
 #define LAPIC_ICR_ALL_BUT_SELF (3u << 18)
 #define LAPIC_ICR_ALL (2u << 18)
 
-/* Maps the registers and calibrates the timer (boot CPU, once). */
-void lapic_init_boot(uint64_t phys);
+#define LAPIC_MMIO_SIZE 4096 /* the register page */
+
+/* Takes the registers, mapped by the caller (uncached), and calibrates the
+ * timer (boot CPU, once). */
+void lapic_init_boot(volatile void *regs);
 /* Enables this CPU's local APIC and starts its periodic tick. */
 void lapic_init_cpu(void);
 void lapic_eoi(void);

@@ -47,13 +47,8 @@ enum {
 
 typedef void (*trap_handler_fn)(struct trap_frame *frame);
 
-/* Installs the IDT on this CPU (the table itself is built once). */
-void idt_init(void);
-void idt_load(void);
 /* Routes interrupt vector (>= 32) to handler. */
 void trap_set_handler(unsigned vector, trap_handler_fn handler);
-/* Runs #DF, NMI and #MC on their own stacks (IST), once the TSS has them. */
-void idt_use_ist(void);
 
 /* Called after every interrupt handler, still in the handler's context:
  * where the scheduler preempts the interrupted task. */

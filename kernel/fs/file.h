@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "freestanding/linux_abi.h"
-#include "sync/mutex.h"
+#include "sched/mutex.h"
 
 /* struct stat, as Linux x86-64 lays it out. */
 struct kstat {

@@ -1,7 +1,0 @@
-/* Shared by trap_entry.S and idt.c: every stub is this many bytes apart. */
-#ifndef ARCH_TRAP_STUB_H
-#define ARCH_TRAP_STUB_H
-
-#define TRAP_STUB_SIZE 16
-
-#endif

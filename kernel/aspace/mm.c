@@ -1,0 +1,543 @@
+/*
+ * User address spaces: regions, demand-zero faults, mmap/munmap/mprotect,
+ * brk. See mm.h for the picture.
+ *
+ * A user page-table entry is in one of three states:
+ *   0                          nothing there yet (demand zero on a touch)
+ *   pa | PRESENT | USER | ...  a page, with the region's permissions
+ *   pa | PTE_SOFT_PROTNONE     a page kept while its region is PROT_NONE;
+ *                              not present, so every access faults (the
+ *                              kernel's user copies included)
+ * A private region's pages are the mm's own: unmapping frees them. A
+ * MAP_SHARED region's pages belong to its struct shmem: unmapping only
+ * clears the entries, and the last region mapping the shmem frees it.
+ */
+#include "aspace/mm.h"
+#include "arch/cpu.h"
+#include "arch/ipi.h"
+#include "arch/percpu.h"
+#include "base/kernel.h"
+#include "base/layout.h"
+#include "freestanding/errno.h"
+#include "freestanding/string.h"
+#include "mm/kmalloc.h"
+#include "mm/pmm.h"
+#include "mm/vmm.h"
+
+static uint64_t pte_flags(unsigned prot)
+{
+	prot &= VMA_PROT_MASK;
+	if (!prot)
+		return PTE_SOFT_PROTNONE;
+	uint64_t f = PTE_PRESENT | PTE_USER;
+	if (prot & VMA_WRITE)
+		f |= PTE_WRITE;
+	if (!(prot & VMA_EXEC))
+		f |= pte_nx();
+	return f;
+}
+
+struct mm *mm_create(void)
+{
+	struct mm *mm = kzalloc(sizeof(*mm));
+	if (!mm)
+		return NULL;
+	mm->pml4 = vmm_create_address_space();
+	if (!mm->pml4) {
+		kfree(mm);
+		return NULL;
+	}
+	mutex_init(&mm->lock, "mm");
+	list_init(&mm->vmas);
+	atomic_init(&mm->refs, 1);
+	return mm;
+}
+
+void mm_get(struct mm *mm)
+{
+	atomic_fetch_add(&mm->refs, 1);
+}
+
+static struct shmem *shm_create(size_t npages)
+{
+	struct shmem *shm =
+		kzalloc(sizeof(*shm) + npages * sizeof(shm->pages[0]));
+	if (!shm)
+		return NULL;
+	atomic_init(&shm->refs, 1);
+	spin_init(&shm->lock, "shmem");
+	shm->npages = npages;
+	return shm;
+}
+
+static void shm_put(struct shmem *shm)
+{
+	if (!shm || atomic_fetch_sub(&shm->refs, 1) != 1)
+		return;
+	for (size_t i = 0; i < shm->npages; i++)
+		if (shm->pages[i])
+			pmm_free(shm->pages[i]);
+	kfree(shm);
+}
+
+struct zap {
+	struct mm *mm;
+	bool free; /* a private region: the pages go back to the allocator */
+};
+
+static void zap_leaf(uint64_t va, uint64_t *pte, void *arg)
+{
+	(void)va;
+	struct zap *z = arg;
+	if (z->free)
+		pmm_free(*pte & PTE_ADDR_MASK);
+	*pte = 0;
+	z->mm->resident--;
+}
+
+/* Clears the entries of [start, end) inside region v. Lock held. */
+static void zap_range(struct mm *mm, struct vma *v, uint64_t start,
+		      uint64_t end)
+{
+	struct zap z = {mm, v->shm == NULL};
+	vmm_for_each_leaf(mm->pml4, MAX(start, v->start), MIN(end, v->end),
+			  zap_leaf, &z);
+}
+
+/* Drops the pages of [start, end) and flushes them from every CPU that
+ * runs this address space. Caller holds mm->lock. */
+static void drop_pages(struct mm *mm, uint64_t start, uint64_t end)
+{
+	size_t before = mm->resident;
+	list_for_each(node, &mm->vmas) {
+		struct vma *v = list_entry(node, struct vma, link);
+		if (v->start < end && start < v->end)
+			zap_range(mm, v, start, end);
+	}
+	uint64_t cpus = atomic_load(&mm->cpus);
+	if (before != mm->resident && cpus)
+		tlb_shootdown_cpus(cpus, start, (end - start) / PAGE_SIZE);
+}
+
+static void vma_free(struct vma *v)
+{
+	shm_put(v->shm);
+	kfree(v);
+}
+
+void mm_put(struct mm *mm)
+{
+	if (atomic_fetch_sub(&mm->refs, 1) != 1)
+		return;
+	kassert(atomic_load(&mm->cpus) == 0);
+	while (!list_empty(&mm->vmas)) {
+		struct vma *v =
+			list_entry(list_pop_front(&mm->vmas), struct vma, link);
+		zap_range(mm, v, v->start, v->end);
+		vma_free(v);
+	}
+	vmm_destroy_address_space(mm->pml4);
+	kfree(mm);
+}
+
+void mm_switch(struct mm *from, struct mm *to)
+{
+	if (from == to)
+		return;
+	uint64_t bit = 1ul << this_cpu()->id;
+	/* Join `to`'s CPU set before loading it, so a shootdown that
+	 * changes it from now on includes this CPU. */
+	if (to)
+		atomic_fetch_or(&to->cpus, bit);
+	write_cr3(to ? to->pml4 : kernel_pml4);
+	if (from)
+		atomic_fetch_and(&from->cpus, ~bit);
+}
+
+struct vma *mm_find(struct mm *mm, uint64_t va)
+{
+	list_for_each(node, &mm->vmas) {
+		struct vma *v = list_entry(node, struct vma, link);
+		if (va < v->start)
+			return NULL;
+		if (va < v->end)
+			return v;
+	}
+	return NULL;
+}
+
+/* Makes sure no region straddles addr: splits the one that does. */
+static int split_at(struct mm *mm, uint64_t addr)
+{
+	struct vma *v = mm_find(mm, addr);
+	if (!v || v->start == addr)
+		return 0;
+	struct vma *tail = kmalloc(sizeof(*tail));
+	if (!tail)
+		return -ENOMEM;
+	*tail = *v;
+	tail->start = addr;
+	if (v->shm) {
+		atomic_fetch_add(&v->shm->refs, 1);
+		tail->shm_pgoff += (addr - v->start) / PAGE_SIZE;
+	}
+	v->end = addr;
+	list_insert_before(v->link.next, &tail->link);
+	return 0;
+}
+
+/* Inserts [start, end) (free) in order, merging a private region with an
+ * equal neighbour below it (a growing heap stays one region); returns it,
+ * or NULL if out of memory. */
+static struct vma *insert_region(struct mm *mm, uint64_t start, uint64_t end,
+				 unsigned prot, const char *what)
+{
+	struct list_node *pos = &mm->vmas.head;
+	mm->mapped += end - start;
+	list_for_each(node, &mm->vmas) {
+		if (list_entry(node, struct vma, link)->start > start) {
+			pos = node;
+			break;
+		}
+	}
+	if (pos->prev != &mm->vmas.head) {
+		struct vma *below = list_entry(pos->prev, struct vma, link);
+		if (below->end == start && below->prot == prot &&
+		    below->what == what && !(prot & VMA_SHARED)) {
+			below->end = end;
+			return below;
+		}
+	}
+	struct vma *v = kmalloc(sizeof(*v));
+	if (!v) {
+		mm->mapped -= end - start;
+		return NULL;
+	}
+	*v = (struct vma){
+		.start = start, .end = end, .prot = prot, .what = what};
+	list_insert_before(pos, &v->link);
+	return v;
+}
+
+static bool range_is_free(struct mm *mm, uint64_t start, uint64_t end)
+{
+	list_for_each(node, &mm->vmas) {
+		struct vma *v = list_entry(node, struct vma, link);
+		if (v->start < end && start < v->end)
+			return false;
+	}
+	return true;
+}
+
+/* The highest free gap of len bytes below MMAP_TOP, or 0. */
+static uint64_t find_gap(struct mm *mm, uint64_t len)
+{
+	uint64_t top = MMAP_TOP;
+	for (struct list_node *n = mm->vmas.head.prev; n != &mm->vmas.head;
+	     n = n->prev) {
+		struct vma *v = list_entry(n, struct vma, link);
+		if (v->start >= top)
+			continue;
+		if (v->end <= top - len)
+			break;
+		top = v->start;
+		if (top < USER_MIN + len)
+			return 0;
+	}
+	uint64_t floor = MAX(USER_MIN, ALIGN_UP(mm->brk, PAGE_SIZE));
+	return top - len >= floor ? top - len : 0;
+}
+
+static bool user_range(uint64_t addr, uint64_t len)
+{
+	return addr >= USER_MIN && len <= USER_TOP && addr <= USER_TOP - len;
+}
+
+static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
+{
+	int err = split_at(mm, start);
+	if (!err)
+		err = split_at(mm, end);
+	if (err)
+		return err;
+	drop_pages(mm, start, end);
+	struct list_node *n = mm->vmas.head.next;
+	while (n != &mm->vmas.head) {
+		struct vma *v = list_entry(n, struct vma, link);
+		n = n->next;
+		if (v->start >= start && v->end <= end) {
+			mm->mapped -= v->end - v->start;
+			list_remove(&v->link);
+			vma_free(v);
+		}
+	}
+	return 0;
+}
+
+long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
+	     enum mmap_placement where, const char *what)
+{
+	if (len == 0 || (prot & ~(VMA_PROT_MASK | VMA_SHARED)) ||
+	    addr % PAGE_SIZE)
+		return -EINVAL;
+	if (len > USER_TOP)
+		return -ENOMEM;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	mutex_lock(&mm->lock);
+	long r;
+	if (where != MMAP_HINT && !user_range(addr, len)) {
+		r = -EINVAL;
+	} else if (where == MMAP_FIXED) {
+		r = unmap_locked(mm, addr, addr + len);
+	} else if (where == MMAP_NOREPLACE) {
+		r = range_is_free(mm, addr, addr + len) ? 0 : -EEXIST;
+	} else {
+		if (!addr || !user_range(addr, len) ||
+		    !range_is_free(mm, addr, addr + len))
+			addr = find_gap(mm, len);
+		r = addr ? 0 : -ENOMEM;
+	}
+	struct shmem *shm = NULL;
+	if (r == 0 && (prot & VMA_SHARED)) {
+		shm = len <= SHMEM_MAX ? shm_create(len / PAGE_SIZE) : NULL;
+		r = shm ? 0 : -ENOMEM;
+	}
+	if (r == 0) {
+		struct vma *v = insert_region(mm, addr, addr + len, prot, what);
+		if (v)
+			v->shm = shm;
+		else
+			r = -ENOMEM, shm_put(shm);
+	}
+	mutex_unlock(&mm->lock);
+	return r < 0 ? r : (long)addr;
+}
+
+int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
+{
+	if (addr % PAGE_SIZE || len == 0 || !user_range(addr, len))
+		return -EINVAL;
+	mutex_lock(&mm->lock);
+	int r = unmap_locked(mm, addr, addr + ALIGN_UP(len, PAGE_SIZE));
+	mutex_unlock(&mm->lock);
+	return r;
+}
+
+/* Is [start, end) covered by regions with no gap? */
+static bool fully_mapped(struct mm *mm, uint64_t start, uint64_t end)
+{
+	uint64_t at = start;
+	list_for_each(node, &mm->vmas) {
+		struct vma *v = list_entry(node, struct vma, link);
+		if (v->end <= at)
+			continue;
+		if (v->start > at)
+			return false;
+		at = v->end;
+		if (at >= end)
+			return true;
+	}
+	return false;
+}
+
+struct reprotect {
+	struct mm *mm;
+	uint64_t flags;
+};
+
+static void reprotect_leaf(uint64_t va, uint64_t *pte, void *arg)
+{
+	(void)va;
+	struct reprotect *r = arg;
+	*pte = (*pte & PTE_ADDR_MASK) | r->flags;
+}
+
+int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot)
+{
+	if (addr % PAGE_SIZE || (prot & ~VMA_PROT_MASK))
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (!user_range(addr, len))
+		return -ENOMEM;
+	uint64_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+	mutex_lock(&mm->lock);
+	int r = fully_mapped(mm, addr, end) ? 0 : -ENOMEM;
+	if (!r)
+		r = split_at(mm, addr);
+	if (!r)
+		r = split_at(mm, end);
+	if (!r) {
+		list_for_each(node, &mm->vmas) {
+			struct vma *v = list_entry(node, struct vma, link);
+			if (v->start >= addr && v->end <= end)
+				v->prot = (v->prot & VMA_SHARED) | prot;
+		}
+		struct reprotect rp = {mm, pte_flags(prot)};
+		vmm_for_each_leaf(mm->pml4, addr, end, reprotect_leaf, &rp);
+		uint64_t cpus = atomic_load(&mm->cpus);
+		if (cpus)
+			tlb_shootdown_cpus(cpus, addr,
+					   (end - addr) / PAGE_SIZE);
+	}
+	mutex_unlock(&mm->lock);
+	return r;
+}
+
+int mm_dontneed(struct mm *mm, uint64_t addr, uint64_t len)
+{
+	if (addr % PAGE_SIZE || !user_range(addr, len))
+		return -EINVAL;
+	uint64_t end = addr + ALIGN_UP(len, PAGE_SIZE);
+	mutex_lock(&mm->lock);
+	int r = fully_mapped(mm, addr, end) ? 0 : -ENOMEM;
+	if (!r)
+		drop_pages(mm, addr, end);
+	mutex_unlock(&mm->lock);
+	return r;
+}
+
+uint64_t mm_brk(struct mm *mm, uint64_t new_end)
+{
+	mutex_lock(&mm->lock);
+	uint64_t old_top = ALIGN_UP(mm->brk, PAGE_SIZE);
+	uint64_t new_top = ALIGN_UP(new_end, PAGE_SIZE);
+	if (new_end < mm->brk_start || new_end > MMAP_TOP) {
+		/* Out of range: unchanged, as Linux (the caller sees the
+		 * old end and knows it failed). */
+	} else if (new_top > old_top) {
+		if (range_is_free(mm, old_top, new_top) &&
+		    insert_region(mm, old_top, new_top, VMA_READ | VMA_WRITE,
+				  "[heap]"))
+			mm->brk = new_end;
+	} else {
+		if (new_top < old_top)
+			unmap_locked(mm, new_top, old_top);
+		mm->brk = new_end;
+	}
+	uint64_t r = mm->brk;
+	mutex_unlock(&mm->lock);
+	return r;
+}
+
+/* The page at va (in a region), allocating a zeroed one if there is none
+ * yet; its physical address, or 0 if out of memory. Caller holds lock. */
+static uint64_t page_for(struct mm *mm, struct vma *v, uint64_t va)
+{
+	uint64_t *pte = vmm_leaf(mm->pml4, va, true);
+	if (!pte)
+		return 0;
+	if (*pte)
+		return *pte & PTE_ADDR_MASK;
+	uint64_t pa = 0;
+	if (v->shm) { /* the shared page, made on first touch by anyone */
+		uint64_t i = v->shm_pgoff + (va - v->start) / PAGE_SIZE;
+		spin_lock(&v->shm->lock);
+		pa = v->shm->pages[i];
+		if (!pa && (pa = pmm_alloc()) != 0) {
+			memset(phys_to_virt(pa), 0, PAGE_SIZE);
+			v->shm->pages[i] = pa;
+		}
+		spin_unlock(&v->shm->lock);
+	} else if ((pa = pmm_alloc()) != 0) {
+		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+	}
+	if (!pa)
+		return 0;
+	*pte = pa | pte_flags(v->prot);
+	mm->resident++;
+	return pa;
+}
+
+int mm_fault(struct mm *mm, uint64_t va, bool write, bool exec)
+{
+	mutex_lock(&mm->lock);
+	struct vma *v = mm_find(mm, va);
+	int r = -EFAULT;
+	if (v && (v->prot & VMA_PROT_MASK) &&
+	    (!write || (v->prot & VMA_WRITE)) &&
+	    (!exec || (v->prot & VMA_EXEC))) {
+		/* Present already: another thread got here first, or this
+		 * CPU's TLB held an old entry. Either way it is fine now. */
+		r = page_for(mm, v, ALIGN_DOWN(va, PAGE_SIZE)) ? 0 : -ENOMEM;
+		invlpg(va);
+	}
+	mutex_unlock(&mm->lock);
+	return r;
+}
+
+int mm_write(struct mm *mm, uint64_t va, const void *src, size_t len)
+{
+	const uint8_t *from = src;
+	int r = 0;
+	mutex_lock(&mm->lock);
+	while (len > 0 && r == 0) {
+		struct vma *v = mm_find(mm, va);
+		uint64_t pa =
+			v ? page_for(mm, v, ALIGN_DOWN(va, PAGE_SIZE)) : 0;
+		size_t chunk = MIN(len, PAGE_SIZE - va % PAGE_SIZE);
+		if (!v)
+			r = -EFAULT;
+		else if (!pa)
+			r = -ENOMEM;
+		else
+			memcpy(phys_to_virt(pa + va % PAGE_SIZE), from, chunk);
+		va += chunk;
+		from += chunk;
+		len -= chunk;
+	}
+	mutex_unlock(&mm->lock);
+	return r;
+}
+
+struct copy_ctx {
+	struct mm *dst;
+	int err;
+};
+
+static void copy_leaf(uint64_t va, uint64_t *pte, void *arg)
+{
+	struct copy_ctx *c = arg;
+	uint64_t *to = c->err ? NULL : vmm_leaf(c->dst->pml4, va, true);
+	uint64_t pa = to ? pmm_alloc() : 0;
+	if (!pa) {
+		c->err = -ENOMEM;
+		return;
+	}
+	memcpy(phys_to_virt(pa), phys_to_virt(*pte & PTE_ADDR_MASK), PAGE_SIZE);
+	*to = pa | (*pte & ~PTE_ADDR_MASK);
+	c->dst->resident++;
+}
+
+struct mm *mm_copy(struct mm *src)
+{
+	struct mm *dst = mm_create();
+	if (!dst)
+		return NULL;
+	struct copy_ctx c = {dst, 0};
+	mutex_lock(&src->lock);
+	list_for_each(node, &src->vmas) {
+		struct vma *v = list_entry(node, struct vma, link);
+		struct vma *copy = c.err ? NULL
+					 : insert_region(dst, v->start, v->end,
+							 v->prot, v->what);
+		if (!copy) {
+			c.err = -ENOMEM;
+		} else if (v->shm) { /* the child maps the same pages */
+			copy->shm = v->shm;
+			copy->shm_pgoff = v->shm_pgoff;
+			atomic_fetch_add(&v->shm->refs, 1);
+		} else {
+			vmm_for_each_leaf(src->pml4, v->start, v->end,
+					  copy_leaf, &c);
+		}
+	}
+	dst->brk_start = src->brk_start;
+	dst->brk = src->brk;
+	mutex_unlock(&src->lock);
+	if (c.err) {
+		mm_put(dst);
+		return NULL;
+	}
+	return dst;
+}

@@ -1,0 +1,133 @@
+/*
+ * User address spaces.
+ *
+ * A struct mm is one process's view of memory: a page table whose lower
+ * half is private and whose upper half is the kernel's, and a sorted list
+ * of regions (struct vma) saying which user addresses are valid and with
+ * what permissions. The page table is filled lazily: a region starts with
+ * no pages at all, and the first touch of each page faults; mm_fault()
+ * then gives it a zeroed page (demand zero). So `mmap` of 1 GiB costs
+ * nothing until it is used, and no user ever sees another's old data.
+ *
+ *   0x00007ffffffff000  USER_TOP   +---------------------------+
+ *                                  | stack (8 MiB, grows down) |
+ *                                  +---------------------------+
+ *                                  | mmap area, allocated      |
+ *                                  | downwards from MMAP_TOP   |
+ *                                  |          ...              |
+ *                                  | brk heap (grows up)       |
+ *                                  | ELF segments (0x400000)   |
+ *   0x0000000000010000  USER_MIN   +---------------------------+
+ *                                    nothing: NULL faults
+ *
+ * The threads of a process share one mm (refs counts them). Locking:
+ * `lock` (a sleeping mutex: faults and TLB shootdowns may wait) protects
+ * the region list, brk and the page table's user half.
+ */
+#ifndef ASPACE_MM_H
+#define ASPACE_MM_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/layout.h"
+#include "freestanding/list.h"
+#include "sched/mutex.h"
+#include "sync/spinlock.h"
+
+#define USER_STACK_SIZE (8ul << 20)
+#define MMAP_TOP (USER_TOP - USER_STACK_SIZE - (1ul << 30))
+#define SHMEM_MAX (1ul << 30) /* the largest MAP_SHARED region */
+
+/* Region permissions: the values of PROT_READ, PROT_WRITE, PROT_EXEC. */
+#define VMA_READ 0x1
+#define VMA_WRITE 0x2
+#define VMA_EXEC 0x4
+#define VMA_PROT_MASK 0x7
+/* MAP_SHARED: the pages belong to the mapping, not to one process (a
+ * futex on them is keyed by physical address). */
+#define VMA_SHARED 0x8
+
+/* The pages of a MAP_SHARED region: they belong to the mapping, and every
+ * address space that maps it (a parent and its forked children) maps
+ * these same pages. Allocated on first touch, freed with the last map. */
+struct shmem {
+	atomic_int refs;      /* regions that map it */
+	struct spinlock lock; /* pages[] */
+	size_t npages;
+	uint64_t pages[]; /* physical addresses; 0: not touched yet */
+};
+
+struct vma {
+	uint64_t start, end; /* page-aligned, end exclusive */
+	struct shmem *shm;   /* MAP_SHARED: the pages; NULL: private */
+	uint64_t shm_pgoff;  /* page of shm that start maps */
+	unsigned prot; /* VMA_READ | VMA_WRITE | VMA_EXEC (or 0), VMA_SHARED */
+	const char *what; /* "[stack]", "[heap]", "anon", the ELF's name */
+	struct list_node link;
+};
+
+struct mm {
+	uint64_t pml4; /* physical address of the top page table */
+	struct mutex lock;
+	struct list vmas;	 /* lock: sorted by start, never overlapping */
+	uint64_t brk_start, brk; /* lock: the heap is [brk_start, brk) */
+	size_t resident;	 /* lock: pages mapped */
+	uint64_t mapped;	 /* lock: bytes in regions (/proc vsize) */
+	atomic_int refs;	 /* threads (and others) using it */
+	_Atomic uint64_t cpus;	 /* CPUs that have it in CR3 (shootdowns) */
+};
+
+struct mm *mm_create(void);
+void mm_get(struct mm *mm);
+/* fork: a new mm with the same regions and a private copy of every page
+ * (copying, not copy-on-write: simple, and fork+exec of small programs is
+ * all Spindle does) -- except MAP_SHARED regions, whose pages the two
+ * share. NULL if out of memory. */
+struct mm *mm_copy(struct mm *src);
+/* Drops a reference; the last one frees every page and the page table. */
+void mm_put(struct mm *mm);
+
+/* Loads to's page table on this CPU (from may be NULL: a kernel thread's,
+ * i.e. the kernel's own). Called by the scheduler on every switch. */
+void mm_switch(struct mm *from, struct mm *to);
+
+/*
+ * The system-call side (all take mm->lock; addresses from user space):
+ *   mm_mmap   - anonymous mapping; addr is a hint (MMAP_HINT), or exact:
+ *               replacing what was there (MMAP_FIXED) or failing with
+ *               -EEXIST if anything is (MMAP_NOREPLACE). Returns the
+ *               address or -errno.
+ *   mm_unmap  - removes [addr, addr + len); partial regions are split.
+ *   mm_protect- changes the permission of every page in the range; the
+ *               range must be fully mapped (-ENOMEM otherwise, as Linux).
+ *   mm_dontneed - drops the pages; the next touch gets zeroes again.
+ *   mm_brk    - moves the heap end; returns the new (or unchanged) end.
+ */
+enum mmap_placement { MMAP_HINT, MMAP_FIXED, MMAP_NOREPLACE };
+long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
+	     enum mmap_placement where, const char *what);
+int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
+int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot);
+int mm_dontneed(struct mm *mm, uint64_t addr, uint64_t len);
+uint64_t mm_brk(struct mm *mm, uint64_t new_end);
+
+/*
+ * The page-fault side: va faulted in user space (or in a kernel copy from
+ * user space). Returns 0 if the access is allowed by a region and the page
+ * is now there, -EFAULT if the process must get SIGSEGV (or the copy
+ * -EFAULT). write/exec say what the access was.
+ */
+int mm_fault(struct mm *mm, uint64_t va, bool write, bool exec);
+
+/* For the ELF loader and exec: copies len bytes to va in mm (which need
+ * not be the current one), allocating pages as needed and ignoring the
+ * region's permissions. [va, va + len) must be inside regions. */
+int mm_write(struct mm *mm, uint64_t va, const void *src, size_t len);
+
+/* The region containing va, or NULL. Caller holds mm->lock. */
+struct vma *mm_find(struct mm *mm, uint64_t va);
+
+#endif

@@ -1,0 +1,139 @@
+/*
+ * A small command prompt on the serial console, for looking at the kernel
+ * while it runs. Until there is a user-space shell, it is what `make run`
+ * shows. Each command is one function; add yours to the table.
+ */
+#include "dev/monitor.h"
+#include "dev/console_input.h"
+
+#include "arch/percpu.h"
+#include "arch/power.h"
+#include "arch/time.h"
+#include "base/kernel.h"
+#include "base/layout.h"
+#include "freestanding/string.h"
+#include "mm/kmalloc.h"
+#include "mm/pmm.h"
+#include "sched/kthread.h"
+#include "sched/trace.h"
+
+#define LINE_MAX 80
+
+struct command {
+	const char *name;
+	const char *help;
+	void (*run)(void);
+};
+
+static void cmd_help(void);
+
+static void cmd_cpus(void)
+{
+	kprintf("cpu  apic  package  core  thread  ticks\n");
+	for (unsigned i = 0; i < nr_cpus; i++)
+		kprintf("%3u  %4u  %7u  %4u  %6u  %lu\n", cpus[i].id,
+			cpus[i].apic_id, cpus[i].package, cpus[i].core,
+			cpus[i].thread, cpus[i].ticks);
+}
+
+static void cmd_mem(void)
+{
+	kprintf("pages: %zu free of %zu (%zu MiB free)\n", pmm_free_pages(),
+		pmm_total_pages(), pmm_free_pages() * PAGE_SIZE >> 20);
+	kprintf("kmalloc: %zu bytes in use\n", kmalloc_bytes_in_use());
+}
+
+static void cmd_uptime(void)
+{
+	uint64_t ms = clock_ns() / 1000000;
+	kprintf("up %lu.%03lu s\n", ms / 1000, ms % 1000);
+}
+
+static const char *const state_names[] = {"running", "runnable", "blocked",
+					  "exited", "new"};
+
+static void print_task(struct task *t, void *arg)
+{
+	(void)arg;
+	kprintf("%5d  %-15s %-8s %3u  %4d  %8lu  %s\n", t->tid, t->name,
+		state_names[t->state], t->cpu, t->prio, t->runtime_ns / 1000000,
+		t->wait_what ? t->wait_what : "");
+}
+
+void monitor_print_tasks(void)
+{
+	kprintf("  tid  name            state    cpu  prio  cpu (ms)  waits "
+		"on\n");
+	task_for_each(print_task, NULL);
+}
+
+static void cmd_trace(void)
+{
+	trace_dump(16);
+}
+
+static void cmd_poweroff(void)
+{
+	kprintf("powering off\n");
+	machine_exit(MACHINE_SUCCESS);
+}
+
+static const struct command commands[] = {
+	{"help", "list the commands", cmd_help},
+	{"cpus", "every CPU: APIC id, topology, ticks", cmd_cpus},
+	{"mem", "free pages and kmalloc use", cmd_mem},
+	{"uptime", "time since the clock started", cmd_uptime},
+	{"tasks", "every task: state, cpu, priority, run time, wait",
+	 monitor_print_tasks},
+	{"trace", "the last scheduler events of every CPU", cmd_trace},
+	{"poweroff", "stop the machine (QEMU exits)", cmd_poweroff},
+};
+
+static void cmd_help(void)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		kprintf("  %-10s %s\n", commands[i].name, commands[i].help);
+}
+
+/* Reads a line with echo; backspace (BS or DEL) erases. */
+static void read_line(char *line)
+{
+	size_t len = 0;
+	for (;;) {
+		char c = console_getc();
+		if (c == '\r' || c == '\n') {
+			kprintf("\n");
+			line[len] = '\0';
+			return;
+		}
+		if (c == '\b' || c == 0x7f) {
+			if (len > 0) {
+				len--;
+				kprintf("\b \b");
+			}
+		} else if (c >= ' ' && len < LINE_MAX - 1) {
+			line[len++] = c;
+			kprintf("%c", c);
+		}
+	}
+}
+
+noreturn void monitor_run(void)
+{
+	kprintf("Kernel monitor: type 'help'.\n");
+	for (;;) {
+		char line[LINE_MAX];
+		kprintf("spindle> ");
+		read_line(line);
+		if (!line[0])
+			continue;
+		size_t i = 0;
+		while (i < ARRAY_SIZE(commands) &&
+		       strcmp(line, commands[i].name))
+			i++;
+		if (i < ARRAY_SIZE(commands))
+			commands[i].run();
+		else
+			kprintf("unknown command '%s' (try 'help')\n", line);
+	}
+}

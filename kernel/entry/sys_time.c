@@ -1,0 +1,207 @@
+/* Time, sleeping, yielding, and identity of the machine. */
+#include "arch/percpu.h"
+#include "arch/time.h"
+#include "arch/uaccess.h"
+#include "base/kernel.h"
+#include "base/layout.h"
+#include "entry/syscall.h"
+#include "freestanding/errno.h"
+#include "freestanding/string.h"
+#include "mm/pmm.h"
+#include "sched/kthread.h"
+#include "sched/sched.h"
+#include "sched/timer.h"
+#include "sched/waitq.h"
+
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+#define TIMER_ABSTIME 1
+#define GRND_NONBLOCK 1
+#define GRND_RANDOM 2
+#define GRND_INSECURE 4
+#define NSEC_PER_SEC 1000000000ull
+#define SLEEP_MAX_SEC (1ull << 32)
+
+struct timespec {
+	int64_t sec, nsec;
+};
+
+/* The run time of the calling thread, including the current stretch. */
+static uint64_t thread_cputime_ns(void)
+{
+	struct task *t = current();
+	preempt_disable();
+	uint64_t ns = t->runtime_ns + (clock_ns() - t->switched_in_ns);
+	preempt_enable();
+	return ns;
+}
+
+/* Nanoseconds on clock, or -EINVAL. REALTIME counts from the boot as if
+ * it were the epoch: Spindle has no real-time clock driver yet. The
+ * process clock is the thread's while processes have one thread. */
+static int64_t read_clock(int clock)
+{
+	switch (clock) {
+	case CLOCK_REALTIME:
+	case CLOCK_REALTIME_COARSE:
+	case CLOCK_MONOTONIC:
+	case CLOCK_MONOTONIC_RAW:
+	case CLOCK_MONOTONIC_COARSE:
+	case CLOCK_BOOTTIME:
+		return (int64_t)clock_ns();
+	case CLOCK_PROCESS_CPUTIME_ID:
+	case CLOCK_THREAD_CPUTIME_ID:
+		return (int64_t)thread_cputime_ns();
+	default:
+		return -EINVAL;
+	}
+}
+
+long sys_clock_gettime(int clock, uint64_t tp)
+{
+	int64_t ns = read_clock(clock);
+	if (ns < 0)
+		return ns;
+	struct timespec ts = {ns / (int64_t)NSEC_PER_SEC,
+			      ns % (int64_t)NSEC_PER_SEC};
+	return copy_to_user(tp, &ts, sizeof(ts));
+}
+
+long sys_gettimeofday(uint64_t tv, uint64_t tz)
+{
+	int64_t ns = read_clock(CLOCK_REALTIME);
+	struct {
+		int64_t sec, usec;
+	} val = {ns / (int64_t)NSEC_PER_SEC, ns % (int64_t)NSEC_PER_SEC / 1000};
+	if (tv && copy_to_user(tv, &val, sizeof(val)) < 0)
+		return -EFAULT;
+	if (tz && clear_user(tz, 8) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+int read_user_timespec(uint64_t user, uint64_t *ns)
+{
+	struct timespec ts;
+	if (copy_from_user(&ts, user, sizeof(ts)) < 0)
+		return -EFAULT;
+	if (ts.sec < 0 || ts.nsec < 0 || ts.nsec >= (int64_t)NSEC_PER_SEC)
+		return -EINVAL;
+	/* Beyond ~146 years: the same as forever, and no overflow. */
+	*ns = (uint64_t)ts.sec >= SLEEP_MAX_SEC
+		      ? SLEEP_MAX_SEC * NSEC_PER_SEC
+		      : (uint64_t)ts.sec * NSEC_PER_SEC + (uint64_t)ts.nsec;
+	return 0;
+}
+
+long sys_nanosleep(uint64_t req, uint64_t rem)
+{
+	return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
+}
+
+/* Only a kill interrupts a sleep (there are no signal handlers yet); the
+ * thread is on its way out then, so rem is left alone. */
+long sys_clock_nanosleep(int clock, int flags, uint64_t req, uint64_t rem)
+{
+	static struct waitq sleepers = WAITQ_INIT(sleepers, "nanosleep");
+	(void)rem;
+	if (clock == CLOCK_THREAD_CPUTIME_ID)
+		return -EINVAL;
+	if (read_clock(clock) < 0 || clock == CLOCK_PROCESS_CPUTIME_ID)
+		return clock == CLOCK_PROCESS_CPUTIME_ID ? -ENOTSUP : -EINVAL;
+	if (flags & ~TIMER_ABSTIME)
+		return -EINVAL;
+	uint64_t ns;
+	int r = read_user_timespec(req, &ns);
+	if (r)
+		return r;
+	if (flags & TIMER_ABSTIME) {
+		uint64_t now = (uint64_t)read_clock(clock);
+		ns = ns > now ? ns - now : 0;
+	}
+	struct task *self = current();
+	if (ns &&
+	    wait_event_timeout(&sleepers, atomic_load(&self->kill_signal), ns))
+		return -EINTR;
+	return 0;
+}
+
+long sys_sched_yield(void)
+{
+	yield();
+	return 0;
+}
+
+long sys_getcpu(uint64_t cpu, uint64_t node, uint64_t cache)
+{
+	(void)cache;
+	unsigned id = this_cpu()->id, zero = 0;
+	if (cpu && copy_to_user(cpu, &id, sizeof(id)) < 0)
+		return -EFAULT;
+	if (node && copy_to_user(node, &zero, sizeof(zero)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_uname(uint64_t buf)
+{
+	struct {
+		char sysname[65], nodename[65], release[65], version[65],
+			machine[65], domainname[65];
+	} u;
+	memset(&u, 0, sizeof(u));
+	strlcpy(u.sysname, "Spindle", sizeof(u.sysname));
+	strlcpy(u.nodename, "spindle", sizeof(u.nodename));
+	strlcpy(u.release, "0.1", sizeof(u.release));
+	strlcpy(u.version, "teaching kernel", sizeof(u.version));
+	strlcpy(u.machine, "x86_64", sizeof(u.machine));
+	return copy_to_user(buf, &u, sizeof(u));
+}
+
+/* Not cryptographic: see random_u64 (arch/time.h). */
+long sys_getrandom(uint64_t buf, size_t len, unsigned flags)
+{
+	if (flags & ~(GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE))
+		return -EINVAL;
+	uint8_t chunk[64];
+	size_t done = 0;
+	len = MIN(len, (size_t)33554431); /* Linux's per-call limit */
+	while (done < len) {
+		for (size_t i = 0; i < sizeof(chunk); i += 8) {
+			uint64_t z = random_u64();
+			memcpy(&chunk[i], &z, 8);
+		}
+		size_t n = MIN(len - done, sizeof(chunk));
+		if (copy_to_user(buf + done, chunk, n) < 0)
+			return done ? (long)done : -EFAULT;
+		done += n;
+	}
+	return (long)done;
+}
+
+long sys_sysinfo(uint64_t info)
+{
+	struct {
+		int64_t uptime;
+		uint64_t loads[3];
+		uint64_t totalram, freeram, sharedram, bufferram;
+		uint64_t totalswap, freeswap;
+		uint16_t procs, pad;
+		uint64_t totalhigh, freehigh;
+		uint32_t mem_unit;
+	} si;
+	_Static_assert(sizeof(si) == 112, "struct sysinfo as on Linux x86-64");
+	memset(&si, 0, sizeof(si));
+	si.uptime = (int64_t)(clock_ns() / NSEC_PER_SEC);
+	si.totalram = pmm_total_pages() * PAGE_SIZE;
+	si.freeram = pmm_free_pages() * PAGE_SIZE;
+	si.procs = (uint16_t)MIN(task_count(), 0xffffu);
+	si.mem_unit = 1;
+	return copy_to_user(info, &si, sizeof(si));
+}

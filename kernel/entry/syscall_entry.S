@@ -1,0 +1,78 @@
+/*
+ * The system-call entry and the one way back to user mode.
+ *
+ * `syscall` jumps here (LSTAR) with the user's rip in %rcx, its rflags in
+ * %r11, interrupts off (FMASK) and -- careful -- the user's %rsp and GS.
+ * We swap to the kernel GS, switch to the task's kernel stack, and build
+ * the same struct trap_frame an interrupt from user mode would have:
+ *
+ *   kernel stack top ->  ss      user data selector
+ *                        rsp     the user's stack pointer
+ *                        rflags  (from %r11)
+ *                        cs      user code selector
+ *                        rip     (from %rcx)
+ *                        error   0
+ *                        vector  VEC_SYSCALL
+ *                        rax ... r15        <- %rsp: struct trap_frame *
+ *
+ * so syscall_dispatch, fork, execve and the scheduler all see one frame
+ * type whichever way the task entered the kernel.
+ */
+#include "arch/gdt.h"
+#include "entry/user_entry.h"
+
+	.text
+	.global syscall_entry
+syscall_entry:
+	swapgs
+	mov %rsp, %gs:CPU_USER_RSP
+	mov %gs:CPU_KERNEL_RSP, %rsp
+	pushq $(GDT_USER_DATA | 3)
+	pushq %gs:CPU_USER_RSP
+	pushq %r11
+	pushq $(GDT_USER_CODE | 3)
+	pushq %rcx
+	pushq $0
+	pushq $VEC_SYSCALL
+	PUSH_GPRS
+	cld
+	sti
+	mov %rsp, %rdi
+	call syscall_dispatch
+	jmp user_return
+
+/* enter_user(frame): start user mode from a frame at the stack top. */
+	.global enter_user
+enter_user:
+	mov %rdi, %rsp
+	/* fall through */
+
+/*
+ * Back to user mode from a frame at the top of the kernel stack: first the
+ * work that must happen before (reschedule, a pending kill), with
+ * interrupts off so that no new work can slip in after the check, then
+ * sysretq when the frame came from `syscall` and its rip is canonical
+ * (sysret to a non-canonical rip faults in ring 0 on Intel CPUs, with the
+ * user's rsp: never allowed), else iretq.
+ */
+	.global user_return
+user_return:
+	cli
+	mov %rsp, %rdi
+	call user_return_work
+	POP_GPRS
+	cmpq $VEC_SYSCALL, (%rsp)
+	jne 1f
+	mov 16(%rsp), %rcx	/* rip */
+	mov %rcx, %r11
+	shl $16, %r11
+	sar $16, %r11
+	cmp %rcx, %r11
+	jne 1f			/* non-canonical: iretq raises #GP in user */
+	mov 32(%rsp), %r11	/* rflags */
+	mov 40(%rsp), %rsp	/* the user's stack */
+	swapgs
+	sysretq
+1:	add $16, %rsp		/* vector, error code */
+	swapgs
+	iretq

@@ -1,0 +1,187 @@
+/*
+ * Every primitive here follows one pattern: a small state (owner, count,
+ * sequence number) under a spinlock, a "try" that changes it if it can,
+ * and wait_event(&wq, try(...)) to sleep until the try succeeds. The
+ * releasing side changes the state first and wakes second, which is all
+ * wait queues need to never lose a wake-up (see sched/waitq.c).
+ */
+#include "sched/mutex.h"
+
+#include "arch/cpu.h"
+#include "base/kernel.h"
+#include "sched/sched.h"
+
+#define MUTEX_SPINS 20000
+
+void mutex_init(struct mutex *m, const char *name)
+{
+	atomic_init(&m->owner, NULL);
+	atomic_init(&m->waiters, 0);
+	waitq_init(&m->wq, name);
+}
+
+/*
+ * mutex_trylock - take m if it is free.
+ * Contract: returns true with m owned by the caller, or false at once.
+ * One compare-and-swap: no lock, so an uncontended mutex costs no more
+ * than a spinlock, and waiters never spin on a lock of the mutex's own.
+ */
+bool mutex_trylock(struct mutex *m)
+{
+	struct task *expected = NULL;
+	return atomic_compare_exchange_strong_explicit(
+		&m->owner, &expected, current(), memory_order_acquire,
+		memory_order_relaxed);
+}
+
+/*
+ * mutex_lock - take m, sleeping until it is free.
+ * Contract: not in an interrupt handler, no spinlock held; the caller must
+ * not already own m (that would sleep forever: it panics instead).
+ * It spins briefly first, then sleeps. The waiter count is raised before
+ * the last try, so an unlock that
+ * happens after that try sees it and wakes someone.
+ */
+void mutex_lock(struct mutex *m)
+{
+	if (mutex_trylock(m))
+		return;
+	if (atomic_load(&m->owner) == current())
+		panic("mutex_lock: task '%s' already owns mutex '%s'",
+		      current()->name, m->wq.name);
+	/* Critical sections are usually short: spinning a little while the
+	 * owner finishes is far cheaper than sleeping and being woken (two
+	 * context switches and an IPI). Only then sleep. */
+	for (int i = 0; i < MUTEX_SPINS; i++) {
+		if (!atomic_load_explicit(&m->owner, memory_order_relaxed) &&
+		    mutex_trylock(m))
+			return;
+		cpu_relax();
+	}
+	atomic_fetch_add(&m->waiters, 1);
+	wait_event(&m->wq, mutex_trylock(m));
+	atomic_fetch_sub(&m->waiters, 1);
+}
+
+/*
+ * mutex_unlock - release m and wake one waiter, if there is one.
+ * Contract: the caller owns m.
+ */
+void mutex_unlock(struct mutex *m)
+{
+	struct task *owner = atomic_load(&m->owner);
+	if (owner != current())
+		panic("mutex_unlock: task '%s' does not own mutex '%s' (owner: "
+		      "%s)",
+		      current()->name, m->wq.name,
+		      owner ? owner->name : "nobody");
+	atomic_store_explicit(&m->owner, NULL, memory_order_release);
+	if (atomic_load(&m->waiters))
+		waitq_wake_one(&m->wq);
+}
+
+bool mutex_held(struct mutex *m)
+{
+	return atomic_load(&m->owner) == current();
+}
+
+void sem_init(struct semaphore *s, long count, const char *name)
+{
+	spin_init(&s->lock, "semaphore");
+	s->count = count;
+	waitq_init(&s->wq, name);
+}
+
+bool sem_trydown(struct semaphore *s)
+{
+	spin_lock(&s->lock);
+	bool got = s->count > 0;
+	if (got)
+		s->count--;
+	spin_unlock(&s->lock);
+	return got;
+}
+
+void sem_down(struct semaphore *s)
+{
+	wait_event(&s->wq, sem_trydown(s));
+}
+
+void sem_up(struct semaphore *s)
+{
+	spin_lock(&s->lock);
+	s->count++;
+	spin_unlock(&s->lock);
+	waitq_wake_one(&s->wq);
+}
+
+void cond_init(struct condvar *cv, const char *name)
+{
+	atomic_init(&cv->seq, 0);
+	waitq_init(&cv->wq, name);
+}
+
+/*
+ * cond_wait - wait for a signal, with m released meanwhile.
+ * Contract: the caller owns m; it owns m again when this returns. The
+ * sequence number is read before m is released, so a signal sent after
+ * that (even before we sleep) changes it and the wait ends.
+ */
+void cond_wait(struct condvar *cv, struct mutex *m)
+{
+	unsigned long seq = atomic_load(&cv->seq);
+	mutex_unlock(m);
+	wait_event(&cv->wq, atomic_load(&cv->seq) != seq);
+	mutex_lock(m);
+}
+
+void cond_signal(struct condvar *cv)
+{
+	atomic_fetch_add(&cv->seq, 1);
+	waitq_wake_one(&cv->wq);
+}
+
+void cond_broadcast(struct condvar *cv)
+{
+	atomic_fetch_add(&cv->seq, 1);
+	waitq_wake_all(&cv->wq);
+}
+
+void completion_init(struct completion *c, const char *name)
+{
+	spin_init(&c->lock, "completion");
+	c->done = 0;
+	waitq_init(&c->wq, name);
+}
+
+static bool completion_consume(struct completion *c)
+{
+	spin_lock(&c->lock);
+	bool got = c->done > 0;
+	if (got && c->done != ~0ul)
+		c->done--;
+	spin_unlock(&c->lock);
+	return got;
+}
+
+void wait_for_completion(struct completion *c)
+{
+	wait_event(&c->wq, completion_consume(c));
+}
+
+void complete(struct completion *c)
+{
+	spin_lock(&c->lock);
+	if (c->done != ~0ul)
+		c->done++;
+	spin_unlock(&c->lock);
+	waitq_wake_one(&c->wq);
+}
+
+void complete_all(struct completion *c)
+{
+	spin_lock(&c->lock);
+	c->done = ~0ul; /* every wait, now and later, succeeds */
+	spin_unlock(&c->lock);
+	waitq_wake_all(&c->wq);
+}
