@@ -33,22 +33,6 @@ static void mlfq_enqueue(struct policy_queues *q, struct task *t)
 	list_push_back(&q->level[t->level], &t->rq_link);
 }
 
-static void mlfq_dequeue(struct policy_queues *q, struct task *t)
-{
-	(void)q;
-	list_remove(&t->rq_link);
-}
-
-static struct task *mlfq_pick_next(struct policy_queues *q)
-{
-	for (int l = 0; l < NR_PRIO; l++) {
-		struct list_node *n = list_pop_front(&q->level[l]);
-		if (n)
-			return list_entry(n, struct task, rq_link);
-	}
-	return NULL;
-}
-
 /* Rule 5: everyone back to their starting level. */
 static void boost(struct policy_queues *q, struct task *curr)
 {
@@ -73,9 +57,8 @@ static bool mlfq_tick(struct policy_queues *q, struct task *curr)
 		boost(q, curr);
 	if (--curr->slice_left > 0)
 		return false;
-	for (int l = 0; l < NR_PRIO; l++)
-		if (!list_empty(&q->level[l]))
-			return true;
+	if (levels_waiting_at_or_above(q, NR_PRIO - 1))
+		return true;
 	/* Alone: demote it anyway (rule 3), and go on running. */
 	if (curr->level < NR_PRIO - 1)
 		curr->level++;
@@ -90,9 +73,11 @@ static bool mlfq_preempts(const struct task *t, const struct task *curr)
 
 const struct sched_policy policy_mlfq = {
 	.name = "mlfq",
+	.init = levels_init,
 	.enqueue = mlfq_enqueue,
-	.dequeue = mlfq_dequeue,
-	.pick_next = mlfq_pick_next,
+	.dequeue = levels_dequeue,
+	.pick_next = levels_pick_next,
 	.tick = mlfq_tick,
 	.preempts = mlfq_preempts,
+	.steal = levels_steal,
 };

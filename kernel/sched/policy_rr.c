@@ -23,27 +23,6 @@ static void rr_enqueue(struct policy_queues *q, struct task *t)
 	list_push_back(&q->level[t->level], &t->rq_link);
 }
 
-static void rr_dequeue(struct policy_queues *q, struct task *t)
-{
-	(void)q;
-	list_remove(&t->rq_link);
-}
-
-/*
- * rr_pick_next - the task to run next.
- * Contract: rq lock held; returns the first task of the highest non-empty
- * level, removed from its queue, or NULL if q is empty.
- */
-static struct task *rr_pick_next(struct policy_queues *q)
-{
-	for (int l = 0; l < NR_PRIO; l++) {
-		struct list_node *n = list_pop_front(&q->level[l]);
-		if (n)
-			return list_entry(n, struct task, rq_link);
-	}
-	return NULL;
-}
-
 /*
  * rr_tick - one tick of curr's slice has passed.
  * Contract: rq lock held; returns true when the slice is used up and
@@ -53,9 +32,8 @@ static bool rr_tick(struct policy_queues *q, struct task *curr)
 {
 	if (--curr->slice_left > 0)
 		return false;
-	for (int l = 0; l <= curr->prio; l++)
-		if (!list_empty(&q->level[l]))
-			return true;
+	if (levels_waiting_at_or_above(q, curr->prio))
+		return true;
 	curr->slice_left = RR_SLICE; /* alone at its level: go on */
 	return false;
 }
@@ -67,9 +45,11 @@ static bool rr_preempts(const struct task *t, const struct task *curr)
 
 const struct sched_policy policy_rr = {
 	.name = "rr",
+	.init = levels_init,
 	.enqueue = rr_enqueue,
-	.dequeue = rr_dequeue,
-	.pick_next = rr_pick_next,
+	.dequeue = levels_dequeue,
+	.pick_next = levels_pick_next,
 	.tick = rr_tick,
 	.preempts = rr_preempts,
+	.steal = levels_steal,
 };

@@ -92,15 +92,10 @@ unsigned sched_queued(unsigned cpu)
 	return runqueues[cpu].nr_queued;
 }
 
-static bool allowed(const struct task *t, unsigned cpu)
-{
-	return t->affinity >> cpu & 1;
-}
-
 static unsigned first_allowed_cpu(const struct task *t)
 {
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
-		if (allowed(t, cpu))
+		if (task_allowed_on(t, cpu))
 			return cpu;
 	panic("sched: task '%s' may run on no online CPU (mask %lx)", t->name,
 	      t->affinity);
@@ -150,8 +145,8 @@ static struct runqueue *lock_task_rq(struct task *t)
  */
 static void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu)
 {
-	while (!allowed(t, cpu) || rq != &runqueues[cpu]) {
-		if (!allowed(t, cpu))
+	while (!task_allowed_on(t, cpu) || rq != &runqueues[cpu]) {
+		if (!task_allowed_on(t, cpu))
 			cpu = first_allowed_cpu(t);
 		t->cpu = cpu;
 		spin_unlock(&rq->lock);
@@ -235,7 +230,7 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 		prev->state = TASK_RUNNABLE;
 	bool stays =
 		prev->state == TASK_RUNNING || prev->state == TASK_RUNNABLE;
-	bool migrates = stays && !allowed(prev, c->id);
+	bool migrates = stays && !task_allowed_on(prev, c->id);
 	if (stays && prev != rq->idle && !migrates) {
 		prev->state = TASK_RUNNABLE;
 		policy->enqueue(&rq->q, prev);
@@ -251,7 +246,7 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 		prev->state = TASK_RUNNING;
 		return NULL;
 	}
-	if (!allowed(next, c->id))
+	if (!task_allowed_on(next, c->id))
 		panic("sched: task '%s' (tid %d) picked on cpu %u, outside its "
 		      "affinity mask %lx",
 		      next->name, next->tid, c->id, next->affinity);
@@ -299,7 +294,7 @@ void sched_finish_switch(struct task *from)
 		exited = from->state == TASK_EXITED;
 		migrate = from->state == TASK_RUNNABLE &&
 			  !list_node_linked(&from->rq_link) &&
-			  !allowed(from, c->id);
+			  !task_allowed_on(from, c->id);
 	}
 	if (migrate) {
 		trace_event(TRACE_MIGRATE, from, first_allowed_cpu(from));
@@ -412,23 +407,20 @@ void preempt_enable(void)
 	irq_pop_off();
 }
 
-/* Moves one queued task that may run on `to` from `from`'s queue.
- * Both run queues are locked. */
+/* Moves one queued task that may run on `to` from `from`'s queue (the
+ * policy chooses which). Both run queues are locked. */
 static bool pull_one(struct runqueue *from_rq, struct runqueue *to_rq,
 		     unsigned to)
 {
-	for (int l = NR_PRIO - 1; l >= 0; l--)
-		list_for_each(n, &from_rq->q.level[l]) {
-			struct task *t = list_entry(n, struct task, rq_link);
-			if (!allowed(t, to))
-				continue;
-			policy->dequeue(&from_rq->q, t);
-			from_rq->nr_queued--;
-			trace_event(TRACE_MIGRATE, t, to);
-			enqueue_locked(to_rq, to, t);
-			return true;
-		}
-	return false;
+	spin_assert_held(&from_rq->lock);
+	spin_assert_held(&to_rq->lock);
+	struct task *t = policy->steal(&from_rq->q, to);
+	if (!t)
+		return false;
+	from_rq->nr_queued--;
+	trace_event(TRACE_MIGRATE, t, to);
+	enqueue_locked(to_rq, to, t);
+	return true;
 }
 
 static unsigned load_of(unsigned cpu)
@@ -547,8 +539,8 @@ int sched_set_affinity(struct task *t, uint64_t mask)
 	struct runqueue *rq = lock_task_rq(t);
 	t->affinity = mask;
 	unsigned cpu = t->cpu;
-	bool move_self = t == current() && !allowed(t, cpu);
-	if (allowed(t, cpu)) {
+	bool move_self = t == current() && !task_allowed_on(t, cpu);
+	if (task_allowed_on(t, cpu)) {
 		spin_unlock(&rq->lock);
 	} else if (list_node_linked(&t->rq_link)) {
 		policy->dequeue(&rq->q, t);
@@ -614,8 +606,7 @@ void sched_init_cpu(void *stack_top)
 	struct runqueue *rq = &runqueues[c->id];
 	fpu_enable();
 	spin_init(&rq->lock, "runqueue");
-	for (int l = 0; l < NR_PRIO; l++)
-		list_init(&rq->q.level[l]);
+	policy->init(&rq->q);
 	/* The code running now becomes a task: "main" on the boot CPU,
 	 * this CPU's idle task on the others. */
 	struct task *self = task_adopt_boot_context(

@@ -108,4 +108,10 @@ struct task {
 	struct list_node all_link;  /* on the list of all tasks (task lock) */
 };
 
+/* Whether t's affinity mask lets it run on cpu. */
+static inline bool task_allowed_on(const struct task *t, unsigned cpu)
+{
+	return t->affinity >> cpu & 1;
+}
+
 #endif
