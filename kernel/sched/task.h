@@ -59,21 +59,22 @@ struct fpu_state {
 } __attribute__((aligned(16)));
 
 struct task {
-	uint32_t magic;		  /* const: TASK_MAGIC */
-	int tid;		  /* const */
-	char name[TASK_NAME_MAX]; /* const */
+	uint32_t magic; /* const: TASK_MAGIC */
+	int tid;	/* const */
+	/* Set at creation; execve rewrites it (the task itself, in proc_exec).
+	 * Read without a lock for reports (ps, Ctrl-T): a name caught
+	 * mid-rewrite is only a cosmetic glitch there. */
+	char name[TASK_NAME_MAX];
 
 	/* rq lock: */
 	enum task_state state;
 	unsigned cpu;	   /* the run queue it belongs to */
 	bool on_cpu;	   /* running, or not yet fully switched away */
 	int prio;	   /* static priority, 0 .. NR_PRIO-1 */
-	int nice;	   /* what setpriority set (-20..19): prio is from it */
 	int level;	   /* the policy's current level for it */
 	int slice_left;	   /* ticks left in its time slice */
 	uint64_t affinity; /* CPUs it may run on, bit per CPU id */
 	struct list_node rq_link;
-	uint64_t enqueued_at; /* tick it was queued (aging) */
 
 	/* own: */
 	uint64_t saved_rsp;	 /* while switched out (switch_to) */
@@ -87,7 +88,6 @@ struct task {
 	/* the wait queue's lock: */
 	struct list_node wait_link;
 	const char *wait_what; /* what it is blocked on, for `tasks` */
-	bool woken;	       /* set by the waker (wait queue's lock) */
 
 	/* life: */
 	atomic_int refs;       /* freed when it drops to 0 */
@@ -104,6 +104,8 @@ struct task {
 	atomic_int kill_signal;	  /* a fatal signal is pending (0: none) */
 	int pagefault_disabled;	  /* own: user copies fail rather than fault */
 	uint64_t sig_blocked;	  /* proc_lock: rt_sigprocmask, bit sig-1 */
+	int nice; /* proc_lock: what setpriority set (-20..19); prio is from it
+		   */
 	struct list_node proc_link; /* on its process's threads (proc_lock) */
 	struct list_node all_link;  /* on the list of all tasks (task lock) */
 };
