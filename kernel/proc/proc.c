@@ -24,6 +24,7 @@
 #include "mm/kstack.h"
 #include "mm/mm.h"
 #include "proc/elf.h"
+#include "proc/pid.h"
 #include "proc/procfs.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
@@ -35,7 +36,7 @@
 #define MXCSR_DEFAULT 0x1f80
 #define FCW_DEFAULT 0x37f
 
-static struct spinlock proc_lock = SPINLOCK_INIT("proc");
+struct spinlock proc_lock = SPINLOCK_INIT("proc");
 static struct process *init_process;
 
 struct trap_frame *task_user_frame(struct task *t)
@@ -63,6 +64,8 @@ static struct process *process_alloc(struct files *files)
 	list_init(&p->children);
 	list_init(&p->threads);
 	list_node_init(&p->sibling);
+	list_node_init(&p->pid_link);
+	list_node_init(&p->all_link);
 	waitq_init(&p->child_exit, "wait4");
 	return p;
 }
@@ -79,6 +82,8 @@ static void process_attach(struct process *p, struct task *t,
 	spin_lock(&proc_lock);
 	p->parent = parent;
 	list_push_back(&p->threads, &t->proc_link);
+	pid_add_process(p);
+	pid_add_thread(t);
 	if (parent)
 		list_push_back(&parent->children, &p->sibling);
 	spin_unlock(&proc_lock);
@@ -323,6 +328,7 @@ _Noreturn void proc_exit_thread(int status)
 
 	spin_lock(&proc_lock);
 	list_remove(&t->proc_link);
+	pid_remove_thread(t);
 	bool last = list_empty(&p->threads);
 	if (p->group_exiting)
 		status = p->group_status;
@@ -359,37 +365,14 @@ _Noreturn void proc_exit_group(int status)
 	proc_exit_thread(status);
 }
 
-static struct process *find_process_locked(int pid, struct process *p)
+/* The process with a thread tid (in process tgid, if tgid > 0), or NULL.
+ * proc_lock held. */
+static struct process *find_thread_owner_locked(int tgid, int tid)
 {
-	if (p->pid == pid)
-		return p;
-	list_for_each(node, &p->children) {
-		struct process *found = find_process_locked(
-			pid, list_entry(node, struct process, sibling));
-		if (found)
-			return found;
-	}
-	return NULL;
-}
-
-/* The process with a thread tid (in process tgid, if tgid > 0). */
-static struct process *find_thread_owner_locked(int tgid, int tid,
-						struct process *p)
-{
-	if (tgid <= 0 || p->pid == tgid) {
-		list_for_each(node, &p->threads) {
-			if (list_entry(node, struct task, proc_link)->tid ==
-			    tid)
-				return p;
-		}
-	}
-	list_for_each(node, &p->children) {
-		struct process *found = find_thread_owner_locked(
-			tgid, tid, list_entry(node, struct process, sibling));
-		if (found)
-			return found;
-	}
-	return NULL;
+	struct task *t = pid_find_thread(tid);
+	if (!t || (tgid > 0 && t->proc->pid != tgid))
+		return NULL;
+	return t->proc;
 }
 
 /* Signals whose default action is to do nothing; and the stop signals,
@@ -435,16 +418,7 @@ int proc_on_thread(int tid, int (*fn)(struct task *t, void *arg), void *arg)
 	if (tid == 0 || tid == self->tid)
 		return fn(self, arg); /* may sleep: no lock held */
 	spin_lock(&proc_lock);
-	struct process *p = find_thread_owner_locked(-1, tid, init_process);
-	struct task *found = NULL;
-	if (p) {
-		list_for_each(node, &p->threads) {
-			struct task *t =
-				list_entry(node, struct task, proc_link);
-			if (t->tid == tid)
-				found = t;
-		}
-	}
+	struct task *found = pid_find_thread(tid);
 	int r = found ? fn(found, arg) : -ESRCH;
 	spin_unlock(&proc_lock);
 	return r;
@@ -455,7 +429,7 @@ int proc_kill_thread(int tgid, int tid, int sig)
 	if (sig < 0 || sig > 64)
 		return -EINVAL;
 	spin_lock(&proc_lock);
-	struct process *p = find_thread_owner_locked(tgid, tid, init_process);
+	struct process *p = find_thread_owner_locked(tgid, tid);
 	/* With no handlers, a signal to one thread acts on its process. */
 	if (p)
 		deliver_locked(p, sig);
@@ -463,24 +437,23 @@ int proc_kill_thread(int tgid, int tid, int sig)
 	return p ? 0 : -ESRCH;
 }
 
-static void kill_pgrp_locked(struct process *p, int pgrp, int sig)
-{
-	if (p->pgid == pgrp)
-		deliver_locked(p, sig);
-	list_for_each(node, &p->children) {
-		kill_pgrp_locked(list_entry(node, struct process, sibling),
-				 pgrp, sig);
-	}
-}
-
+/* A loop over the pid table's list, not the tree: the tree's depth is
+ * the user's to choose, the kernel stack's is not. */
 int proc_kill_pgrp(int pgrp, int sig)
 {
 	if (sig < 0 || sig > 64 || pgrp <= 0)
 		return -EINVAL;
+	bool found = false;
 	spin_lock(&proc_lock);
-	kill_pgrp_locked(init_process, pgrp, sig);
+	for (struct process *p = pid_first_process(); p;
+	     p = pid_next_process(p)) {
+		if (p->pgid == pgrp) {
+			found = true;
+			deliver_locked(p, sig);
+		}
+	}
 	spin_unlock(&proc_lock);
-	return 0;
+	return found ? 0 : -ESRCH;
 }
 
 int proc_sigaction(int sig, bool ignore, bool set, bool *was_ignored)
@@ -522,7 +495,7 @@ int proc_setpgid(int pid, int pgid)
 	if (pgid < 0)
 		return -EINVAL;
 	spin_lock(&proc_lock);
-	struct process *p = pid ? find_process_locked(pid, init_process) : self;
+	struct process *p = pid ? pid_find_process(pid) : self;
 	int r = 0;
 	if (!p || (p != self && p->parent != self))
 		r = -ESRCH;
@@ -535,11 +508,18 @@ int proc_setpgid(int pid, int pgid)
 int proc_getpgid(int pid)
 {
 	spin_lock(&proc_lock);
-	struct process *p = pid ? find_process_locked(pid, init_process)
-				: current_process();
+	struct process *p = pid ? pid_find_process(pid) : current_process();
 	int r = p ? p->pgid : -ESRCH;
 	spin_unlock(&proc_lock);
 	return r;
+}
+
+int proc_getsid(int pid)
+{
+	spin_lock(&proc_lock);
+	bool found = pid == 0 || pid_find_process(pid);
+	spin_unlock(&proc_lock);
+	return found ? 1 : -ESRCH;
 }
 
 int proc_kill(int pid, int sig)
@@ -547,7 +527,7 @@ int proc_kill(int pid, int sig)
 	if (sig < 0 || sig > 64)
 		return -EINVAL;
 	spin_lock(&proc_lock);
-	struct process *p = find_process_locked(pid, init_process);
+	struct process *p = pid_find_process(pid);
 	int r = !p || p->zombie ? -ESRCH : 0;
 	if (!r) /* signal 0 only asks whether the process exists */
 		deliver_locked(p, sig);
@@ -581,8 +561,10 @@ int proc_wait(int pid, int *status, bool nohang)
 		waitq_prepare(&self->child_exit);
 		spin_lock(&proc_lock);
 		z = find_zombie(self, pid, &any);
-		if (z)
+		if (z) {
 			list_remove(&z->sibling);
+			pid_remove_process(z); /* its pid is gone for good */
+		}
 		spin_unlock(&proc_lock);
 		if (z || !any || nohang || atomic_load(&current()->kill_signal))
 			break;
@@ -668,6 +650,7 @@ long proc_clone(const struct clone_args *a)
 		t->proc = p;
 		spin_lock(&proc_lock);
 		list_push_back(&p->threads, &t->proc_link);
+		pid_add_thread(t);
 		if (p->group_exiting) /* it dies on its way to user mode */
 			atomic_store(&t->kill_signal, SIGKILL);
 		spin_unlock(&proc_lock);
@@ -833,7 +816,7 @@ void proc_start_init(const char *path, const char *const *argv, int argc)
 int proc_info(int pid, struct proc_info *out)
 {
 	spin_lock(&proc_lock);
-	struct process *p = find_process_locked(pid, init_process);
+	struct process *p = pid_find_process(pid);
 	if (p) {
 		*out = (struct proc_info){
 			.pid = p->pid,
@@ -860,23 +843,12 @@ int proc_info(int pid, struct proc_info *out)
 	return p ? 0 : -ESRCH;
 }
 
-static struct process *nth_locked(struct process *p, int *n)
-{
-	if ((*n)-- == 0)
-		return p;
-	list_for_each(node, &p->children) {
-		struct process *found = nth_locked(
-			list_entry(node, struct process, sibling), n);
-		if (found)
-			return found;
-	}
-	return NULL;
-}
-
 int proc_nth_pid(int n)
 {
 	spin_lock(&proc_lock);
-	struct process *p = init_process ? nth_locked(init_process, &n) : NULL;
+	struct process *p = pid_first_process();
+	while (p && n-- > 0)
+		p = pid_next_process(p);
 	int pid = p ? p->pid : -1;
 	spin_unlock(&proc_lock);
 	return pid;
@@ -895,6 +867,7 @@ static void raise_sigpipe(void)
 
 void proc_init(void)
 {
+	pid_init();
 	pipe_set_sigpipe_hook(raise_sigpipe);
 	trap_set_user_fault_hook(user_fault);
 	tty_set_interrupt_hook(kill_pgrp);

@@ -105,6 +105,7 @@ struct task {
 	int pagefault_disabled;	  /* own: user copies fail rather than fault */
 	uint64_t sig_blocked;	  /* proc_lock: rt_sigprocmask, bit sig-1 */
 	struct list_node proc_link; /* on its process's threads (proc_lock) */
+	struct list_node tid_link;  /* in the pid table (proc_lock) */
 	struct list_node all_link;  /* on the list of all tasks (task lock) */
 };
 

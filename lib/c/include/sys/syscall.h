@@ -60,7 +60,10 @@
 #define SYS_getgid 104
 #define SYS_geteuid 107
 #define SYS_getegid 108
+#define SYS_setpgid 109
 #define SYS_getppid 110
+#define SYS_getpgid 121
+#define SYS_getsid 124
 #define SYS_sigaltstack 131
 #define SYS_getpriority 140
 #define SYS_setpriority 141
