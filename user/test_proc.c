@@ -123,6 +123,44 @@ static void wait_errors(void)
 	waitpid(pid, &status, 0); /* reap it for real */
 }
 
+/* A bad rusage pointer is a bad pointer: EFAULT. Linux writes rusage
+ * after reaping the child, so the child is gone all the same. */
+static void wait4_with_a_bad_rusage_pointer_is_efault(void)
+{
+	int pid = fork();
+	if (pid == 0)
+		_exit(5);
+	int status = -1;
+	KTAP_EXPECT_EQ(syscall4(SYS_wait4, pid, (long)&status, 0, 8), -EFAULT);
+	KTAP_EXPECT_EQ(syscall4(SYS_wait4, pid, (long)&status, WNOHANG, 0),
+		       -ECHILD);
+}
+
+static void wait4_fills_a_good_rusage(void)
+{
+	int pid = fork();
+	if (pid == 0)
+		_exit(6);
+	long usage[18];
+	memset(usage, 0x55, sizeof(usage));
+	int status = -1;
+	KTAP_EXPECT_EQ(syscall4(SYS_wait4, pid, (long)&status, 0, (long)usage),
+		       pid);
+	KTAP_EXPECT_EQ(WEXITSTATUS(status), 6);
+	/* Every field written: none keeps the 0x55 pattern. */
+	int untouched = 0;
+	for (int i = 0; i < 18; i++)
+		untouched += usage[i] == 0x5555555555555555;
+	KTAP_EXPECT_EQ(untouched, 0);
+}
+
+/* -INT_MIN does not exist: Linux answers ESRCH, not EINVAL. */
+static void kill_of_int_min_is_esrch(void)
+{
+	KTAP_EXPECT_EQ(syscall2(SYS_kill, -2147483647 - 1, 0), -ESRCH);
+	KTAP_EXPECT_EQ(syscall2(SYS_kill, -2147483647 - 1, SIGTERM), -ESRCH);
+}
+
 static void wnohang_returns_0_while_the_child_runs(void)
 {
 	int pid = fork();
@@ -261,6 +299,9 @@ static const struct ktap_test tests[] = {
 	T(execve_runs_a_program_with_arguments),
 	T(execve_errors),
 	T(wait_errors),
+	T(wait4_with_a_bad_rusage_pointer_is_efault),
+	T(wait4_fills_a_good_rusage),
+	T(kill_of_int_min_is_esrch),
 	T(wnohang_returns_0_while_the_child_runs),
 	T(kill_ends_a_child_with_the_signal),
 	T(a_sleeping_child_dies_promptly_when_killed),
