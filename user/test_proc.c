@@ -209,6 +209,43 @@ static void a_sleeping_child_dies_promptly_when_killed(void)
 	KTAP_EXPECT_TRUE(b.tv_sec - a.tv_sec < 10);
 }
 
+/* Init of the system, here: it has no parent. On the Linux host the test
+ * is not init, and the host's init is not ours to signal. */
+static bool we_are_init(void)
+{
+	return getppid() == 0;
+}
+
+/* As on Linux, init gets only the signals it asked for (a handler): a
+ * SIGKILL or SIGTERM from a child is dropped, and init -- here this test,
+ * whose death would power the machine off -- goes on. */
+static void init_ignores_kill_from_its_children(void)
+{
+	if (!we_are_init()) {
+		ktap_skip("not init here (the Linux host)");
+		return;
+	}
+	int init = getpid();
+	int pid = fork();
+	if (pid == 0) {
+		int bad = 0;
+		bad |= syscall2(SYS_kill, init, SIGKILL) != 0;
+		bad |= (syscall2(SYS_kill, init, SIGTERM) != 0) << 1;
+		bad |= (syscall2(SYS_kill, init, SIGINT) != 0) << 2;
+		bad |= (syscall3(SYS_tgkill, init, init, SIGKILL) != 0) << 3;
+		bad |= (syscall2(SYS_tkill, init, SIGSEGV) != 0) << 4;
+		_exit(bad);
+	}
+	int status = -1;
+	KTAP_EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	KTAP_EXPECT_TRUE(WIFEXITED(status));
+	KTAP_EXPECT_EQ(WEXITSTATUS(status), 0); /* each kill returned 0 */
+	/* A fatal signal would act on the way back from any call. */
+	for (int i = 0; i < 100; i++)
+		sched_yield();
+	KTAP_EXPECT_EQ(getpid(), init); /* still here */
+}
+
 static void a_segfaulting_child_is_reported_as_signal_11(void)
 {
 	int pid = fork();
@@ -306,6 +343,7 @@ static const struct ktap_test tests[] = {
 	T(kill_ends_a_child_with_the_signal),
 	T(a_sleeping_child_dies_promptly_when_killed),
 	T(a_segfaulting_child_is_reported_as_signal_11),
+	T(init_ignores_kill_from_its_children),
 	T(two_hundred_processes_leave_free_memory_where_it_was),
 };
 

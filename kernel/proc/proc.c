@@ -386,17 +386,22 @@ static struct process *find_thread_owner_locked(int tgid, int tid)
  * Delivers sig to process p. Signal handlers do not exist (yet), so a
  * signal is ignored (SIG_IGN, or a default action of "ignore"), kept
  * pending (every thread blocks it: delivered when one unblocks it), or
- * ends the process (every other default action). pid 1 only dies of
- * signals it asked for by its own fault. proc_lock held.
+ * ends the process (every other default action). proc_lock held.
+ *
+ * Init is protected, as on Linux: a signal sent to it by a process
+ * (SIGKILL included) is dropped unless init installed a handler for it,
+ * and Spindle has no handlers yet, so every one is. Were init to die,
+ * the machine would power off: a child's kill(1, SIGKILL) must not do
+ * that. Init still dies of its own faults (user_fault ends it directly,
+ * not through here).
  */
 static void deliver_locked(struct process *p, int sig)
 {
-	if (sig == 0 || p->zombie || p->group_exiting)
+	if (sig == 0 || p->zombie || p->group_exiting || p == init_process)
 		return;
 	uint64_t bit = SIG_BIT(sig);
 	if (sig != SIGKILL) {
-		if (p == init_process || (p->sig_ignored & bit) ||
-		    (DEFAULT_IGNORED & bit))
+		if ((p->sig_ignored & bit) || (DEFAULT_IGNORED & bit))
 			return;
 		bool all_block = true;
 		list_for_each(node, &p->threads) {
