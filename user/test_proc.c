@@ -35,6 +35,10 @@ static void the_parent_sees_the_childs_exit_code(void)
 
 static volatile int shared_looking = 1;
 
+#define PRIO_PROCESS 0
+/* 100 scheduler ticks of the busy sibling's CPU time. */
+#define BUSY_CPU_LIMIT_NS 1000000000L
+
 static void a_childs_writes_are_invisible_to_the_parent(void)
 {
 	char *heap = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
@@ -209,6 +213,91 @@ static void a_sleeping_child_dies_promptly_when_killed(void)
 	KTAP_EXPECT_TRUE(b.tv_sec - a.tv_sec < 10);
 }
 
+/* The first CPU this process may run on. */
+static int first_cpu(void)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	sched_getaffinity(0, sizeof(set), &set);
+	for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+		if (CPU_ISSET(cpu, &set))
+			return cpu;
+	return 0;
+}
+
+static void pin_to(int cpu)
+{
+	cpu_set_t set;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static long thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+/* Shared by the busy child and the parent. */
+struct busy_sibling {
+	volatile long cpu_ns; /* the busy child's CPU time, as it last saw */
+	volatile int ready;   /* children on their CPU, at their priority */
+};
+
+/*
+ * A SIGKILL acts when the killed task next runs; the kernel must let it
+ * run soon, however low its priority. Here a nice-19 child shares a CPU
+ * with a busy nice-0 sibling that never sleeps. The measure is the busy
+ * sibling's own CPU time (its scheduler ticks), not the wall clock: the
+ * victim must be reaped before the sibling has run 1 s more -- it needs a
+ * tick or two; a starved victim would wait as long as the sibling runs.
+ */
+static void a_killed_nice_19_child_dies_while_a_busy_sibling_runs(void)
+{
+	struct busy_sibling *b = mmap(NULL, sizeof(*b), PROT_READ | PROT_WRITE,
+				      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	KTAP_ASSERT_TRUE(b != MAP_FAILED);
+	int cpu = first_cpu();
+	int busy = fork();
+	if (busy == 0) {
+		pin_to(cpu);
+		__atomic_fetch_add(&b->ready, 1, __ATOMIC_SEQ_CST);
+		for (;;)
+			b->cpu_ns = thread_cpu_ns();
+	}
+	int victim = fork();
+	if (victim == 0) {
+		pin_to(cpu);
+		syscall3(SYS_setpriority, PRIO_PROCESS, 0, 19);
+		__atomic_fetch_add(&b->ready, 1, __ATOMIC_SEQ_CST);
+		for (;;)
+			;
+	}
+	struct timespec ms = {0, 1000 * 1000};
+	while (b->ready < 2)
+		nanosleep(&ms, NULL);
+	KTAP_EXPECT_EQ(kill(victim, SIGKILL), 0);
+	long killed_at = b->cpu_ns;
+	int status = -1, reaped;
+	while ((reaped = waitpid(victim, &status, WNOHANG)) == 0 &&
+	       b->cpu_ns - killed_at < BUSY_CPU_LIMIT_NS)
+		nanosleep(&ms, NULL);
+	long busy_ran = b->cpu_ns - killed_at;
+	kill(busy, SIGKILL);
+	waitpid(busy, NULL, 0);
+	if (reaped == 0) /* starved: with the busy one gone it runs */
+		waitpid(victim, &status, 0);
+	printf("    # the busy sibling ran %ld ms more before the kill "
+	       "was reaped\n",
+	       busy_ran / 1000000);
+	KTAP_EXPECT_EQ(reaped, victim);
+	KTAP_EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+	KTAP_EXPECT_LT(busy_ran, BUSY_CPU_LIMIT_NS);
+	munmap(b, sizeof(*b));
+}
+
 /* Init of the system, here: it has no parent. On the Linux host the test
  * is not init, and the host's init is not ours to signal. */
 static bool we_are_init(void)
@@ -344,6 +433,7 @@ static const struct ktap_test tests[] = {
 	T(a_sleeping_child_dies_promptly_when_killed),
 	T(a_segfaulting_child_is_reported_as_signal_11),
 	T(init_ignores_kill_from_its_children),
+	T(a_killed_nice_19_child_dies_while_a_busy_sibling_runs),
 	T(two_hundred_processes_leave_free_memory_where_it_was),
 };
 

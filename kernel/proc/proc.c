@@ -341,13 +341,20 @@ _Noreturn void proc_exit_thread(int status)
 
 /* Asks every thread of p to die with sig (sig = 0: the group is already
  * exiting, the status is set). Threads asleep in the kernel are woken:
- * their waits give up when a kill is pending. proc_lock held. */
+ * their waits give up when a kill is pending. proc_lock held.
+ *
+ * Each also gets the highest priority. A killed task dies only when it
+ * runs (on its way back to user mode), and under strict priorities a
+ * nice-19 task behind a busy nice-0 one could wait for a CPU for ever,
+ * holding its memory and keeping its parent in wait4. (Linux's fair
+ * scheduler starves no one, so there a kill always acts soon.) */
 static void kill_threads_locked(struct process *p, int sig)
 {
 	list_for_each(node, &p->threads) {
 		struct task *t = list_entry(node, struct task, proc_link);
 		int none = 0;
 		atomic_compare_exchange_strong(&t->kill_signal, &none, sig);
+		sched_set_priority(t, 0);
 		wake_up(t);
 	}
 }

@@ -11,6 +11,8 @@ struct timespec {
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
 
 int clock_gettime(clockid_t clock, struct timespec *ts);
 /* Sleeps for *req; if interrupted, *rem (when not NULL) gets what is left. */
