@@ -96,6 +96,105 @@ static void execve_runs_a_program_with_arguments(void)
 	KTAP_EXPECT_EQ(WEXITSTATUS(status), 33);
 }
 
+/* cat's path, next to this program as exitcode's. */
+static char cat_path[256];
+
+/* Counts in memory the test shares with its child: moves while a thread
+ * of the child's old program still runs. */
+static volatile long *old_thread_spins;
+
+static int spin_in_the_old_program(void *arg)
+{
+	(void)arg;
+	for (;;)
+		++*old_thread_spins;
+	return 0;
+}
+
+static int exec_cat(void *arg)
+{
+	(void)arg;
+	char *argv[] = {"cat", NULL};
+	execve(cat_path, argv, NULL);
+	_exit(99);
+}
+
+/* The Threads: line of /proc/PID/status, or -1. */
+static int threads_of(int pid)
+{
+	char path[64], buf[4096]; /* Linux's file is ~1.5 KiB */
+	snprintf(path, sizeof(path), "/proc/%d/status", pid);
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -1;
+	long len = 0, n;
+	while ((n = read(fd, buf + len, sizeof(buf) - 1 - (size_t)len)) > 0)
+		len += n;
+	close(fd);
+	buf[len] = '\0';
+	char *line = strstr(buf, "Threads:");
+	return line ? atoi(line + strlen("Threads:")) : -1;
+}
+
+/*
+ * A child runs two threads: one spins, the other execs cat with its
+ * input and output on pipes to the test. Once cat echoes a line, the new
+ * program runs; then the child must have one thread, and nothing of the
+ * old program may still run: the spin count stands still while the test
+ * sleeps 100 ms (a live old thread would be given a CPU in that time).
+ */
+static void check_execve_ends_other_threads(bool exec_from_second_thread)
+{
+	old_thread_spins = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	KTAP_ASSERT_TRUE(old_thread_spins != MAP_FAILED);
+	int in[2], out[2];
+	KTAP_ASSERT_EQ(pipe(in), 0);
+	KTAP_ASSERT_EQ(pipe(out), 0);
+	int pid = fork();
+	if (pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+		struct thread t;
+		if (exec_from_second_thread) {
+			thread_start(&t, exec_cat, NULL);
+			spin_in_the_old_program(NULL);
+		}
+		thread_start(&t, spin_in_the_old_program, NULL);
+		while (*old_thread_spins == 0)
+			sched_yield(); /* the spinner runs */
+		exec_cat(NULL);
+	}
+	close(in[0]), close(out[1]);
+	char echo[3] = {0};
+	KTAP_EXPECT_EQ(write(in[1], "x\n", 2), 2);
+	KTAP_EXPECT_EQ(read(out[0], echo, 2), 2);
+	KTAP_EXPECT_STREQ(echo, "x\n"); /* cat runs: the execve is done */
+	KTAP_EXPECT_EQ(threads_of(pid), 1);
+	long before = *old_thread_spins;
+	struct timespec t = {0, 100 * 1000 * 1000};
+	nanosleep(&t, NULL);
+	KTAP_EXPECT_EQ(*old_thread_spins, before);
+	close(in[1]); /* cat reads end-of-file and exits */
+	int status = -1;
+	KTAP_EXPECT_EQ(waitpid(pid, &status, 0), pid);
+	KTAP_EXPECT_TRUE(WIFEXITED(status));
+	KTAP_EXPECT_EQ(WEXITSTATUS(status), 0);
+	close(out[0]);
+	munmap((void *)old_thread_spins, 4096);
+}
+
+static void execve_ends_the_other_threads(void)
+{
+	check_execve_ends_other_threads(false);
+}
+
+static void execve_from_a_second_thread_ends_the_first(void)
+{
+	check_execve_ends_other_threads(true);
+}
+
 static void execve_errors(void)
 {
 	char *argv[] = {"x", NULL};
@@ -424,6 +523,8 @@ static const struct ktap_test tests[] = {
 	T(map_shared_memory_is_shared_with_a_child),
 	T(execve_runs_a_program_with_arguments),
 	T(execve_errors),
+	T(execve_ends_the_other_threads),
+	T(execve_from_a_second_thread_ends_the_first),
 	T(wait_errors),
 	T(wait4_with_a_bad_rusage_pointer_is_efault),
 	T(wait4_fills_a_good_rusage),
@@ -444,5 +545,7 @@ int main(int argc, char **argv)
 	size_t dir = slash ? (size_t)(slash - argv[0]) + 1 : 0;
 	memcpy(exitcode_path, argv[0], dir);
 	strlcpy(exitcode_path + dir, "exitcode", sizeof(exitcode_path) - dir);
+	memcpy(cat_path, argv[0], dir);
+	strlcpy(cat_path + dir, "cat", sizeof(cat_path) - dir);
 	return ktap_run("proc", tests, sizeof(tests) / sizeof(tests[0]));
 }

@@ -67,6 +67,7 @@ static struct process *process_alloc(struct files *files)
 	list_node_init(&p->pid_link);
 	list_node_init(&p->all_link);
 	waitq_init(&p->child_exit, "wait4");
+	waitq_init(&p->thread_exit, "execve");
 	return p;
 }
 
@@ -186,6 +187,8 @@ static int build_stack(struct mm *mm, const struct elf_image *img,
 	return r;
 }
 
+static int exec_end_other_threads(void);
+
 static const char *basename(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -224,6 +227,8 @@ int proc_exec(const char *path, const char *args, size_t args_len, int argc,
 			  : build_stack(mm, &img, path, args, args_len, argc,
 					envc, &sp);
 	}
+	if (!r)
+		r = exec_end_other_threads();
 	if (r) {
 		mm_put(mm);
 		return r;
@@ -336,6 +341,8 @@ _Noreturn void proc_exit_thread(int status)
 	t->proc = NULL;
 	if (last)
 		process_exit(p, status);
+	else
+		waitq_wake_all(&p->thread_exit); /* an execve may wait */
 	kthread_exit(status);
 }
 
@@ -348,14 +355,19 @@ _Noreturn void proc_exit_thread(int status)
  * nice-19 task behind a busy nice-0 one could wait for a CPU for ever,
  * holding its memory and keeping its parent in wait4. (Linux's fair
  * scheduler starves no one, so there a kill always acts soon.) */
+static void kill_thread_locked(struct task *t, int sig)
+{
+	int none = 0;
+	atomic_compare_exchange_strong(&t->kill_signal, &none, sig);
+	sched_set_priority(t, 0);
+	wake_up(t);
+}
+
 static void kill_threads_locked(struct process *p, int sig)
 {
 	list_for_each(node, &p->threads) {
-		struct task *t = list_entry(node, struct task, proc_link);
-		int none = 0;
-		atomic_compare_exchange_strong(&t->kill_signal, &none, sig);
-		sched_set_priority(t, 0);
-		wake_up(t);
+		kill_thread_locked(list_entry(node, struct task, proc_link),
+				   sig);
 	}
 }
 
@@ -363,6 +375,12 @@ _Noreturn void proc_exit_group(int status)
 {
 	struct process *p = current_process();
 	spin_lock(&proc_lock);
+	if (p->exec_task && p->exec_task != current()) {
+		/* Killed by another thread's execve (or exit_group racing
+		 * with one, as Linux decides it): only this thread ends. */
+		spin_unlock(&proc_lock);
+		proc_exit_thread(status);
+	}
 	if (!p->group_exiting) {
 		p->group_exiting = true;
 		p->group_status = status;
@@ -370,6 +388,59 @@ _Noreturn void proc_exit_group(int status)
 	kill_threads_locked(p, SIGKILL);
 	spin_unlock(&proc_lock);
 	proc_exit_thread(status);
+}
+
+/* Whether t is the only thread of p. proc_lock held. */
+static bool only_thread_locked(struct process *p, struct task *t)
+{
+	return p->threads.head.next == &t->proc_link &&
+	       t->proc_link.next == &p->threads.head;
+}
+
+/*
+ * execve's first step, as Linux's de_thread: every other thread of the
+ * caller's process is killed, and the caller waits until they are all
+ * gone, so the new program starts as the process's only thread (and no
+ * old thread runs on in the old address space). The killed threads end
+ * alone (proc_exit_group sees exec_task), not the whole process.
+ * Returns 0, or -EINTR if the process is being killed meanwhile, or
+ * another thread's execve came first: the caller dies on its way out.
+ */
+static int exec_end_other_threads(void)
+{
+	struct task *self = current();
+	struct process *p = self->proc;
+	if (!p)
+		return 0;
+	spin_lock(&proc_lock);
+	bool lost = p->group_exiting || p->exec_task;
+	if (!lost) {
+		p->exec_task = self;
+		list_for_each(node, &p->threads) {
+			struct task *t =
+				list_entry(node, struct task, proc_link);
+			if (t != self)
+				kill_thread_locked(t, SIGKILL);
+		}
+	}
+	spin_unlock(&proc_lock);
+	if (lost)
+		return -EINTR;
+	bool alone = false;
+	for (;;) {
+		waitq_prepare(&p->thread_exit);
+		spin_lock(&proc_lock);
+		alone = only_thread_locked(p, self);
+		spin_unlock(&proc_lock);
+		if (alone || atomic_load(&self->kill_signal))
+			break;
+		schedule();
+	}
+	waitq_finish(&p->thread_exit);
+	spin_lock(&proc_lock);
+	p->exec_task = NULL;
+	spin_unlock(&proc_lock);
+	return alone ? 0 : -EINTR;
 }
 
 /* The process with a thread tid (in process tgid, if tgid > 0), or NULL.
@@ -663,7 +734,8 @@ long proc_clone(const struct clone_args *a)
 		spin_lock(&proc_lock);
 		list_push_back(&p->threads, &t->proc_link);
 		pid_add_thread(t);
-		if (p->group_exiting) /* it dies on its way to user mode */
+		/* It dies on its way to user mode; an execve waits for it. */
+		if (p->group_exiting || p->exec_task)
 			atomic_store(&t->kill_signal, SIGKILL);
 		spin_unlock(&proc_lock);
 	} else {

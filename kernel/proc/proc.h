@@ -45,9 +45,11 @@ struct process {
 	struct waitq child_exit;   /* a child of this process changed state */
 	struct files *files;	   /* open files (its threads share them) */
 	char cwd[256];		   /* working directory (own: chdir) */
-	int pgid;	      /* proc_lock: process group (Ctrl-C's target) */
-	uint64_t sig_ignored; /* proc_lock: SIG_IGN, bit sig-1 */
-	uint64_t sig_pending; /* proc_lock: blocked by every thread */
+	int pgid;		/* proc_lock: process group (Ctrl-C's target) */
+	uint64_t sig_ignored;	/* proc_lock: SIG_IGN, bit sig-1 */
+	uint64_t sig_pending;	/* proc_lock: blocked by every thread */
+	struct task *exec_task; /* proc_lock: in execve, ending the others */
+	struct waitq thread_exit; /* one of its threads exited (execve) */
 };
 
 /* Guards the process tree, the pid table and the fields marked so. */
