@@ -9,8 +9,8 @@
 
 #include "boot/bootinfo.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 
 struct rsdp {
 	char signature[8]; /* "RSD PTR " */

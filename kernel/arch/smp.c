@@ -17,7 +17,7 @@
  * area, its own GDT/TSS, the IDT, its local APIC and tick; then it idles.
  */
 #include "arch/smp.h"
-#include "arch/user_entry.h"
+#include "entry/user_entry.h"
 
 #include "arch/acpi.h"
 #include "arch/cpu.h"
@@ -28,9 +28,9 @@
 #include "arch/trap.h"
 #include "boot/trampoline.h"
 #include "freestanding/string.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "mm/kstack.h"
-#include "mm/layout.h"
+#include "base/layout.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 

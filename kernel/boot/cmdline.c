@@ -2,7 +2,7 @@
 
 #include "boot/bootinfo.h"
 #include "freestanding/string.h"
-#include "kernel.h"
+#include "base/kernel.h"
 
 #define CMDLINE_WORDS_MAX 32
 

@@ -6,8 +6,8 @@
 #include "boot/bootinfo.h"
 #include "freestanding/format.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 
 enum {
 	MB2_TAG_END = 0,

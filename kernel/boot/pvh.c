@@ -5,8 +5,8 @@
  */
 #include "boot/bootinfo.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 
 #define PVH_START_MAGIC 0x336ec578
 

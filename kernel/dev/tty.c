@@ -12,7 +12,7 @@
 #include "freestanding/linux_abi.h"
 #include "freestanding/string.h"
 #include "fs/file.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "sched/sched.h"
 #include "sched/waitq.h"
 #include "sync/spinlock.h"

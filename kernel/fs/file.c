@@ -2,7 +2,7 @@
 #include "fs/file.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "mm/kmalloc.h"
 
 struct file *file_alloc(const struct file_ops *ops, void *priv, int flags)

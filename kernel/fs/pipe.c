@@ -13,7 +13,7 @@
 #include "fs/pipe.h"
 #include "arch/uaccess.h"
 #include "freestanding/errno.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "mm/kmalloc.h"
 #include "sched/sched.h"
 #include "sched/waitq.h"

@@ -24,8 +24,8 @@
 #include <stdatomic.h>
 
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "mm/pmm.h"
 #include "sync/spinlock.h"
 

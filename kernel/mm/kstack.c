@@ -2,8 +2,8 @@
 
 #include "arch/ipi.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 #include "sync/spinlock.h"

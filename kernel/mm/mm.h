@@ -33,8 +33,8 @@
 #include <stdint.h>
 
 #include "freestanding/list.h"
-#include "mm/layout.h"
-#include "sync/mutex.h"
+#include "base/layout.h"
+#include "sched/mutex.h"
 #include "sync/spinlock.h"
 
 #define USER_STACK_SIZE (8ul << 20)

@@ -11,8 +11,8 @@
 
 #include "boot/bootinfo.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "sync/spinlock.h"
 
 #define LOW_MEMORY_RESERVED MiB(1) /* BIOS data, AP trampoline */

@@ -20,8 +20,8 @@
 #include "boot/bootinfo.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "mm/pmm.h"
 
 uint64_t kernel_pml4;

@@ -11,8 +11,8 @@
 #include "proc/elf.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/mm.h"
+#include "base/kernel.h"
+#include "aspace/mm.h"
 
 #define ET_EXEC 2
 #define ET_DYN 3

@@ -4,7 +4,7 @@
  */
 #include "proc/pid.h"
 #include "freestanding/list.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "proc/proc.h"
 #include "sync/spinlock.h"
 

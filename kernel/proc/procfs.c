@@ -7,9 +7,9 @@
 #include "freestanding/format.h"
 #include "freestanding/string.h"
 #include "fs/vfs.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "mm/kmalloc.h"
-#include "mm/layout.h"
+#include "base/layout.h"
 #include "mm/pmm.h"
 #include "proc/proc.h"
 

@@ -3,7 +3,7 @@
 #include "arch/percpu.h"
 #include "arch/trap.h"
 #include "freestanding/string.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "mm/kmalloc.h"
 #include "mm/kstack.h"
 #include "sched/sched.h"

@@ -3,7 +3,7 @@
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "freestanding/string.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "sched/task.h"
 
 struct trace_ring {

@@ -8,10 +8,10 @@
 #include "fs/file.h"
 #include "fs/pipe.h"
 #include "fs/vfs.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "mm/kmalloc.h"
 #include "proc/proc.h"
-#include "syscall/syscall.h"
+#include "entry/syscall.h"
 
 #define AT_EMPTY_PATH 0x1000
 #define AT_SYMLINK_NOFOLLOW 0x100

@@ -2,10 +2,10 @@
 #include "arch/percpu.h"
 #include "arch/uaccess.h"
 #include "freestanding/errno.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
-#include "syscall/syscall.h"
+#include "entry/syscall.h"
 
 #define PRIO_PROCESS 0
 #define NICE_MIN -20

@@ -6,10 +6,10 @@
  */
 #include "arch/uaccess.h"
 #include "freestanding/errno.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
-#include "syscall/syscall.h"
+#include "entry/syscall.h"
 
 #define SIG_DFL 0
 #define SIG_IGN 1

@@ -5,11 +5,11 @@
 #include "freestanding/linux_abi.h"
 #include "freestanding/string.h"
 #include "futex/futex.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "mm/kmalloc.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
-#include "syscall/syscall.h"
+#include "entry/syscall.h"
 
 #define PATH_MAX 4096
 #define ARG_MAX (128 * 1024) /* argument and environment strings */

@@ -4,14 +4,14 @@
 #include "arch/uaccess.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "mm/pmm.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
 #include "sched/waitq.h"
-#include "syscall/syscall.h"
+#include "entry/syscall.h"
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1

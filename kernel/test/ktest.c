@@ -22,7 +22,7 @@
 
 #include "arch/power.h"
 #include "freestanding/string.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "mm/kmalloc.h"
 #include "mm/kstack.h"
 #include "mm/pmm.h"

@@ -3,7 +3,7 @@
 #include "arch/cpu.h"
 #include "boot/cmdline.h"
 #include "freestanding/string.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "mm/kmalloc.h"
 #include "test/ktest.h"
 

@@ -2,7 +2,7 @@
 #include "boot/bootinfo.h"
 #include "boot/cmdline.h"
 #include "freestanding/string.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "test/ktest.h"
 
 /* Each test parses its own line, then puts the real one back. */

@@ -2,7 +2,7 @@
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "freestanding/string.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
 #include "sched/timer.h"

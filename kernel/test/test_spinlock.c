@@ -2,7 +2,7 @@
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "freestanding/string.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "sync/spinlock.h"
 #include "test/ktest.h"
 
