@@ -26,11 +26,11 @@
 #include "arch/time.h"
 #include "arch/topology.h"
 #include "arch/trap.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "boot/trampoline.h"
 #include "freestanding/string.h"
-#include "base/kernel.h"
 #include "mm/kstack.h"
-#include "base/layout.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 

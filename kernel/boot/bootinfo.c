@@ -1,7 +1,7 @@
 #include "boot/bootinfo.h"
 
-#include "boot/boot.h"
 #include "base/kernel.h"
+#include "boot/boot.h"
 
 struct boot_info boot_info;
 

@@ -1,9 +1,9 @@
 #include "base/backtrace.h"
 
-#include "base/ksyms.h"
-#include "freestanding/string.h"
 #include "base/kernel.h"
+#include "base/ksyms.h"
 #include "base/layout.h"
+#include "freestanding/string.h"
 #include "mm/vmm.h"
 
 #define BACKTRACE_MAX_FRAMES 32

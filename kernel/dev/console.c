@@ -6,12 +6,12 @@
 #include "base/console.h"
 
 #include "arch/percpu.h"
-#include "dev/monitor.h"
-#include "base/serial.h"
-#include "dev/tty.h"
-#include "base/vga.h"
-#include "freestanding/format.h"
 #include "base/kernel.h"
+#include "base/serial.h"
+#include "base/vga.h"
+#include "dev/monitor.h"
+#include "dev/tty.h"
+#include "freestanding/format.h"
 #include "sync/spinlock.h"
 
 int console_loglevel = LOG_INFO;

@@ -7,11 +7,11 @@
  *            rdevmajor rdevminor namesize check     (13 x 8 hex digits)
  */
 #include "fs/initrd.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "boot/bootinfo.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "base/kernel.h"
-#include "base/layout.h"
 
 #define NEWC_MAGIC "070701"
 #define NEWC_HEADER 110

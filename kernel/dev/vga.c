@@ -5,9 +5,9 @@
  */
 #include "base/vga.h"
 
-#include "freestanding/string.h"
 #include "base/kernel.h"
 #include "base/layout.h"
+#include "freestanding/string.h"
 
 #define VGA_TEXT_PHYS 0xb8000
 #define VGA_COLS 80

@@ -23,9 +23,9 @@
 
 #include <stdatomic.h>
 
-#include "freestanding/string.h"
 #include "base/kernel.h"
 #include "base/layout.h"
+#include "freestanding/string.h"
 #include "mm/pmm.h"
 #include "sync/spinlock.h"
 

@@ -16,11 +16,11 @@
 #include "arch/cpu.h"
 #include "arch/ipi.h"
 #include "arch/percpu.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "base/kernel.h"
 #include "mm/kmalloc.h"
-#include "base/layout.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 

@@ -32,8 +32,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "freestanding/list.h"
 #include "base/layout.h"
+#include "freestanding/list.h"
 #include "sched/mutex.h"
 #include "sync/spinlock.h"
 

@@ -3,8 +3,8 @@
  * tid, and a list of every process in pid order. See pid.h.
  */
 #include "proc/pid.h"
-#include "freestanding/list.h"
 #include "base/kernel.h"
+#include "freestanding/list.h"
 #include "proc/proc.h"
 #include "sync/spinlock.h"
 

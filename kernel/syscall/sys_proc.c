@@ -1,12 +1,12 @@
 /* Process and thread identity, exit, wait, TLS. */
 #include "arch/cpu.h"
 #include "arch/uaccess.h"
-#include "freestanding/errno.h"
-#include "base/kernel.h"
 #include "aspace/mm.h"
+#include "base/kernel.h"
+#include "entry/syscall.h"
+#include "freestanding/errno.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
-#include "entry/syscall.h"
 
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002

@@ -6,8 +6,8 @@
  */
 #include "entry/syscall.h"
 #include "arch/trap.h"
-#include "freestanding/errno.h"
 #include "base/kernel.h"
+#include "freestanding/errno.h"
 #include "sched/sched.h"
 
 #define SYSCALL_LOG_MAX 1024

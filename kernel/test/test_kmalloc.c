@@ -1,8 +1,8 @@
 /* kmalloc/kfree (kernel/mm/kmalloc.c). */
-#include "freestanding/string.h"
 #include "base/kernel.h"
-#include "mm/kmalloc.h"
 #include "base/layout.h"
+#include "freestanding/string.h"
+#include "mm/kmalloc.h"
 #include "mm/pmm.h"
 #include "test/ktest.h"
 

@@ -3,9 +3,9 @@
 #include "base/kernel.h"
 #include "mm/kmalloc.h"
 #include "sched/kthread.h"
+#include "sched/mutex.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
-#include "sched/mutex.h"
 #include "test/ktest.h"
 
 static void return_arg(void *arg)

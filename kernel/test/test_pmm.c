@@ -1,7 +1,7 @@
 /* The physical page allocator (kernel/mm/pmm.c). */
-#include "freestanding/string.h"
 #include "base/kernel.h"
 #include "base/layout.h"
+#include "freestanding/string.h"
 #include "mm/pmm.h"
 #include "test/ktest.h"
 

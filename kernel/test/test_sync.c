@@ -3,10 +3,10 @@
 #include "arch/time.h"
 #include "base/kernel.h"
 #include "sched/kthread.h"
+#include "sched/mutex.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
 #include "sched/waitq.h"
-#include "sched/mutex.h"
 #include "test/ktest.h"
 
 #define THREADS 8
