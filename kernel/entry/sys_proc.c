@@ -11,6 +11,7 @@
 #define WUNTRACED 2
 #define WCONTINUED 8
 #define __WALL 0x40000000
+#define RUSAGE_SIZE 144 /* struct rusage: 2 timevals and 14 longs */
 
 /* exit ends the calling thread; the last thread out ends the process. */
 long sys_exit(int code)
@@ -45,11 +46,15 @@ long sys_wait4(int pid, uint64_t status, int options, uint64_t rusage)
 		return -EINVAL;
 	if (pid == 0 || pid < -1)
 		return -EINVAL; /* process groups: not supported */
-	if (rusage)
-		return -EINVAL; /* resource usage: not supported */
 	int st = 0;
 	int r = proc_wait(pid, &st, options & WNOHANG);
 	if (r > 0 && status && copy_to_user(status, &st, sizeof(st)) < 0)
+		return -EFAULT;
+	/* Spindle keeps no account of a child's resource use: the rusage
+	 * it reports is all zeros. As on Linux, it is written after the
+	 * child is reaped, so a bad pointer costs the caller the status. */
+	uint8_t usage[RUSAGE_SIZE] = {0};
+	if (r > 0 && rusage && copy_to_user(rusage, usage, sizeof(usage)) < 0)
 		return -EFAULT;
 	return r;
 }

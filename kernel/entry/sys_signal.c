@@ -72,6 +72,12 @@ long sys_getpgid(int pid)
 	return proc_getpgid(pid);
 }
 
+/* One session, init's: its id is 1 for every process that exists. */
+long sys_getsid(int pid)
+{
+	return proc_getsid(pid);
+}
+
 /* One session: setsid makes the caller a group leader, and that is all. */
 long sys_setsid(void)
 {

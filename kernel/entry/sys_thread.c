@@ -96,6 +96,8 @@ long sys_kill(int pid, int sig)
 {
 	if (pid == -1)
 		return -EPERM; /* every process: not for a teaching kernel */
+	if (pid == INT32_MIN)
+		return -ESRCH; /* -pid would overflow; Linux says so too */
 	if (pid <= 0)
 		return proc_kill_pgrp(pid ? -pid : current_process()->pgid,
 				      sig);

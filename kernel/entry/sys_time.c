@@ -6,6 +6,7 @@
 #include "base/layout.h"
 #include "entry/syscall.h"
 #include "freestanding/errno.h"
+#include "freestanding/linux_abi.h"
 #include "freestanding/string.h"
 #include "mm/pmm.h"
 #include "sched/kthread.h"
@@ -13,14 +14,6 @@
 #include "sched/timer.h"
 #include "sched/waitq.h"
 
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
-#define CLOCK_PROCESS_CPUTIME_ID 2
-#define CLOCK_THREAD_CPUTIME_ID 3
-#define CLOCK_MONOTONIC_RAW 4
-#define CLOCK_REALTIME_COARSE 5
-#define CLOCK_MONOTONIC_COARSE 6
-#define CLOCK_BOOTTIME 7
 #define TIMER_ABSTIME 1
 #define GRND_NONBLOCK 1
 #define GRND_RANDOM 2

@@ -167,7 +167,7 @@ long syscall_dispatch(struct trap_frame *f)
 		r = sys_setsid();
 		break;
 	case SYS_getsid:
-		r = 1; /* one session, init's */
+		r = sys_getsid((int)a0);
 		break;
 	case SYS_getuid:
 	case SYS_geteuid:

@@ -80,6 +80,7 @@ long sys_rt_sigprocmask(int how, uint64_t set, uint64_t oset, size_t setsize);
 long sys_setpgid(int pid, int pgid);
 long sys_getpgid(int pid);
 long sys_setsid(void);
+long sys_getsid(int pid);
 
 /* sys_time.c */
 /* Reads a user struct timespec as nanoseconds: 0, -EFAULT or -EINVAL. */

@@ -24,6 +24,7 @@
 #include "mm/kmalloc.h"
 #include "mm/kstack.h"
 #include "proc/elf.h"
+#include "proc/pid.h"
 #include "proc/procfs.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
@@ -33,7 +34,7 @@
 #define MXCSR_DEFAULT 0x1f80
 #define FCW_DEFAULT 0x37f
 
-static struct spinlock proc_lock = SPINLOCK_INIT("proc");
+struct spinlock proc_lock = SPINLOCK_INIT("proc");
 static struct process *init_process;
 
 struct trap_frame *task_user_frame(struct task *t)
@@ -61,7 +62,10 @@ static struct process *process_alloc(struct files *files)
 	list_init(&p->children);
 	list_init(&p->threads);
 	list_node_init(&p->sibling);
+	list_node_init(&p->pid_link);
+	list_node_init(&p->all_link);
 	waitq_init(&p->child_exit, "wait4");
+	waitq_init(&p->thread_exit, "execve");
 	return p;
 }
 
@@ -77,6 +81,8 @@ static void process_attach(struct process *p, struct task *t,
 	spin_lock(&proc_lock);
 	p->parent = parent;
 	list_push_back(&p->threads, &t->proc_link);
+	pid_add_process(p);
+	pid_add_thread(t);
 	if (parent)
 		list_push_back(&parent->children, &p->sibling);
 	spin_unlock(&proc_lock);
@@ -161,6 +167,8 @@ static int build_stack(struct mm *mm, const struct elf_image *img,
 	return r;
 }
 
+static int exec_end_other_threads(void);
+
 static const char *basename(const char *path)
 {
 	const char *slash = strrchr(path, '/');
@@ -199,6 +207,8 @@ int proc_exec(const char *path, const char *args, size_t args_len, int argc,
 			  : build_stack(mm, &img, path, args, args_len, argc,
 					envc, &sp);
 	}
+	if (!r)
+		r = exec_end_other_threads();
 	if (r) {
 		mm_put(mm);
 		return r;
@@ -303,6 +313,7 @@ _Noreturn void proc_exit_thread(int status)
 
 	spin_lock(&proc_lock);
 	list_remove(&t->proc_link);
+	pid_remove_thread(t);
 	bool last = list_empty(&p->threads);
 	if (p->group_exiting)
 		status = p->group_status;
@@ -310,19 +321,33 @@ _Noreturn void proc_exit_thread(int status)
 	t->proc = NULL;
 	if (last)
 		process_exit(p, status);
+	else
+		waitq_wake_all(&p->thread_exit); /* an execve may wait */
 	kthread_exit(status);
 }
 
 /* Asks every thread of p to die with sig (sig = 0: the group is already
  * exiting, the status is set). Threads asleep in the kernel are woken:
- * their waits give up when a kill is pending. proc_lock held. */
+ * their waits give up when a kill is pending. proc_lock held.
+ *
+ * Each also gets the highest priority. A killed task dies only when it
+ * runs (on its way back to user mode), and under strict priorities a
+ * nice-19 task behind a busy nice-0 one could wait for a CPU for ever,
+ * holding its memory and keeping its parent in wait4. (Linux's fair
+ * scheduler starves no one, so there a kill always acts soon.) */
+static void kill_thread_locked(struct task *t, int sig)
+{
+	int none = 0;
+	atomic_compare_exchange_strong(&t->kill_signal, &none, sig);
+	sched_set_priority(t, 0);
+	wake_up(t);
+}
+
 static void kill_threads_locked(struct process *p, int sig)
 {
 	list_for_each(node, &p->threads) {
-		struct task *t = list_entry(node, struct task, proc_link);
-		int none = 0;
-		atomic_compare_exchange_strong(&t->kill_signal, &none, sig);
-		wake_up(t);
+		kill_thread_locked(list_entry(node, struct task, proc_link),
+				   sig);
 	}
 }
 
@@ -330,6 +355,12 @@ _Noreturn void proc_exit_group(int status)
 {
 	struct process *p = current_process();
 	spin_lock(&proc_lock);
+	if (p->exec_task && p->exec_task != current()) {
+		/* Killed by another thread's execve (or exit_group racing
+		 * with one, as Linux decides it): only this thread ends. */
+		spin_unlock(&proc_lock);
+		proc_exit_thread(status);
+	}
 	if (!p->group_exiting) {
 		p->group_exiting = true;
 		p->group_status = status;
@@ -339,54 +370,89 @@ _Noreturn void proc_exit_group(int status)
 	proc_exit_thread(status);
 }
 
-static struct process *find_process_locked(int pid, struct process *p)
+/* Whether t is the only thread of p. proc_lock held. */
+static bool only_thread_locked(struct process *p, struct task *t)
 {
-	if (p->pid == pid)
-		return p;
-	list_for_each(node, &p->children) {
-		struct process *found = find_process_locked(
-			pid, list_entry(node, struct process, sibling));
-		if (found)
-			return found;
-	}
-	return NULL;
+	return p->threads.head.next == &t->proc_link &&
+	       t->proc_link.next == &p->threads.head;
 }
 
-/* The process with a thread tid (in process tgid, if tgid > 0). */
-static struct process *find_thread_owner_locked(int tgid, int tid,
-						struct process *p)
+/*
+ * execve's first step, as Linux's de_thread: every other thread of the
+ * caller's process is killed, and the caller waits until they are all
+ * gone, so the new program starts as the process's only thread (and no
+ * old thread runs on in the old address space). The killed threads end
+ * alone (proc_exit_group sees exec_task), not the whole process.
+ * Returns 0, or -EINTR if the process is being killed meanwhile, or
+ * another thread's execve came first: the caller dies on its way out.
+ */
+static int exec_end_other_threads(void)
 {
-	if (tgid <= 0 || p->pid == tgid) {
+	struct task *self = current();
+	struct process *p = self->proc;
+	if (!p)
+		return 0;
+	spin_lock(&proc_lock);
+	bool lost = p->group_exiting || p->exec_task;
+	if (!lost) {
+		p->exec_task = self;
 		list_for_each(node, &p->threads) {
-			if (list_entry(node, struct task, proc_link)->tid ==
-			    tid)
-				return p;
+			struct task *t =
+				list_entry(node, struct task, proc_link);
+			if (t != self)
+				kill_thread_locked(t, SIGKILL);
 		}
 	}
-	list_for_each(node, &p->children) {
-		struct process *found = find_thread_owner_locked(
-			tgid, tid, list_entry(node, struct process, sibling));
-		if (found)
-			return found;
+	spin_unlock(&proc_lock);
+	if (lost)
+		return -EINTR;
+	bool alone = false;
+	for (;;) {
+		waitq_prepare(&p->thread_exit);
+		spin_lock(&proc_lock);
+		alone = only_thread_locked(p, self);
+		spin_unlock(&proc_lock);
+		if (alone || atomic_load(&self->kill_signal))
+			break;
+		schedule();
 	}
-	return NULL;
+	waitq_finish(&p->thread_exit);
+	spin_lock(&proc_lock);
+	p->exec_task = NULL;
+	spin_unlock(&proc_lock);
+	return alone ? 0 : -EINTR;
+}
+
+/* The process with a thread tid (in process tgid, if tgid > 0), or NULL.
+ * proc_lock held. */
+static struct process *find_thread_owner_locked(int tgid, int tid)
+{
+	struct task *t = pid_find_thread(tid);
+	if (!t || (tgid > 0 && t->proc->pid != tgid))
+		return NULL;
+	return t->proc;
 }
 
 /*
  * Delivers sig to process p. Signal handlers do not exist (yet), so a
  * signal is ignored (SIG_IGN, or a default action of "ignore"), kept
  * pending (every thread blocks it: delivered when one unblocks it), or
- * ends the process (every other default action). pid 1 only dies of
- * signals it asked for by its own fault. proc_lock held.
+ * ends the process (every other default action). proc_lock held.
+ *
+ * Init is protected, as on Linux: a signal sent to it by a process
+ * (SIGKILL included) is dropped unless init installed a handler for it,
+ * and Spindle has no handlers yet, so every one is. Were init to die,
+ * the machine would power off: a child's kill(1, SIGKILL) must not do
+ * that. Init still dies of its own faults (user_fault ends it directly,
+ * not through here).
  */
 static void deliver_locked(struct process *p, int sig)
 {
-	if (sig == 0 || p->zombie || p->group_exiting)
+	if (sig == 0 || p->zombie || p->group_exiting || p == init_process)
 		return;
 	uint64_t bit = SIGNAL_BIT(sig);
 	if (sig != SIGKILL) {
-		if (p == init_process || (p->sig_ignored & bit) ||
-		    (SIGNALS_DEFAULT_IGNORED & bit))
+		if ((p->sig_ignored & bit) || (SIGNALS_DEFAULT_IGNORED & bit))
 			return;
 		bool all_block = true;
 		list_for_each(node, &p->threads) {
@@ -408,16 +474,7 @@ int proc_on_thread(int tid, int (*fn)(struct task *t, void *arg), void *arg)
 	if (tid == 0 || tid == self->tid)
 		return fn(self, arg); /* may sleep: no lock held */
 	spin_lock(&proc_lock);
-	struct process *p = find_thread_owner_locked(-1, tid, init_process);
-	struct task *found = NULL;
-	if (p) {
-		list_for_each(node, &p->threads) {
-			struct task *t =
-				list_entry(node, struct task, proc_link);
-			if (t->tid == tid)
-				found = t;
-		}
-	}
+	struct task *found = pid_find_thread(tid);
 	int r = found ? fn(found, arg) : -ESRCH;
 	spin_unlock(&proc_lock);
 	return r;
@@ -428,7 +485,7 @@ int proc_kill_thread(int tgid, int tid, int sig)
 	if (sig < 0 || sig > 64)
 		return -EINVAL;
 	spin_lock(&proc_lock);
-	struct process *p = find_thread_owner_locked(tgid, tid, init_process);
+	struct process *p = find_thread_owner_locked(tgid, tid);
 	/* With no handlers, a signal to one thread acts on its process. */
 	if (p)
 		deliver_locked(p, sig);
@@ -436,24 +493,23 @@ int proc_kill_thread(int tgid, int tid, int sig)
 	return p ? 0 : -ESRCH;
 }
 
-static void kill_pgrp_locked(struct process *p, int pgrp, int sig)
-{
-	if (p->pgid == pgrp)
-		deliver_locked(p, sig);
-	list_for_each(node, &p->children) {
-		kill_pgrp_locked(list_entry(node, struct process, sibling),
-				 pgrp, sig);
-	}
-}
-
+/* A loop over the pid table's list, not the tree: the tree's depth is
+ * the user's to choose, the kernel stack's is not. */
 int proc_kill_pgrp(int pgrp, int sig)
 {
 	if (sig < 0 || sig > 64 || pgrp <= 0)
 		return -EINVAL;
+	bool found = false;
 	spin_lock(&proc_lock);
-	kill_pgrp_locked(init_process, pgrp, sig);
+	for (struct process *p = pid_first_process(); p;
+	     p = pid_next_process(p)) {
+		if (p->pgid == pgrp) {
+			found = true;
+			deliver_locked(p, sig);
+		}
+	}
 	spin_unlock(&proc_lock);
-	return 0;
+	return found ? 0 : -ESRCH;
 }
 
 int proc_sigaction(int sig, bool ignore, bool set, bool *was_ignored)
@@ -495,7 +551,7 @@ int proc_setpgid(int pid, int pgid)
 	if (pgid < 0)
 		return -EINVAL;
 	spin_lock(&proc_lock);
-	struct process *p = pid ? find_process_locked(pid, init_process) : self;
+	struct process *p = pid ? pid_find_process(pid) : self;
 	int r = 0;
 	if (!p || (p != self && p->parent != self))
 		r = -ESRCH;
@@ -508,11 +564,18 @@ int proc_setpgid(int pid, int pgid)
 int proc_getpgid(int pid)
 {
 	spin_lock(&proc_lock);
-	struct process *p = pid ? find_process_locked(pid, init_process)
-				: current_process();
+	struct process *p = pid ? pid_find_process(pid) : current_process();
 	int r = p ? p->pgid : -ESRCH;
 	spin_unlock(&proc_lock);
 	return r;
+}
+
+int proc_getsid(int pid)
+{
+	spin_lock(&proc_lock);
+	bool found = pid == 0 || pid_find_process(pid);
+	spin_unlock(&proc_lock);
+	return found ? 1 : -ESRCH;
 }
 
 int proc_kill(int pid, int sig)
@@ -520,7 +583,7 @@ int proc_kill(int pid, int sig)
 	if (sig < 0 || sig > 64)
 		return -EINVAL;
 	spin_lock(&proc_lock);
-	struct process *p = find_process_locked(pid, init_process);
+	struct process *p = pid_find_process(pid);
 	int r = !p || p->zombie ? -ESRCH : 0;
 	if (!r) /* signal 0 only asks whether the process exists */
 		deliver_locked(p, sig);
@@ -554,8 +617,10 @@ int proc_wait(int pid, int *status, bool nohang)
 		waitq_prepare(&self->child_exit);
 		spin_lock(&proc_lock);
 		z = find_zombie(self, pid, &any);
-		if (z)
+		if (z) {
 			list_remove(&z->sibling);
+			pid_remove_process(z); /* its pid is gone for good */
+		}
 		spin_unlock(&proc_lock);
 		if (z || !any || nohang || atomic_load(&current()->kill_signal))
 			break;
@@ -641,7 +706,9 @@ long proc_clone(const struct clone_args *a)
 		t->proc = p;
 		spin_lock(&proc_lock);
 		list_push_back(&p->threads, &t->proc_link);
-		if (p->group_exiting) /* it dies on its way to user mode */
+		pid_add_thread(t);
+		/* It dies on its way to user mode; an execve waits for it. */
+		if (p->group_exiting || p->exec_task)
 			atomic_store(&t->kill_signal, SIGKILL);
 		spin_unlock(&proc_lock);
 	} else {
@@ -806,7 +873,7 @@ void proc_start_init(const char *path, const char *const *argv, int argc)
 int proc_info(int pid, struct proc_info *out)
 {
 	spin_lock(&proc_lock);
-	struct process *p = find_process_locked(pid, init_process);
+	struct process *p = pid_find_process(pid);
 	if (p) {
 		*out = (struct proc_info){
 			.pid = p->pid,
@@ -833,23 +900,12 @@ int proc_info(int pid, struct proc_info *out)
 	return p ? 0 : -ESRCH;
 }
 
-static struct process *nth_locked(struct process *p, int *n)
-{
-	if ((*n)-- == 0)
-		return p;
-	list_for_each(node, &p->children) {
-		struct process *found = nth_locked(
-			list_entry(node, struct process, sibling), n);
-		if (found)
-			return found;
-	}
-	return NULL;
-}
-
 int proc_nth_pid(int n)
 {
 	spin_lock(&proc_lock);
-	struct process *p = init_process ? nth_locked(init_process, &n) : NULL;
+	struct process *p = pid_first_process();
+	while (p && n-- > 0)
+		p = pid_next_process(p);
 	int pid = p ? p->pid : -1;
 	spin_unlock(&proc_lock);
 	return pid;
@@ -868,6 +924,7 @@ static void raise_sigpipe(void)
 
 void proc_init(void)
 {
+	pid_init();
 	pipe_set_sigpipe_hook(raise_sigpipe);
 	trap_set_user_fault_hook(user_fault);
 	tty_set_interrupt_hook(kill_pgrp);

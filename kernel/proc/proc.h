@@ -10,6 +10,9 @@
  *
  * Locking: proc_lock (one spinlock) protects every process's parent,
  * children, state and exit status -- the tree is small and changes rarely.
+ * The tree is only for parents and children: a lookup by pid or tid goes
+ * through the pid table (pid.h), and no walk follows the tree's depth,
+ * which a user program chooses.
  */
 #ifndef PROC_PROC_H
 #define PROC_PROC_H
@@ -28,23 +31,30 @@ struct files;
 struct trap_frame;
 
 struct process {
-	int pid;
-	char name[TASK_NAME_MAX]; /* the program's file name */
-	struct process *parent;	  /* proc_lock */
-	struct list children;	  /* proc_lock */
-	struct list_node sibling; /* on the parent's children (proc_lock) */
-	struct list threads;	  /* proc_lock: its tasks, by proc_link */
-	bool group_exiting;	  /* proc_lock: exit_group or a kill began */
-	int group_status;	  /* proc_lock: the status it will report */
-	bool zombie;		  /* proc_lock: exited, not yet waited for */
-	int wait_status;	  /* proc_lock: as wait4 reports it */
-	struct waitq child_exit;  /* a child of this process changed state */
-	struct files *files;	  /* open files (its threads share them) */
-	char cwd[256];		  /* working directory (own: chdir) */
-	int pgid;	      /* proc_lock: process group (Ctrl-C's target) */
-	uint64_t sig_ignored; /* proc_lock: SIG_IGN, bit sig-1 */
-	uint64_t sig_pending; /* proc_lock: blocked by every thread */
+	int pid;		   /* const once attached */
+	struct list_node pid_link; /* proc_lock: in the pid table's hash */
+	struct list_node all_link; /* proc_lock: on the pid table's list */
+	char name[TASK_NAME_MAX];  /* the program's file name */
+	struct process *parent;	   /* proc_lock */
+	struct list children;	   /* proc_lock */
+	struct list_node sibling;  /* on the parent's children (proc_lock) */
+	struct list threads;	   /* proc_lock: its tasks, by proc_link */
+	bool group_exiting;	   /* proc_lock: exit_group or a kill began */
+	int group_status;	   /* proc_lock: the status it will report */
+	bool zombie;		   /* proc_lock: exited, not yet waited for */
+	int wait_status;	   /* proc_lock: as wait4 reports it */
+	struct waitq child_exit;   /* a child of this process changed state */
+	struct files *files;	   /* open files (its threads share them) */
+	char cwd[256];		   /* working directory (own: chdir) */
+	int pgid;		/* proc_lock: process group (Ctrl-C's target) */
+	uint64_t sig_ignored;	/* proc_lock: SIG_IGN, bit sig-1 */
+	uint64_t sig_pending;	/* proc_lock: blocked by every thread */
+	struct task *exec_task; /* proc_lock: in execve, ending the others */
+	struct waitq thread_exit; /* one of its threads exited (execve) */
 };
+
+/* Guards the process tree, the pid table and the fields marked so. */
+extern struct spinlock proc_lock;
 
 /* Linux's wait status encoding: exited with code, or killed by signal. */
 #define WAIT_EXITED(code) (((code)&0xff) << 8)
@@ -89,6 +99,8 @@ int proc_setpgid(int pid, int pgid);
  * -ESRCH. For another thread fn runs under a spinlock: it must not sleep. */
 int proc_on_thread(int tid, int (*fn)(struct task *t, void *arg), void *arg);
 int proc_getpgid(int pid);
+/* getsid: Spindle has one session, init's (1); or -ESRCH. */
+int proc_getsid(int pid);
 
 struct clone_args {
 	uint64_t flags, stack, ptid, ctid, tls;
@@ -121,7 +133,7 @@ struct proc_info {
 };
 /* 0 and *out, or -ESRCH. */
 int proc_info(int pid, struct proc_info *out);
-/* The pid of the n-th process (tree order), or -1 past the last. */
+/* The pid of the n-th process (pid order), or -1 past the last. */
 int proc_nth_pid(int n);
 
 void proc_init(void);

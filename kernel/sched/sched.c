@@ -567,8 +567,13 @@ void sched_set_priority(struct task *t, int prio)
 	if (queued)
 		policy->dequeue(&rq->q, t);
 	t->prio = t->level = prio;
-	if (queued)
+	if (queued) {
 		policy->enqueue(&rq->q, t);
+		/* Raised above what its CPU runs: that CPU switches now,
+		 * not when the running task's slice is up. */
+		if (policy->preempts(t, rq->current))
+			resched_cpu(t->cpu);
+	}
 	spin_unlock(&rq->lock);
 }
 

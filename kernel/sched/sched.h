@@ -53,6 +53,8 @@ void sched_preempt_check(bool interrupts_were_on);
 
 /* Restricts t (not yet started, or the caller itself) to a CPU mask. */
 int sched_set_affinity(struct task *t, uint64_t mask);
+/* Sets t's static priority (0 .. NR_PRIO-1); a queued t that now
+ * outranks its CPU's running task takes that CPU at once. */
 void sched_set_priority(struct task *t, int prio);
 
 /* Disables preemption on this CPU (nests); the task may still block. */

@@ -107,6 +107,7 @@ struct task {
 	int nice; /* proc_lock: what setpriority set (-20..19); prio is from it
 		   */
 	struct list_node proc_link; /* on its process's threads (proc_lock) */
+	struct list_node tid_link;  /* in the pid table (proc_lock) */
 	struct list_node all_link;  /* on the list of all tasks (task lock) */
 };
 

@@ -273,6 +273,16 @@
 #define WNOHANG 1
 #define WUNTRACED 2
 
+/* clock_gettime(2) clocks */
+#define CLOCK_REALTIME 0
+#define CLOCK_MONOTONIC 1
+#define CLOCK_PROCESS_CPUTIME_ID 2
+#define CLOCK_THREAD_CPUTIME_ID 3
+#define CLOCK_MONOTONIC_RAW 4
+#define CLOCK_REALTIME_COARSE 5
+#define CLOCK_MONOTONIC_COARSE 6
+#define CLOCK_BOOTTIME 7
+
 /* arch_prctl(2) codes */
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002

@@ -4,13 +4,12 @@
 
 #include <sys/types.h>
 
+#include "freestanding/linux_abi.h" /* CLOCK_* */
+
 struct timespec {
 	time_t tv_sec;
 	long tv_nsec; /* 0 .. 999999999 */
 };
-
-#define CLOCK_REALTIME 0
-#define CLOCK_MONOTONIC 1
 
 int clock_gettime(clockid_t clock, struct timespec *ts);
 /* Sleeps for *req; if interrupted, *rem (when not NULL) gets what is left. */
