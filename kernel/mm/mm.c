@@ -229,23 +229,25 @@ static bool range_is_free(struct mm *mm, uint64_t start, uint64_t end)
 	return true;
 }
 
-/* The highest free gap of len bytes below MMAP_TOP, or 0. */
+/* The highest free gap of len bytes between the heap and MMAP_TOP, or 0.
+ * Every subtraction is checked first: a len near the size of user space
+ * would otherwise wrap below 0 into the kernel half. */
 static uint64_t find_gap(struct mm *mm, uint64_t len)
 {
+	uint64_t floor = MAX(USER_MIN, ALIGN_UP(mm->brk, PAGE_SIZE));
 	uint64_t top = MMAP_TOP;
 	for (struct list_node *n = mm->vmas.head.prev; n != &mm->vmas.head;
 	     n = n->prev) {
+		if (top < floor || top - floor < len)
+			return 0;
 		struct vma *v = list_entry(n, struct vma, link);
 		if (v->start >= top)
 			continue;
 		if (v->end <= top - len)
 			break;
 		top = v->start;
-		if (top < USER_MIN + len)
-			return 0;
 	}
-	uint64_t floor = MAX(USER_MIN, ALIGN_UP(mm->brk, PAGE_SIZE));
-	return top - len >= floor ? top - len : 0;
+	return top >= floor && top - floor >= len ? top - len : 0;
 }
 
 static bool user_range(uint64_t addr, uint64_t len)
@@ -285,8 +287,10 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
 	len = ALIGN_UP(len, PAGE_SIZE);
 	mutex_lock(&mm->lock);
 	long r;
-	if (where != MMAP_HINT && !user_range(addr, len)) {
+	if (where != MMAP_HINT && addr < USER_MIN) {
 		r = -EINVAL;
+	} else if (where != MMAP_HINT && !user_range(addr, len)) {
+		r = -ENOMEM; /* past the top of user space, as Linux */
 	} else if (where == MMAP_FIXED) {
 		r = unmap_locked(mm, addr, addr + len);
 	} else if (where == MMAP_NOREPLACE) {
@@ -315,7 +319,10 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
 
 int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 {
-	if (addr % PAGE_SIZE || len == 0 || !user_range(addr, len))
+	/* Below USER_MIN nothing is ever mapped: unmapping it is allowed
+	 * (and does nothing), as on Linux. */
+	if (addr % PAGE_SIZE || len == 0 || addr > USER_TOP ||
+	    len > USER_TOP - addr)
 		return -EINVAL;
 	mutex_lock(&mm->lock);
 	int r = unmap_locked(mm, addr, addr + ALIGN_UP(len, PAGE_SIZE));
