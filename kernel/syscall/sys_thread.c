@@ -7,6 +7,7 @@
 #include "futex/futex.h"
 #include "kernel.h"
 #include "mm/kmalloc.h"
+#include "mm/layout.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
 #include "syscall/syscall.h"
@@ -41,6 +42,10 @@ long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid,
 	if (thread ? (f & ~(uint64_t)CLONE_THREAD_FLAGS) || (flags & CSIGNAL)
 		   : (f & ~(uint64_t)CLONE_FORK_FLAGS))
 		return -EINVAL;
+	/* Linux's rule: a TLS base must be a user address (loading a
+	 * non-canonical one into FS.base would fault in the kernel). */
+	if ((f & CLONE_SETTLS) && tls >= USER_TOP)
+		return -EPERM;
 	struct clone_args a = {flags, stack, ptid, ctid, tls};
 	return proc_clone(&a);
 }
