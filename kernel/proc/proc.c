@@ -601,18 +601,27 @@ int proc_wait(int pid, int *status, bool nohang)
 
 /* --- fork and clone ---------------------------------------------------- */
 
+/* arg: CLONE_CHILD_SETTID's word, or NULL. The child stores its tid
+ * there itself, in its own address space and with an ordinary user copy,
+ * as Linux does: a word the child may not write (read-only, unmapped) is
+ * left alone and the child runs anyway. */
 static void user_thread_start(void *arg)
 {
-	(void)arg;
-	enter_user(task_user_frame(current()));
+	struct task *self = current();
+	if (arg)
+		(void)copy_to_user((uint64_t)arg, &self->tid,
+				   sizeof(self->tid));
+	enter_user(task_user_frame(self));
 }
 
 /* A task that will return to user mode where the caller's system call
- * returns, with rax = 0: the child side of fork and clone. */
-static struct task *user_task_copy(void)
+ * returns, with rax = 0: the child side of fork and clone. set_child_tid:
+ * see user_thread_start. */
+static struct task *user_task_copy(uint64_t set_child_tid)
 {
 	struct task *self = current();
-	struct task *t = task_create(self->name, user_thread_start, NULL);
+	struct task *t = task_create(self->name, user_thread_start,
+				     (void *)set_child_tid);
 	if (!t)
 		return NULL;
 	*task_user_frame(t) = *task_user_frame(self);
@@ -636,7 +645,8 @@ long proc_clone(const struct clone_args *a)
 	struct process *p =
 		thread ? self->proc
 		       : process_alloc(files_copy(self->proc->files));
-	struct task *t = mm && p ? user_task_copy() : NULL;
+	uint64_t set_child_tid = a->flags & CLONE_CHILD_SETTID ? a->ctid : 0;
+	struct task *t = mm && p ? user_task_copy(set_child_tid) : NULL;
 	if (!t) {
 		if (!thread) {
 			if (mm)
@@ -657,11 +667,9 @@ long proc_clone(const struct clone_args *a)
 	if (a->flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = a->ctid;
 	int tid = t->tid;
-	/* CHILD_SETTID writes in the child's memory, PARENT_SETTID in the
-	 * parent's (the same memory for a thread). Linux ignores faults
-	 * here; so does Spindle. */
-	if (a->flags & CLONE_CHILD_SETTID)
-		mm_write(mm, a->ctid, &tid, sizeof(tid));
+	/* PARENT_SETTID writes in the parent's memory (the child writes its
+	 * own CHILD_SETTID word). Linux ignores a fault here; so does
+	 * Spindle. */
 	if (a->flags & CLONE_PARENT_SETTID)
 		copy_to_user(a->ptid, &tid, sizeof(tid));
 	if (thread) {
