@@ -701,6 +701,8 @@ static const char *signal_name(int sig)
 		return "arithmetic error";
 	case SIGBUS:
 		return "bus error";
+	case SIGTRAP:
+		return "trace/breakpoint trap";
 	default:
 		return "fatal signal";
 	}
@@ -713,6 +715,9 @@ static int signal_for(unsigned vector)
 		return SIGFPE;
 	case VEC_INVALID_OPCODE:
 		return SIGILL;
+	case VEC_DEBUG:
+	case VEC_BREAKPOINT: /* int3: a debugger's breakpoint, as Linux */
+		return SIGTRAP;
 	case 16: /* x87 error */
 	case 19: /* SIMD error */
 		return SIGFPE;

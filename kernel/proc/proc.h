@@ -52,6 +52,7 @@ struct process {
 #define SIGKILL 9
 #define SIGSEGV 11
 #define SIGILL 4
+#define SIGTRAP 5
 #define SIGFPE 8
 #define SIGBUS 7
 #define SIGTERM 15
