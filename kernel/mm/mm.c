@@ -464,9 +464,16 @@ int mm_fault(struct mm *mm, uint64_t va, bool write, bool exec)
 	if (v && (v->prot & VMA_PROT_MASK) &&
 	    (!write || (v->prot & VMA_WRITE)) &&
 	    (!exec || (v->prot & VMA_EXEC))) {
-		/* Present already: another thread got here first, or this
-		 * CPU's TLB held an old entry. Either way it is fine now. */
-		r = page_for(mm, v, ALIGN_DOWN(va, PAGE_SIZE)) ? 0 : -ENOMEM;
+		/* Present already: another thread got here first, this CPU's
+		 * TLB held an old entry -- or the CPU refuses an access the
+		 * page table allows, and retrying would fault for ever. The
+		 * caller tells these apart (MM_FAULT_NOTHING_TO_DO). */
+		uint64_t *pte =
+			vmm_leaf(mm->pml4, ALIGN_DOWN(va, PAGE_SIZE), false);
+		bool present = pte && (*pte & PTE_PRESENT);
+		r = !page_for(mm, v, ALIGN_DOWN(va, PAGE_SIZE)) ? -ENOMEM
+		    : present ? MM_FAULT_NOTHING_TO_DO
+			      : 0;
 		invlpg(va);
 	}
 	mutex_unlock(&mm->lock);

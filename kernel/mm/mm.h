@@ -117,9 +117,12 @@ uint64_t mm_brk(struct mm *mm, uint64_t new_end);
 /*
  * The page-fault side: va faulted in user space (or in a kernel copy from
  * user space). Returns 0 if the access is allowed by a region and the page
- * is now there, -EFAULT if the process must get SIGSEGV (or the copy
- * -EFAULT). write/exec say what the access was.
+ * is now there, MM_FAULT_NOTHING_TO_DO if it is allowed and the page was
+ * there already (so retrying changes nothing but a flushed TLB entry),
+ * -EFAULT if the process must get SIGSEGV (or the copy -EFAULT), -ENOMEM
+ * if no page could be had. write/exec say what the access was.
  */
+#define MM_FAULT_NOTHING_TO_DO 1
 int mm_fault(struct mm *mm, uint64_t va, bool write, bool exec);
 
 /* For the ELF loader and exec: copies len bytes to va in mm (which need

@@ -5,6 +5,7 @@
 #include "proc/proc.h"
 #include "arch/cpu.h"
 #include "arch/gdt.h"
+#include "arch/iretq_emulate.h"
 #include "arch/percpu.h"
 #include "arch/power.h"
 #include "arch/time.h"
@@ -728,6 +729,60 @@ static int signal_for(unsigned vector)
 	}
 }
 
+/* A fault that mm_fault found nothing to fix: may it be retried? Once,
+ * yes (this CPU's TLB may have held an old entry; mm_fault flushed it).
+ * The same fault again, with nothing fixed in between, would repeat for
+ * ever: no. */
+static bool idle_fault_may_retry(struct task *t, struct trap_frame *frame,
+				 uint64_t cr2)
+{
+	if (t->idle_fault_ip == frame->rip && t->idle_fault_addr == cr2) {
+		t->idle_fault_ip = t->idle_fault_addr = 0;
+		return false;
+	}
+	t->idle_fault_ip = frame->rip;
+	t->idle_fault_addr = cr2;
+	return true;
+}
+
+/* Handles a page fault from mm's point of view: true if the access can be
+ * retried (or was finished here), false if it must fail (SIGSEGV, or the
+ * kernel copy's -EFAULT). An out-of-memory fault in user mode kills. */
+static bool user_page_fault(struct task *t, struct trap_frame *frame,
+			    uint64_t cr2)
+{
+	bool from_user = frame->cs & 3;
+	/* mm_fault may sleep on the mm lock: give interrupts back to the
+	 * faulting context (user mode always had them). */
+	if (frame->rflags & RFLAGS_IF)
+		irq_enable();
+	int r = mm_fault(t->mm, cr2, frame->error_code & PF_WRITE,
+			 frame->error_code & PF_FETCH);
+	/* A user-mode fault that the CPU calls a supervisor access to a
+	 * present user page: a user iretq under TCG with SMAP (see
+	 * arch/iretq_emulate.c). Finish the iretq here, or fail it. */
+	bool supervisor_from_user = from_user && !(frame->error_code & PF_USER);
+	bool iretq = r == MM_FAULT_NOTHING_TO_DO && supervisor_from_user &&
+		     user_insn_is_iretq(frame);
+	if (iretq)
+		r = user_iretq_emulate(frame) == 0 ? 0 : -EFAULT;
+	irq_disable();
+	if (r == 0) {
+		t->idle_fault_ip = t->idle_fault_addr = 0;
+		return true;
+	}
+	if (r == MM_FAULT_NOTHING_TO_DO)
+		return !supervisor_from_user &&
+		       idle_fault_may_retry(t, frame, cr2);
+	if (r == -ENOMEM && from_user) {
+		pr_warn("out of memory: killing %s[%d]\n", t->name,
+			t->proc ? t->proc->pid : t->tid);
+		irq_enable();
+		proc_exit_group(WAIT_SIGNALED(SIGKILL));
+	}
+	return false;
+}
+
 /* The hook arch/traps.c calls for user-mode exceptions and for kernel
  * page faults at user addresses. */
 static bool user_fault(struct trap_frame *frame, uint64_t cr2)
@@ -735,22 +790,8 @@ static bool user_fault(struct trap_frame *frame, uint64_t cr2)
 	struct task *t = current();
 	bool from_user = frame->cs & 3;
 	if (frame->vector == VEC_PAGE_FAULT && t->mm &&
-	    !t->pagefault_disabled) {
-		/* mm_fault may sleep on the mm lock: give interrupts back
-		 * to the faulting context (user mode always had them). */
-		if (frame->rflags & RFLAGS_IF)
-			irq_enable();
-		int r = mm_fault(t->mm, cr2, frame->error_code & PF_WRITE,
-				 frame->error_code & PF_FETCH);
-		irq_disable();
-		if (r == 0)
-			return true;
-		if (r == -ENOMEM && from_user) {
-			pr_warn("out of memory: killing %s[%d]\n", t->name,
-				t->proc ? t->proc->pid : t->tid);
-			proc_exit_group(WAIT_SIGNALED(SIGKILL));
-		}
-	}
+	    !t->pagefault_disabled && user_page_fault(t, frame, cr2))
+		return true;
 	if (!from_user || !t->proc)
 		return false; /* the kernel's own fault: extable or panic */
 	int sig = signal_for((unsigned)frame->vector);
