@@ -399,9 +399,10 @@ static void a_one_gib_shared_mapping_is_lazy_and_shared_with_children(void)
 	KTAP_EXPECT_EQ(big_shared[GIB / 2 + 5], 'c');
 	KTAP_EXPECT_EQ(big_shared[0], 'a');
 	KTAP_EXPECT_EQ(big_shared[GIB - 1], 'z');
-	/* Three pages touched, not a gigabyte (generous: page tables,
-	 * the child's copy of this process). */
-	KTAP_EXPECT_LT(before - free_memory(), 64l << 20);
+	/* Three pages touched, not a gigabyte. Generous: page tables, the
+	 * child's copy of this process, and on the host everything else
+	 * that runs meanwhile. */
+	KTAP_EXPECT_LT(before - free_memory(), 256l << 20);
 	KTAP_EXPECT_EQ(munmap(big_shared, GIB), 0);
 }
 

@@ -58,10 +58,16 @@ void mm_get(struct mm *mm)
 	atomic_fetch_add(&mm->refs, 1);
 }
 
+static size_t shm_tables(size_t npages)
+{
+	return (npages + SHMEM_PER_TABLE - 1) / SHMEM_PER_TABLE;
+}
+
 static struct shmem *shm_create(size_t npages)
 {
+	size_t ntables = shm_tables(npages);
 	struct shmem *shm =
-		kzalloc(sizeof(*shm) + npages * sizeof(shm->pages[0]));
+		kzalloc(sizeof(*shm) + ntables * sizeof(shm->tables[0]));
 	if (!shm)
 		return NULL;
 	atomic_init(&shm->refs, 1);
@@ -74,10 +80,43 @@ static void shm_put(struct shmem *shm)
 {
 	if (!shm || atomic_fetch_sub(&shm->refs, 1) != 1)
 		return;
-	for (size_t i = 0; i < shm->npages; i++)
-		if (shm->pages[i])
-			pmm_free(shm->pages[i]);
+	size_t ntables = shm_tables(shm->npages);
+	for (size_t t = 0; t < ntables; t++) {
+		if (!shm->tables[t])
+			continue;
+		for (size_t i = 0; i < SHMEM_PER_TABLE; i++)
+			if (shm->tables[t][i])
+				pmm_free(shm->tables[t][i]);
+		pmm_free(virt_to_phys(shm->tables[t]));
+	}
 	kfree(shm);
+}
+
+/* Page i of shm, allocated (zeroed) on first touch by any of its maps; its
+ * physical address, or 0 if out of memory. */
+static uint64_t shm_page(struct shmem *shm, size_t i)
+{
+	kassert(i < shm->npages);
+	uint64_t **table = &shm->tables[i / SHMEM_PER_TABLE];
+	uint64_t pa = 0;
+	spin_lock(&shm->lock);
+	if (!*table) {
+		uint64_t t = pmm_alloc();
+		if (t) {
+			*table = phys_to_virt(t);
+			memset(*table, 0, PAGE_SIZE);
+		}
+	}
+	if (*table) {
+		uint64_t *slot = &(*table)[i % SHMEM_PER_TABLE];
+		if (!*slot && (pa = pmm_alloc()) != 0) {
+			memset(phys_to_virt(pa), 0, PAGE_SIZE);
+			*slot = pa;
+		}
+		pa = *slot;
+	}
+	spin_unlock(&shm->lock);
+	return pa;
 }
 
 struct zap {
@@ -438,14 +477,8 @@ static uint64_t page_for(struct mm *mm, struct vma *v, uint64_t va)
 		return *pte & PTE_ADDR_MASK;
 	uint64_t pa = 0;
 	if (v->shm) { /* the shared page, made on first touch by anyone */
-		uint64_t i = v->shm_pgoff + (va - v->start) / PAGE_SIZE;
-		spin_lock(&v->shm->lock);
-		pa = v->shm->pages[i];
-		if (!pa && (pa = pmm_alloc()) != 0) {
-			memset(phys_to_virt(pa), 0, PAGE_SIZE);
-			v->shm->pages[i] = pa;
-		}
-		spin_unlock(&v->shm->lock);
+		pa = shm_page(v->shm,
+			      v->shm_pgoff + (va - v->start) / PAGE_SIZE);
 	} else if ((pa = pmm_alloc()) != 0) {
 		memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	}

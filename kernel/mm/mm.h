@@ -52,12 +52,20 @@
 
 /* The pages of a MAP_SHARED region: they belong to the mapping, and every
  * address space that maps it (a parent and its forked children) maps
- * these same pages. Allocated on first touch, freed with the last map. */
+ * these same pages. Allocated on first touch, freed with the last map.
+ * Their physical addresses are kept in two levels, so an untouched
+ * mapping costs one small directory, not a table for every page (1 GiB:
+ * 4 KiB, not 2 MiB of contiguous memory):
+ *
+ *   tables[i / SHMEM_PER_TABLE] -> page of SHMEM_PER_TABLE addresses
+ */
+#define SHMEM_PER_TABLE (4096 / sizeof(uint64_t))
 struct shmem {
 	atomic_int refs;      /* regions that map it */
-	struct spinlock lock; /* pages[] */
+	struct spinlock lock; /* tables[] and what they hold */
 	size_t npages;
-	uint64_t pages[]; /* physical addresses; 0: not touched yet */
+	uint64_t *tables[]; /* NULL: none of its pages touched yet; in a
+			       table, 0: that page not touched yet */
 };
 
 struct vma {
