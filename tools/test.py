@@ -486,6 +486,13 @@ def plan_groups(smps):
             "null_dereference_kills_the_program_not_the_kernel",
             [r"segfault at 0 ip [0-9a-f]+ in segv\[\d+\]",
              r"spindle: init killed by signal 11"])))
+        groups.append((f"{label}.user.oom", lambda n, smp=smp: user_expect_group(
+            n, boot_settings(smp=smp, cmdline="init=/bin/oom"),
+            "touching_a_shared_mapping_larger_than_memory_kills_not_panics",
+            [r"out of memory: killing oom\[\d+\]",
+             r"oom: the toucher was killed by signal 9",
+             r"oom: memory given back",
+             r"spindle: init exited with status 0"])))
         groups.append((f"{label}.user.exitcode", lambda n, smp=smp: user_expect_group(
             n, boot_settings(smp=smp, cmdline="init=/bin/exitcode -- 7"),
             "exit_status_and_arguments_reach_the_kernel",

@@ -58,10 +58,16 @@ void mm_get(struct mm *mm)
 	atomic_fetch_add(&mm->refs, 1);
 }
 
+static size_t shm_tables(size_t npages)
+{
+	return (npages + SHMEM_PER_TABLE - 1) / SHMEM_PER_TABLE;
+}
+
 static struct shmem *shm_create(size_t npages)
 {
+	size_t ntables = shm_tables(npages);
 	struct shmem *shm =
-		kzalloc(sizeof(*shm) + npages * sizeof(shm->pages[0]));
+		kzalloc(sizeof(*shm) + ntables * sizeof(shm->tables[0]));
 	if (!shm)
 		return NULL;
 	atomic_init(&shm->refs, 1);
@@ -74,10 +80,43 @@ static void shm_put(struct shmem *shm)
 {
 	if (!shm || atomic_fetch_sub(&shm->refs, 1) != 1)
 		return;
-	for (size_t i = 0; i < shm->npages; i++)
-		if (shm->pages[i])
-			pmm_free(shm->pages[i]);
+	size_t ntables = shm_tables(shm->npages);
+	for (size_t t = 0; t < ntables; t++) {
+		if (!shm->tables[t])
+			continue;
+		for (size_t i = 0; i < SHMEM_PER_TABLE; i++)
+			if (shm->tables[t][i])
+				pmm_free(shm->tables[t][i]);
+		pmm_free(virt_to_phys(shm->tables[t]));
+	}
 	kfree(shm);
+}
+
+/* Page i of shm, allocated (zeroed) on first touch by any of its maps; its
+ * physical address, or 0 if out of memory. */
+static uint64_t shm_page(struct shmem *shm, size_t i)
+{
+	kassert(i < shm->npages);
+	uint64_t **table = &shm->tables[i / SHMEM_PER_TABLE];
+	uint64_t pa = 0;
+	spin_lock(&shm->lock);
+	if (!*table) {
+		uint64_t t = pmm_alloc();
+		if (t) {
+			*table = phys_to_virt(t);
+			memset(*table, 0, PAGE_SIZE);
+		}
+	}
+	if (*table) {
+		uint64_t *slot = &(*table)[i % SHMEM_PER_TABLE];
+		if (!*slot && (pa = pmm_alloc()) != 0) {
+			memset(phys_to_virt(pa), 0, PAGE_SIZE);
+			*slot = pa;
+		}
+		pa = *slot;
+	}
+	spin_unlock(&shm->lock);
+	return pa;
 }
 
 struct zap {
@@ -229,23 +268,25 @@ static bool range_is_free(struct mm *mm, uint64_t start, uint64_t end)
 	return true;
 }
 
-/* The highest free gap of len bytes below MMAP_TOP, or 0. */
+/* The highest free gap of len bytes between the heap and MMAP_TOP, or 0.
+ * Every subtraction is checked first: a len near the size of user space
+ * would otherwise wrap below 0 into the kernel half. */
 static uint64_t find_gap(struct mm *mm, uint64_t len)
 {
+	uint64_t floor = MAX(USER_MIN, ALIGN_UP(mm->brk, PAGE_SIZE));
 	uint64_t top = MMAP_TOP;
 	for (struct list_node *n = mm->vmas.head.prev; n != &mm->vmas.head;
 	     n = n->prev) {
+		if (top < floor || top - floor < len)
+			return 0;
 		struct vma *v = list_entry(n, struct vma, link);
 		if (v->start >= top)
 			continue;
 		if (v->end <= top - len)
 			break;
 		top = v->start;
-		if (top < USER_MIN + len)
-			return 0;
 	}
-	uint64_t floor = MAX(USER_MIN, ALIGN_UP(mm->brk, PAGE_SIZE));
-	return top - len >= floor ? top - len : 0;
+	return top >= floor && top - floor >= len ? top - len : 0;
 }
 
 static bool user_range(uint64_t addr, uint64_t len)
@@ -285,8 +326,10 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
 	len = ALIGN_UP(len, PAGE_SIZE);
 	mutex_lock(&mm->lock);
 	long r;
-	if (where != MMAP_HINT && !user_range(addr, len)) {
+	if (where != MMAP_HINT && addr < USER_MIN) {
 		r = -EINVAL;
+	} else if (where != MMAP_HINT && !user_range(addr, len)) {
+		r = -ENOMEM; /* past the top of user space, as Linux */
 	} else if (where == MMAP_FIXED) {
 		r = unmap_locked(mm, addr, addr + len);
 	} else if (where == MMAP_NOREPLACE) {
@@ -315,7 +358,10 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
 
 int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 {
-	if (addr % PAGE_SIZE || len == 0 || !user_range(addr, len))
+	/* Below USER_MIN nothing is ever mapped: unmapping it is allowed
+	 * (and does nothing), as on Linux. */
+	if (addr % PAGE_SIZE || len == 0 || addr > USER_TOP ||
+	    len > USER_TOP - addr)
 		return -EINVAL;
 	mutex_lock(&mm->lock);
 	int r = unmap_locked(mm, addr, addr + ALIGN_UP(len, PAGE_SIZE));
@@ -431,14 +477,8 @@ static uint64_t page_for(struct mm *mm, struct vma *v, uint64_t va)
 		return *pte & PTE_ADDR_MASK;
 	uint64_t pa = 0;
 	if (v->shm) { /* the shared page, made on first touch by anyone */
-		uint64_t i = v->shm_pgoff + (va - v->start) / PAGE_SIZE;
-		spin_lock(&v->shm->lock);
-		pa = v->shm->pages[i];
-		if (!pa && (pa = pmm_alloc()) != 0) {
-			memset(phys_to_virt(pa), 0, PAGE_SIZE);
-			v->shm->pages[i] = pa;
-		}
-		spin_unlock(&v->shm->lock);
+		pa = shm_page(v->shm,
+			      v->shm_pgoff + (va - v->start) / PAGE_SIZE);
 	} else if ((pa = pmm_alloc()) != 0) {
 		memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	}
@@ -457,9 +497,16 @@ int mm_fault(struct mm *mm, uint64_t va, bool write, bool exec)
 	if (v && (v->prot & VMA_PROT_MASK) &&
 	    (!write || (v->prot & VMA_WRITE)) &&
 	    (!exec || (v->prot & VMA_EXEC))) {
-		/* Present already: another thread got here first, or this
-		 * CPU's TLB held an old entry. Either way it is fine now. */
-		r = page_for(mm, v, ALIGN_DOWN(va, PAGE_SIZE)) ? 0 : -ENOMEM;
+		/* Present already: another thread got here first, this CPU's
+		 * TLB held an old entry -- or the CPU refuses an access the
+		 * page table allows, and retrying would fault for ever. The
+		 * caller tells these apart (MM_FAULT_NOTHING_TO_DO). */
+		uint64_t *pte =
+			vmm_leaf(mm->pml4, ALIGN_DOWN(va, PAGE_SIZE), false);
+		bool present = pte && (*pte & PTE_PRESENT);
+		r = !page_for(mm, v, ALIGN_DOWN(va, PAGE_SIZE)) ? -ENOMEM
+		    : present ? MM_FAULT_NOTHING_TO_DO
+			      : 0;
 		invlpg(va);
 	}
 	mutex_unlock(&mm->lock);

@@ -52,12 +52,20 @@
 
 /* The pages of a MAP_SHARED region: they belong to the mapping, and every
  * address space that maps it (a parent and its forked children) maps
- * these same pages. Allocated on first touch, freed with the last map. */
+ * these same pages. Allocated on first touch, freed with the last map.
+ * Their physical addresses are kept in two levels, so an untouched
+ * mapping costs one small directory, not a table for every page (1 GiB:
+ * 4 KiB, not 2 MiB of contiguous memory):
+ *
+ *   tables[i / SHMEM_PER_TABLE] -> page of SHMEM_PER_TABLE addresses
+ */
+#define SHMEM_PER_TABLE (4096 / sizeof(uint64_t))
 struct shmem {
 	atomic_int refs;      /* regions that map it */
-	struct spinlock lock; /* pages[] */
+	struct spinlock lock; /* tables[] and what they hold */
 	size_t npages;
-	uint64_t pages[]; /* physical addresses; 0: not touched yet */
+	uint64_t *tables[]; /* NULL: none of its pages touched yet; in a
+			       table, 0: that page not touched yet */
 };
 
 struct vma {
@@ -117,9 +125,12 @@ uint64_t mm_brk(struct mm *mm, uint64_t new_end);
 /*
  * The page-fault side: va faulted in user space (or in a kernel copy from
  * user space). Returns 0 if the access is allowed by a region and the page
- * is now there, -EFAULT if the process must get SIGSEGV (or the copy
- * -EFAULT). write/exec say what the access was.
+ * is now there, MM_FAULT_NOTHING_TO_DO if it is allowed and the page was
+ * there already (so retrying changes nothing but a flushed TLB entry),
+ * -EFAULT if the process must get SIGSEGV (or the copy -EFAULT), -ENOMEM
+ * if no page could be had. write/exec say what the access was.
  */
+#define MM_FAULT_NOTHING_TO_DO 1
 int mm_fault(struct mm *mm, uint64_t va, bool write, bool exec);
 
 /* For the ELF loader and exec: copies len bytes to va in mm (which need

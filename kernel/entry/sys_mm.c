@@ -20,9 +20,10 @@ static struct mm *current_mm(void)
 
 /*
  * Anonymous memory only: there are no mappable files yet (fd must be -1
- * or is ignored, as Linux ignores it with MAP_ANONYMOUS). MAP_SHARED
- * regions are marked shared (futexes on them are keyed by physical page)
- * but fork still copies them: sharing pages with a child is to come.
+ * or is ignored, as Linux ignores it with MAP_ANONYMOUS). A MAP_SHARED
+ * region's pages belong to the mapping (mm.h's struct shmem): made on
+ * first touch, shared with forked children, futexes on them keyed by
+ * physical page.
  */
 long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd,
 	      int64_t offset)

@@ -2,6 +2,7 @@
 #include "arch/time.h"
 #include "arch/uaccess.h"
 #include "base/kernel.h"
+#include "base/layout.h"
 #include "entry/syscall.h"
 #include "freestanding/errno.h"
 #include "freestanding/linux_abi.h"
@@ -41,6 +42,10 @@ long sys_clone(uint64_t flags, uint64_t stack, uint64_t ptid, uint64_t ctid,
 	if (thread ? (f & ~(uint64_t)CLONE_THREAD_FLAGS) || (flags & CSIGNAL)
 		   : (f & ~(uint64_t)CLONE_FORK_FLAGS))
 		return -EINVAL;
+	/* Linux's rule: a TLS base must be a user address (loading a
+	 * non-canonical one into FS.base would fault in the kernel). */
+	if ((f & CLONE_SETTLS) && tls >= USER_TOP)
+		return -EPERM;
 	struct clone_args a = {flags, stack, ptid, ctid, tls};
 	return proc_clone(&a);
 }

@@ -83,6 +83,12 @@ static int get_key(uint64_t uaddr, bool shared, struct futex_key *key)
 {
 	if (uaddr % sizeof(uint32_t))
 		return -EINVAL;
+	/* A private key is made without touching the word (so waking one on
+	 * an unmapped user page is 0, as on Linux), but it must still be a
+	 * user address: a kernel or non-canonical one is -EFAULT, and no
+	 * waiter may ever be requeued onto it. */
+	if (!user_range_ok(uaddr, sizeof(uint32_t)))
+		return -EFAULT;
 	struct mm *mm = current()->mm;
 	*key = (struct futex_key){(uint64_t)mm | (shared ? 1 : 0), uaddr};
 	if (!shared)

@@ -5,6 +5,7 @@
 #include "proc/proc.h"
 #include "arch/cpu.h"
 #include "arch/gdt.h"
+#include "arch/iretq_emulate.h"
 #include "arch/percpu.h"
 #include "arch/power.h"
 #include "arch/time.h"
@@ -639,18 +640,27 @@ int proc_wait(int pid, int *status, bool nohang)
 
 /* --- fork and clone ---------------------------------------------------- */
 
+/* arg: CLONE_CHILD_SETTID's word, or NULL. The child stores its tid
+ * there itself, in its own address space and with an ordinary user copy,
+ * as Linux does: a word the child may not write (read-only, unmapped) is
+ * left alone and the child runs anyway. */
 static void user_thread_start(void *arg)
 {
-	(void)arg;
-	enter_user(task_user_frame(current()));
+	struct task *self = current();
+	if (arg)
+		(void)copy_to_user((uint64_t)arg, &self->tid,
+				   sizeof(self->tid));
+	enter_user(task_user_frame(self));
 }
 
 /* A task that will return to user mode where the caller's system call
- * returns, with rax = 0: the child side of fork and clone. */
-static struct task *user_task_copy(void)
+ * returns, with rax = 0: the child side of fork and clone. set_child_tid:
+ * see user_thread_start. */
+static struct task *user_task_copy(uint64_t set_child_tid)
 {
 	struct task *self = current();
-	struct task *t = task_create(self->name, user_thread_start, NULL);
+	struct task *t = task_create(self->name, user_thread_start,
+				     (void *)set_child_tid);
 	if (!t)
 		return NULL;
 	*task_user_frame(t) = *task_user_frame(self);
@@ -674,7 +684,8 @@ long proc_clone(const struct clone_args *a)
 	struct process *p =
 		thread ? self->proc
 		       : process_alloc(files_copy(self->proc->files));
-	struct task *t = mm && p ? user_task_copy() : NULL;
+	uint64_t set_child_tid = a->flags & CLONE_CHILD_SETTID ? a->ctid : 0;
+	struct task *t = mm && p ? user_task_copy(set_child_tid) : NULL;
 	if (!t) {
 		if (!thread) {
 			if (mm)
@@ -695,11 +706,9 @@ long proc_clone(const struct clone_args *a)
 	if (a->flags & CLONE_CHILD_CLEARTID)
 		t->clear_child_tid = a->ctid;
 	int tid = t->tid;
-	/* CHILD_SETTID writes in the child's memory, PARENT_SETTID in the
-	 * parent's (the same memory for a thread). Linux ignores faults
-	 * here; so does Spindle. */
-	if (a->flags & CLONE_CHILD_SETTID)
-		mm_write(mm, a->ctid, &tid, sizeof(tid));
+	/* PARENT_SETTID writes in the parent's memory (the child writes its
+	 * own CHILD_SETTID word). Linux ignores a fault here; so does
+	 * Spindle. */
 	if (a->flags & CLONE_PARENT_SETTID)
 		copy_to_user(a->ptid, &tid, sizeof(tid));
 	if (thread) {
@@ -733,6 +742,8 @@ static const char *signal_name(int sig)
 		return "arithmetic error";
 	case SIGBUS:
 		return "bus error";
+	case SIGTRAP:
+		return "trace/breakpoint trap";
 	default:
 		return "fatal signal";
 	}
@@ -745,6 +756,9 @@ static int signal_for(unsigned vector)
 		return SIGFPE;
 	case VEC_INVALID_OPCODE:
 		return SIGILL;
+	case VEC_DEBUG:
+	case VEC_BREAKPOINT: /* int3: a debugger's breakpoint, as Linux */
+		return SIGTRAP;
 	case VEC_X87_ERROR:
 	case VEC_SIMD_ERROR:
 		return SIGFPE;
@@ -755,6 +769,60 @@ static int signal_for(unsigned vector)
 	}
 }
 
+/* A fault that mm_fault found nothing to fix: may it be retried? Once,
+ * yes (this CPU's TLB may have held an old entry; mm_fault flushed it).
+ * The same fault again, with nothing fixed in between, would repeat for
+ * ever: no. */
+static bool idle_fault_may_retry(struct task *t, struct trap_frame *frame,
+				 uint64_t cr2)
+{
+	if (t->idle_fault_ip == frame->rip && t->idle_fault_addr == cr2) {
+		t->idle_fault_ip = t->idle_fault_addr = 0;
+		return false;
+	}
+	t->idle_fault_ip = frame->rip;
+	t->idle_fault_addr = cr2;
+	return true;
+}
+
+/* Handles a page fault from mm's point of view: true if the access can be
+ * retried (or was finished here), false if it must fail (SIGSEGV, or the
+ * kernel copy's -EFAULT). An out-of-memory fault in user mode kills. */
+static bool user_page_fault(struct task *t, struct trap_frame *frame,
+			    uint64_t cr2)
+{
+	bool from_user = frame->cs & 3;
+	/* mm_fault may sleep on the mm lock: give interrupts back to the
+	 * faulting context (user mode always had them). */
+	if (frame->rflags & RFLAGS_IF)
+		irq_enable();
+	int r = mm_fault(t->mm, cr2, frame->error_code & PF_WRITE,
+			 frame->error_code & PF_FETCH);
+	/* A user-mode fault that the CPU calls a supervisor access to a
+	 * present user page: a user iretq under TCG with SMAP (see
+	 * arch/iretq_emulate.c). Finish the iretq here, or fail it. */
+	bool supervisor_from_user = from_user && !(frame->error_code & PF_USER);
+	bool iretq = r == MM_FAULT_NOTHING_TO_DO && supervisor_from_user &&
+		     user_insn_is_iretq(frame);
+	if (iretq)
+		r = user_iretq_emulate(frame) == 0 ? 0 : -EFAULT;
+	irq_disable();
+	if (r == 0) {
+		t->idle_fault_ip = t->idle_fault_addr = 0;
+		return true;
+	}
+	if (r == MM_FAULT_NOTHING_TO_DO)
+		return !supervisor_from_user &&
+		       idle_fault_may_retry(t, frame, cr2);
+	if (r == -ENOMEM && from_user) {
+		pr_warn("out of memory: killing %s[%d]\n", t->name,
+			t->proc ? t->proc->pid : t->tid);
+		irq_enable();
+		proc_exit_group(WAIT_SIGNALED(SIGKILL));
+	}
+	return false;
+}
+
 /* The hook arch/traps.c calls for user-mode exceptions and for kernel
  * page faults at user addresses. */
 static bool user_fault(struct trap_frame *frame, uint64_t cr2)
@@ -762,22 +830,8 @@ static bool user_fault(struct trap_frame *frame, uint64_t cr2)
 	struct task *t = current();
 	bool from_user = frame->cs & 3;
 	if (frame->vector == VEC_PAGE_FAULT && t->mm &&
-	    !t->pagefault_disabled) {
-		/* mm_fault may sleep on the mm lock: give interrupts back
-		 * to the faulting context (user mode always had them). */
-		if (frame->rflags & RFLAGS_IF)
-			irq_enable();
-		int r = mm_fault(t->mm, cr2, frame->error_code & PF_WRITE,
-				 frame->error_code & PF_FETCH);
-		irq_disable();
-		if (r == 0)
-			return true;
-		if (r == -ENOMEM && from_user) {
-			pr_warn("out of memory: killing %s[%d]\n", t->name,
-				t->proc ? t->proc->pid : t->tid);
-			proc_exit_group(WAIT_SIGNALED(SIGKILL));
-		}
-	}
+	    !t->pagefault_disabled && user_page_fault(t, frame, cr2))
+		return true;
 	if (!from_user || !t->proc)
 		return false; /* the kernel's own fault: extable or panic */
 	int sig = signal_for((unsigned)frame->vector);

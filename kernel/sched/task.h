@@ -103,7 +103,11 @@ struct task {
 				   */
 	atomic_int kill_signal;	  /* a fatal signal is pending (0: none) */
 	int pagefault_disabled;	  /* own: user copies fail rather than fault */
-	uint64_t sig_blocked;	  /* proc_lock: rt_sigprocmask, bit sig-1 */
+	/* own: the last page fault that found nothing to fix. It is retried
+	 * once (a stale TLB entry); the same fault again means the CPU will
+	 * never accept the access, and retrying would loop for ever. */
+	uint64_t idle_fault_ip, idle_fault_addr;
+	uint64_t sig_blocked; /* proc_lock: rt_sigprocmask, bit sig-1 */
 	int nice; /* proc_lock: what setpriority set (-20..19); prio is from it
 		   */
 	struct list_node proc_link; /* on its process's threads (proc_lock) */
