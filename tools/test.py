@@ -559,7 +559,10 @@ def list_tests(smp):
 # (program, test name, what its output must show) for the demos in user/.
 DEMOS = [
     ("race", "unlocked_increments_are_lost_mutex_and_atomic_are_exact",
-     [r"unlocked +expected 4000000, got \d+, lost [1-9]\d*",
+     # Lost updates need two CPUs at the same moment; a busy host may run
+     # QEMU's vCPUs in turn, and then none is lost: race.c says so.
+     [r"unlocked +expected 4000000, got \d+, lost [1-9]\d*"
+      r"|unlocked +expected 4000000, got 4000000, lost 0 .*\n\(unlocked lost nothing this time",
       r"mutex +expected 4000000, got 4000000, lost 0 ",
       r"atomic +expected 4000000, got 4000000, lost 0 ",
       r"spindle: init exited with status 0"]),
