@@ -121,8 +121,9 @@ static void timedwait_uses_the_clock_set_in_the_attributes(void)
 	KTAP_EXPECT_EQ(pthread_cond_timedwait(&c, &m, &at), ETIMEDOUT);
 	pthread_mutex_unlock(&m);
 	long waited = ms_since(CLOCK_MONOTONIC, start);
+	/* Never early; how late depends on the host's load. A wait on the
+	 * wrong clock that never ends is a hang: the harness names it. */
 	KTAP_EXPECT_GE(waited, 90);
-	KTAP_EXPECT_LT(waited, 5000);
 	pthread_cond_destroy(&c);
 	pthread_condattr_destroy(&attr);
 }
