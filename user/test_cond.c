@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "c/ktap.h"
 #include "timing.h"
@@ -237,7 +238,9 @@ static void *consumer(void *arg)
 		buf.sum += buf.slot[buf.head];
 		buf.head = (buf.head + 1) % SLOTS;
 		buf.count--;
-		if (++buf.taken == ITEMS) /* the others must see it too */
+		if (++buf.taken % 20000 == 0) /* progress, for the harness */
+			printf("    # %ld items taken\n", buf.taken);
+		if (buf.taken == ITEMS) /* the others must see it too */
 			pthread_cond_broadcast(&buf.not_empty);
 		pthread_cond_signal(&buf.not_full);
 		pthread_mutex_unlock(&buf.lock);

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "c/ktap.h"
 #include "timing.h"
@@ -314,7 +315,9 @@ static void *take_items(void *arg)
 	(void)arg;
 	for (int i = 0; i < SEM_ITEMS / 2; i++) {
 		sem_wait(&items);
-		__atomic_fetch_add(&consumed, 1, __ATOMIC_SEQ_CST);
+		int n = __atomic_add_fetch(&consumed, 1, __ATOMIC_SEQ_CST);
+		if (n % 5000 == 0) /* progress, for the harness */
+			printf("    # %d posts taken\n", n);
 	}
 	return NULL;
 }
