@@ -435,7 +435,8 @@ def musl_group(name, prog, smp):
     log = os.path.join(LOGS, name + ".log")
     host_status, host_out, _ = run_command([path] + MUSL_ARGS, USER_TIMEOUT)
     env = dict(os.environ, SMP=smp, MEM="512M", BOOT="kernel", QEMUFLAGS="",
-               BUILD=BUILD, RUN_ELF_TIMEOUT=str(USER_TIMEOUT), RUN_ELF_LOG=log)
+               BUILD=BUILD, RUN_ELF_TIMEOUT=str(USER_TIMEOUT), RUN_ELF_LOG=log,
+               RUN_ELF_IDLE=str(STALL_TIMEOUT))
     status, out, err = run_command([os.path.join(qemu.TOOLS, "run-elf"), path] + MUSL_ARGS,
                                    USER_TIMEOUT + 60, env)
     # run-elf's stderr: the kernel's lines (an unimplemented system call, a
