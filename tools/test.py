@@ -20,11 +20,19 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
   smp4.user.DEMO     a demo in user/ (race, pool, philosophers) booted as init
                      on 4 CPUs: its output must show what it demonstrates
   smpN.death.T       one death test T (it must panic with the expected report)
+  smpN.pipe.kernel, smp4.pipe.iso
+                     `printf 'echo hello\nexit\n' | tools/qemu.py run`, as
+                     `make run` runs it: prints hello, exits 0
   gdb                GDB drives a halted kernel (tools/gdb_test.py)
+  ktest.list         only if the ktest=list boot failed (it says why)
 
+It runs make first (--no-build: don't), so nothing stale is tested.
 Output is KTAP, one subtest per group, then "N passed, N failed". A group
-whose boot panicked, reset or timed out fails, and its log's tail is shown;
-every boot's whole log is in BUILD/test-logs/.
+whose boot panicked, reset or hung fails, and its log's tail is shown;
+every boot's whole log is in BUILD/test-logs/. A boot hangs when it prints
+no line for STALL_TIMEOUT seconds: the kernel's task list (Ctrl-T) goes
+into the log, a failed case names the test that was running, and the
+suite goes on.
 """
 import argparse
 import difflib
