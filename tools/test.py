@@ -21,7 +21,7 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
                      on 4 CPUs: its output must show what it demonstrates
   smpN.death.T       one death test T (it must panic with the expected report)
   smpN.pipe.kernel, smp4.pipe.iso
-                     `printf 'echo hello\nexit\n' | tools/qemu.py run`, as
+                     `printf 'echo hello\\nexit\\n' | tools/qemu.py run`, as
                      `make run` runs it: prints hello, exits 0
   gdb                GDB drives a halted kernel (tools/gdb_test.py)
   ktest.list         only if the ktest=list boot failed (it says why)
