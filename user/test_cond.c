@@ -238,7 +238,7 @@ static void *consumer(void *arg)
 		buf.sum += buf.slot[buf.head];
 		buf.head = (buf.head + 1) % SLOTS;
 		buf.count--;
-		if (++buf.taken % 20000 == 0) /* progress, for the harness */
+		if (++buf.taken % 5000 == 0) /* progress, for the harness */
 			printf("    # %ld items taken\n", buf.taken);
 		if (buf.taken == ITEMS) /* the others must see it too */
 			pthread_cond_broadcast(&buf.not_empty);
