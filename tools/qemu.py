@@ -106,7 +106,7 @@ class Boot:
 
 
 # Ctrl-T on the serial console: the kernel prints every task and what it
-# waits on (kernel/dev/console.c), whatever is running. Sent before a hung
+# waits on (kernel/base/console.c), whatever is running. Sent before a hung
 # boot is killed, so that its log says where it hung.
 STATUS_KEY = b"\x14"
 STATUS_WAIT = 3  # seconds to let the task list come out
