@@ -129,7 +129,7 @@ gdb: $(RUN_DEPS)
 test: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso
 	@$(PYTHON) tools/deps.py all
 	@$(MAKE) --no-print-directory DEBUG=1 build/debug/kernel.elf build/debug/initrd.cpio
-	@BUILD='$(B)' $(PYTHON) tools/test.py
+	@BUILD='$(B)' $(PYTHON) tools/test.py --no-build
 
 bench: $(B)/kernel.elf $(B)/spindle.iso
 	@$(PYTHON) tools/deps.py all

@@ -12,11 +12,15 @@ The test harness imports this module and uses boot() to run a kernel with a
 timeout and read back how it ended.
 """
 import os
+import queue
+import re
+import select
 import shlex
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 TOOLS = os.path.dirname(os.path.abspath(__file__))
@@ -81,35 +85,58 @@ def qemu_argv(s, serial="stdio", iso=None, gdb_halted=False):
 
 class Boot:
     """How one boot ended: status, its serial output (text, and the bytes
-    as they came in raw), and seconds taken."""
+    as they came in raw), and seconds taken. timed_out is true when the
+    runner killed QEMU: stalled says it was for want of progress (no output
+    line for idle_timeout seconds) rather than the overall cap; tasks is
+    what the kernel printed after Ctrl-T was sent (its task list)."""
 
-    def __init__(self, status, output, seconds, timed_out, raw=b""):
+    def __init__(self, status, output, seconds, timed_out, raw=b"", stalled=False,
+                 idle_timeout=None, tasks=""):
         self.status, self.output, self.raw = status, output, raw
         self.seconds, self.timed_out = seconds, timed_out
+        self.stalled, self.idle_timeout, self.tasks = stalled, idle_timeout, tasks
 
     def why(self):
+        if self.stalled:
+            return (f"made no progress: no output line for {self.idle_timeout:.0f} s "
+                    f"(hang or deadlock?), killed after {self.seconds:.0f} s")
         if self.timed_out:
             return f"timed out after {self.seconds:.0f} s (hang or deadlock?)"
         return describe_exit(self.status)
 
 
-def boot(s, timeout, log_path=None, iso=None, until=None, script=()):
+# Ctrl-T on the serial console: the kernel prints every task and what it
+# waits on (kernel/base/console.c), whatever is running. Sent before a hung
+# boot is killed, so that its log says where it hung.
+STATUS_KEY = b"\x14"
+STATUS_WAIT = 3  # seconds to let the task list come out
+
+
+def boot(s, timeout, log_path=None, iso=None, until=None, script=(), idle_timeout=None):
     """Boots with settings s, serial captured; kills QEMU after timeout
     seconds, or as soon as the output contains `until` if given. script is
     a list of (text, keys): once the output shows text (counting from where
-    the previous step matched), keys are typed on the serial console."""
+    the previous step matched), keys are typed on the serial console.
+
+    idle_timeout, if given, is a budget for progress: each output line
+    restarts it, and when it runs out the boot is given up as hung. Before
+    QEMU is killed for either timeout, Ctrl-T asks the kernel for its task
+    list, which goes into the output and the log."""
     argv = qemu_argv(s, serial="stdio", iso=iso)
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.PIPE if script else subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, start_new_session=True)
     os.set_blocking(proc.stdout.fileno(), False)
-    chunks, timed_out, stopped = [], False, False
+    chunks, timed_out, stopped, stalled = [], False, False, False
     steps, seen_upto = list(script), 0
+    last_line = start
     while True:
         data = proc.stdout.read()
+        now = time.monotonic()
         if data:
             chunks.append(data)
+            if b"\n" in data:
+                last_line = now
             if until and until.encode() in b"".join(chunks):
                 stopped = True
                 break
@@ -123,11 +150,21 @@ def boot(s, timeout, log_path=None, iso=None, until=None, script=()):
             if rest:
                 chunks.append(rest)
             break
-        if time.monotonic() - start > timeout:
+        if idle_timeout and now - last_line > idle_timeout:
+            stalled = timed_out = True
+            break
+        if now - start > timeout:
             timed_out = True
             break
         time.sleep(0.005)
     elapsed = time.monotonic() - start
+    tasks = b""
+    if timed_out:
+        chunks.append(b"\n[qemu.py: " + (f"no output line for {idle_timeout:.0f} s" if stalled
+                                         else f"timed out after {elapsed:.0f} s").encode()
+                      + b": sent Ctrl-T for the kernel's task list]\n")
+        tasks = ask_for_tasks(proc)
+        chunks.append(tasks)
     if proc.poll() is None:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -138,7 +175,80 @@ def boot(s, timeout, log_path=None, iso=None, until=None, script=()):
         with open(log_path, "w") as f:
             f.write("$ " + " ".join(shlex.quote(a) for a in argv) + "\n" + output)
     status = EXIT_SUCCESS if stopped else proc.returncode
-    return Boot(status, output, elapsed, timed_out, raw)
+    return Boot(status, output, elapsed, timed_out, raw, stalled, idle_timeout,
+                tasks.decode("utf-8", "replace").replace("\r\n", "\n"))
+
+
+def ask_for_tasks(proc):
+    """Sends Ctrl-T to a running QEMU's serial console and returns what
+    comes back within STATUS_WAIT seconds."""
+    got = []
+    try:
+        proc.stdin.write(STATUS_KEY)
+        proc.stdin.flush()
+    except OSError:
+        return b""
+    end = time.monotonic() + STATUS_WAIT
+    while time.monotonic() < end and proc.poll() is None:
+        data = proc.stdout.read()
+        if data:
+            got.append(data)
+        time.sleep(0.02)
+    return b"".join(got)
+
+
+# A shell prompt at the start of a line: where run_piped types the next line.
+PROMPT = re.compile(rb"(?:^|\n)\$ ")
+EOT = b"\x04"  # Ctrl-D: end of input on the console (kernel/dev/tty.c)
+
+
+def run_piped(argv, stdin, stdout):
+    """`make run` with standard input not a terminal (a script pipes
+    commands in). QEMU's UART takes input only once the kernel listens:
+    bytes sent earlier are dropped, and so may be the first one after a
+    pause. So input is held back and given one line at a time, each when
+    the shell's prompt `$ ` starts a line of the output, as a person would
+    type it. When the input ends, the next prompt gets Ctrl-D (end of
+    file): the shell exits, init exits, and the kernel powers QEMU off.
+    Returns QEMU's exit status."""
+    lines = queue.Queue()
+
+    def read_input():
+        for line in iter(stdin.readline, b""):
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=read_input, daemon=True).start()
+    proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    out, typed_upto, at_prompt, ended = b"", 0, False, False
+    try:
+        while True:
+            ready, _, _ = select.select([proc.stdout], [], [], 0.05)
+            if ready:
+                data = os.read(proc.stdout.fileno(), 65536)
+                if not data:
+                    break
+                stdout.write(data)
+                stdout.flush()
+                out += data
+                at_prompt = at_prompt or PROMPT.search(out, typed_upto) is not None
+            if at_prompt and not ended:
+                try:
+                    line = lines.get_nowait()
+                except queue.Empty:
+                    continue
+                if line is None:
+                    line, ended = EOT, True
+                elif not line.endswith(b"\n"):  # the last line, unfinished
+                    line += b"\n"
+                proc.stdin.write(line.replace(b"\r\n", b"\n"))
+                proc.stdin.flush()
+                typed_upto, at_prompt = len(out), False
+        return proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
 
 
 def gdb_argv(s, kernel):
@@ -159,10 +269,14 @@ def main(argv):
     s = settings()
     kernel = os.path.join(ROOT, s["build"], "kernel.elf")
     if mode == "run":
-        argv = qemu_argv(s, serial="mon:stdio")
-        print("Spindle in QEMU: serial console here; quit with Ctrl-A X.",
-              file=sys.stderr)
-        code = subprocess.call(argv)
+        if sys.stdin.isatty():
+            argv = qemu_argv(s, serial="mon:stdio")
+            print("Spindle in QEMU: serial console here; quit with Ctrl-A X.",
+                  file=sys.stderr)
+            code = subprocess.call(argv)
+        else:  # a script pipes commands in: no QEMU monitor on Ctrl-A
+            code = run_piped(qemu_argv(s, serial="stdio"), sys.stdin.buffer,
+                             sys.stdout.buffer)
         if code in (0, EXIT_SUCCESS):  # Ctrl-A X, or the kernel powered off
             return 0
         print(f"qemu.py: {describe_exit(code)} (QEMU exit status {code})", file=sys.stderr)

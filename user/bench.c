@@ -358,6 +358,24 @@ static void futex_wake_latency(void)
 	printf("bench futex_wake_to_run %ld us\n", lat[n / 2] / 1000);
 }
 
+/* How late a 10 ms sleep ends: the timer's resolution (a tick is 10 ms on
+ * Spindle) plus the wake-up path. The median of 20 sleeps. The tests only
+ * check that a sleep never ends early; this is how late it is. */
+static void sleep_overshoot(void)
+{
+	enum { N = 20 };
+	long late[N];
+	for (int i = 0; i < N; i++) {
+		struct timespec req = {0, 10 * 1000000};
+		long t0 = now_ns();
+		if (!check(nanosleep(&req, NULL) == 0, "nanosleep"))
+			return;
+		late[i] = now_ns() - t0 - 10 * 1000000;
+	}
+	qsort(late, N, sizeof(late[0]), cmp_long);
+	printf("bench sleep_10ms_overshoot %ld us\n", late[N / 2] / 1000);
+}
+
 int main(void)
 {
 	sched_getaffinity(0, sizeof(all_cpus), &all_cpus);
@@ -370,6 +388,7 @@ int main(void)
 	contended_counter();
 	cpu_speedup();
 	futex_wake_latency();
+	sleep_overshoot();
 	fflush(stdout);
 	return failed;
 }

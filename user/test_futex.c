@@ -214,8 +214,11 @@ static void ping_pong_100000_round_trips_lose_no_wake_up(void)
 	turn = 0;
 	long start = ns_now();
 	thread_start(&t, pong, NULL);
-	for (int i = 0; i < ROUNDS; i++)
+	for (int i = 0; i < ROUNDS; i++) {
 		futex_pass_turn(&turn, 0, 1);
+		if ((i + 1) % 20000 == 0) /* progress, for the harness */
+			printf("    # %d round trips\n", i + 1);
+	}
 	thread_join(&t);
 	printf("    # %d round trips in %ld ms\n", ROUNDS,
 	       (ns_now() - start) / 1000000);

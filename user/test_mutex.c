@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "c/ktap.h"
 #include "timing.h"
@@ -185,7 +186,8 @@ static void *add_under_mutex(void *arg)
 	(void)arg;
 	for (int i = 0; i < INCREMENTS; i++) {
 		pthread_mutex_lock(&counter_lock);
-		counter++;
+		if (++counter % INCREMENTS == 0) /* progress, for the harness */
+			printf("    # %ld increments\n", counter);
 		pthread_mutex_unlock(&counter_lock);
 	}
 	return NULL;

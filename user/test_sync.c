@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "c/ktap.h"
 #include "timing.h"
@@ -181,10 +182,12 @@ static void *barrier_rounds(void *arg)
 	for (int r = 0; r < BARRIER_ROUNDS; r++) {
 		__atomic_fetch_add(&round_sum[r], me, __ATOMIC_SEQ_CST);
 		int w = pthread_barrier_wait(&barrier);
-		if (w == PTHREAD_BARRIER_SERIAL_THREAD)
+		if (w == PTHREAD_BARRIER_SERIAL_THREAD) {
 			__atomic_fetch_add(&serial_count[r], 1,
 					   __ATOMIC_SEQ_CST);
-		else if (w != 0)
+			if ((r + 1) % 100 == 0) /* progress, for the harness */
+				printf("    # %d barrier rounds\n", r + 1);
+		} else if (w != 0)
 			__atomic_fetch_add(&barrier_errors, 1,
 					   __ATOMIC_SEQ_CST);
 		if (__atomic_load_n(&round_sum[r], __ATOMIC_SEQ_CST) !=
@@ -314,7 +317,9 @@ static void *take_items(void *arg)
 	(void)arg;
 	for (int i = 0; i < SEM_ITEMS / 2; i++) {
 		sem_wait(&items);
-		__atomic_fetch_add(&consumed, 1, __ATOMIC_SEQ_CST);
+		int n = __atomic_add_fetch(&consumed, 1, __ATOMIC_SEQ_CST);
+		if (n % 5000 == 0) /* progress, for the harness */
+			printf("    # %d posts taken\n", n);
 	}
 	return NULL;
 }

@@ -63,8 +63,11 @@ static bool suite_has_ordinary_tests(const struct ktest *k)
  * name names its ordinary tests, or its death test if it has nothing else
  * (ktest=fault_demo); "suite.name" names exactly one test.
  */
+/* Whether selection (a ktest= value; NULL selects every test) runs k. */
 static bool selected(const struct ktest *k, const char *selection)
 {
+	if (!selection)
+		return true;
 	size_t suite_len = strlen(k->suite);
 	if (strcmp(selection, k->suite) == 0)
 		return !k->death_expect || !suite_has_ordinary_tests(k);
@@ -101,14 +104,6 @@ static bool run_one(const struct ktest *k, int index)
 	return t.failures == 0;
 }
 
-static void list_tests(void)
-{
-	for (const struct ktest *k = __ktests_start; k < __ktests_end; k++)
-		kprintf("ktest-list: %s.%s%s%s\n", k->suite, k->name,
-			k->death_expect ? " death=" : "",
-			k->death_expect ? k->death_expect : "");
-}
-
 /* Counts the selected tests of the suite starting at k; *end is past it. */
 static int suite_count(const struct ktest *k, const char *selection,
 		       const struct ktest **end)
@@ -138,6 +133,26 @@ static const struct ktest *next_in_source_order(const struct ktest *first,
 		    (!next || e->line < next->line))
 			next = e;
 	return next;
+}
+
+/*
+ * Every test, death tests too, in the order ktest=all runs them: suite by
+ * suite, each in source order. The harness reads it to name the test that
+ * was running when a boot stops making progress.
+ */
+static void list_tests(void)
+{
+	for (const struct ktest *k = __ktests_start, *end; k < __ktests_end;
+	     k = end) {
+		suite_count(k, NULL, &end);
+		const struct ktest *e;
+		for (int line = 0;
+		     (e = next_in_source_order(k, end, line, NULL));
+		     line = e->line)
+			kprintf("ktest-list: %s.%s%s%s\n", e->suite, e->name,
+				e->death_expect ? " death=" : "",
+				e->death_expect ? e->death_expect : "");
+	}
 }
 
 noreturn void ktest_main(const char *selection)
