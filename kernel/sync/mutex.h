@@ -21,9 +21,10 @@
 struct task;
 
 struct mutex {
-	_Atomic(struct task *) owner; /* NULL when free; set by compare-swap */
-	atomic_int waiters;	      /* tasks in mutex_lock's slow path */
-	struct waitq wq;	      /* where they sleep */
+	atomic_int state; /* MUTEX_FREE, _HELD or _CONTENDED (mutex.c) */
+	/* Bookkeeping, not the algorithm: the holder, written by it. */
+	_Atomic(struct task *) owner;
+	struct waitq wq; /* where waiters sleep */
 };
 
 struct semaphore {
