@@ -17,6 +17,7 @@
  */
 static void rr_enqueue(struct policy_queues *q, struct task *t)
 {
+	policy_assert_locked(q);
 	if (t->slice_left <= 0)
 		t->slice_left = RR_SLICE;
 	t->level = t->prio;
@@ -25,7 +26,7 @@ static void rr_enqueue(struct policy_queues *q, struct task *t)
 
 static void rr_dequeue(struct policy_queues *q, struct task *t)
 {
-	(void)q;
+	policy_assert_locked(q);
 	list_remove(&t->rq_link);
 }
 
@@ -36,6 +37,7 @@ static void rr_dequeue(struct policy_queues *q, struct task *t)
  */
 static struct task *rr_pick_next(struct policy_queues *q)
 {
+	policy_assert_locked(q);
 	for (int l = 0; l < NR_PRIO; l++) {
 		struct list_node *n = list_pop_front(&q->level[l]);
 		if (n)
@@ -51,6 +53,7 @@ static struct task *rr_pick_next(struct policy_queues *q)
  */
 static bool rr_tick(struct policy_queues *q, struct task *curr)
 {
+	policy_assert_locked(q);
 	if (--curr->slice_left > 0)
 		return false;
 	for (int l = 0; l <= curr->prio; l++)
@@ -62,6 +65,7 @@ static bool rr_tick(struct policy_queues *q, struct task *curr)
 
 static bool rr_preempts(const struct task *t, const struct task *curr)
 {
+	policy_assert_task_locked(t);
 	return t->prio < curr->prio;
 }
 

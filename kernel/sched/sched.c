@@ -92,6 +92,19 @@ unsigned sched_queued(unsigned cpu)
 	return runqueues[cpu].nr_queued;
 }
 
+void policy_assert_locked_at(struct policy_queues *q, const char *fn)
+{
+	struct runqueue *rq = container_of(q, struct runqueue, q);
+	if (!spin_holding(&rq->lock))
+		panic("%s: a policy hook, called without its run queue's lock",
+		      fn);
+}
+
+void policy_assert_task_locked_at(const struct task *t, const char *fn)
+{
+	policy_assert_locked_at(&runqueues[t->cpu].q, fn);
+}
+
 static bool allowed(const struct task *t, unsigned cpu)
 {
 	return t->affinity >> cpu & 1;
@@ -118,6 +131,7 @@ static void resched_cpu(unsigned cpu)
 /* Queues t on rq. rq locked; t runnable, on no queue, off every CPU. */
 static void enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t)
 {
+	spin_assert_held(&rq->lock);
 	t->cpu = cpu;
 	policy->enqueue(&rq->q, t);
 	rq->nr_queued++;
@@ -150,6 +164,7 @@ static struct runqueue *lock_task_rq(struct task *t)
  */
 static void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu)
 {
+	spin_assert_held(&rq->lock);
 	while (!allowed(t, cpu) || rq != &runqueues[cpu]) {
 		if (!allowed(t, cpu))
 			cpu = first_allowed_cpu(t);
@@ -222,6 +237,7 @@ static void account_switch(struct task *prev, struct task *next)
  */
 static struct task *context_switch(struct runqueue *rq, bool preempted)
 {
+	spin_assert_held(&rq->lock);
 	struct cpu *c = this_cpu();
 	struct task *prev = rq->current;
 	/*
@@ -293,6 +309,7 @@ void sched_finish_switch(struct task *from)
 {
 	struct cpu *c = this_cpu();
 	struct runqueue *rq = &runqueues[c->id];
+	spin_assert_held(&rq->lock);
 	bool exited = false, migrate = false;
 	if (from) {
 		from->on_cpu = false;
@@ -417,6 +434,8 @@ void preempt_enable(void)
 static bool pull_one(struct runqueue *from_rq, struct runqueue *to_rq,
 		     unsigned to)
 {
+	spin_assert_held(&from_rq->lock);
+	spin_assert_held(&to_rq->lock);
 	for (int l = NR_PRIO - 1; l >= 0; l--)
 		list_for_each(n, &from_rq->q.level[l]) {
 			struct task *t = list_entry(n, struct task, rq_link);
