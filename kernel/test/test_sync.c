@@ -196,6 +196,61 @@ KTEST(sync, ping_pong_through_a_wait_queue_loses_no_wakeup)
 	KEXPECT_EQ(atomic_load(&turn), 2 * ROUNDS);
 }
 
+static struct {
+	struct spinlock lock;
+	struct waitq wq;
+	bool flag;	    /* lock */
+	bool lock_was_free; /* the setter found the lock free */
+} held;
+
+static void set_flag_under_lock(void *arg)
+{
+	(void)arg;
+	sleep_ns(5 * 1000000ull); /* let the waiter go to sleep first */
+	spin_lock(&held.lock);
+	held.lock_was_free = true;
+	held.flag = true;
+	spin_unlock(&held.lock);
+	waitq_wake_all(&held.wq);
+}
+
+/* The waiter holds the lock when it starts waiting; the setter can only
+ * set the flag if the wait released it; the waiter holds it again on
+ * return, with the flag set. */
+KTEST(sync,
+      wait_event_locked_drops_the_lock_while_asleep_and_returns_holding_it)
+{
+	spin_init(&held.lock, "held");
+	waitq_init(&held.wq, "held");
+	held.flag = held.lock_was_free = false;
+	struct task *t = kthread_create(set_flag_under_lock, NULL, "setter");
+	KASSERT_TRUE(t != NULL);
+	spin_lock(&held.lock);
+	wait_event_locked(&held.wq, held.flag, &held.lock);
+	bool holding = spin_holding(&held.lock);
+	bool flag = held.flag;
+	spin_unlock(&held.lock);
+	kthread_join(t);
+	KEXPECT_TRUE(holding);
+	KEXPECT_TRUE(flag);
+	KEXPECT_TRUE(held.lock_was_free);
+}
+
+KTEST(sync, wait_event_locked_killable_returns_eintr_when_a_kill_is_pending)
+{
+	spin_init(&held.lock, "held");
+	waitq_init(&held.wq, "held");
+	held.flag = false;
+	atomic_store(&current()->kill_signal, 9);
+	spin_lock(&held.lock);
+	int r = wait_event_locked_killable(&held.wq, held.flag, &held.lock);
+	bool holding = spin_holding(&held.lock);
+	spin_unlock(&held.lock);
+	atomic_store(&current()->kill_signal, 0);
+	KEXPECT_EQ(r, -EINTR);
+	KEXPECT_TRUE(holding);
+}
+
 /*
  * The store-buffer race the mutex's one-word protocol exists for
  * (kernel/sync/mutex.c). In each trial the mutex is held by one CPU, the
