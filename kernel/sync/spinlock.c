@@ -39,12 +39,14 @@ static noreturn void spin_watchdog_bite(struct spinlock *lock, unsigned spins)
 
 /*
  * The watchdog's count of one wait. A CPU waits for one spinlock at a
- * time (interrupts are off while it spins), so one per CPU is enough.
+ * time (interrupts are off while it spins), so one per CPU is enough;
+ * each on a cache line of its own, or CPUs spinning on different locks
+ * would slow each other down writing their counts.
  */
 static struct {
 	unsigned spins;
 	uint64_t start_ns;
-} spin_waits[MAX_CPUS];
+} __attribute__((aligned(64))) spin_waits[MAX_CPUS];
 
 /* Bookkeeping: a new wait begins on this CPU. */
 static void spin_wait_begin(void)
