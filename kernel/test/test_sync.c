@@ -2,12 +2,12 @@
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "sched/kthread.h"
+#include "sched/mutex.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
 #include "sched/waitq.h"
-#include "sync/mutex.h"
 #include "test/ktest.h"
 
 #define THREADS 8
