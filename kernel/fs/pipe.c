@@ -35,14 +35,11 @@ struct pipe {
 	struct waitq wq;      /* both sides wait here for a change */
 };
 
-static uint64_t used(struct pipe *p)
+/* Bytes in the ring. p->lock held. */
+static uint64_t used_locked(struct pipe *p)
 {
+	mutex_assert_held(&p->lock);
 	return p->tail - p->head;
-}
-
-static bool killed(void)
-{
-	return atomic_load(&current()->kill_signal) != 0;
 }
 
 static long pipe_read(struct file *f, uint64_t ubuf, size_t n)
@@ -51,20 +48,22 @@ static long pipe_read(struct file *f, uint64_t ubuf, size_t n)
 	if (n == 0)
 		return 0;
 	mutex_lock(&p->lock);
-	while (used(p) == 0 && p->writers > 0) {
+	long r = 0;
+	if (used_locked(p) == 0 && p->writers > 0 && (f->flags & O_NONBLOCK))
+		r = -EAGAIN;
+	else
+		r = wait_event_mutex_killable(
+			&p->wq, used_locked(p) > 0 || p->writers == 0,
+			&p->lock);
+	if (r) {
 		mutex_unlock(&p->lock);
-		if (f->flags & O_NONBLOCK)
-			return -EAGAIN;
-		wait_event(&p->wq, used(p) > 0 || p->writers == 0 || killed());
-		if (killed())
-			return -EINTR;
-		mutex_lock(&p->lock);
+		return r;
 	}
 	size_t done = 0;
-	long r = 0;
-	while (done < n && used(p) > 0) {
+	while (done < n && used_locked(p) > 0) {
 		size_t at = p->head % PIPE_SIZE;
-		size_t chunk = MIN(MIN(n - done, used(p)), PIPE_SIZE - at);
+		size_t chunk =
+			MIN(MIN(n - done, used_locked(p)), PIPE_SIZE - at);
 		if (copy_to_user(ubuf + done, p->ring + at, chunk) < 0) {
 			r = -EFAULT;
 			break;
@@ -91,22 +90,22 @@ static long pipe_write(struct file *f, uint64_t ubuf, size_t n)
 			if (sigpipe_hook)
 				sigpipe_hook();
 			r = -EPIPE;
-		} else if (PIPE_SIZE - used(p) < need) {
-			mutex_unlock(&p->lock);
+		} else if (PIPE_SIZE - used_locked(p) < need) {
+			/* Readers may be waiting for what we wrote so far. */
 			waitq_wake_all(&p->wq);
-			if (f->flags & O_NONBLOCK) {
+			if (f->flags & O_NONBLOCK)
 				r = -EAGAIN;
-			} else {
-				wait_event(&p->wq,
-					   PIPE_SIZE - used(p) >= need ||
-						   p->readers == 0 || killed());
-				r = killed() ? -EINTR : 0;
-			}
-			mutex_lock(&p->lock);
+			else
+				r = wait_event_mutex_killable(
+					&p->wq,
+					PIPE_SIZE - used_locked(p) >= need ||
+						p->readers == 0,
+					&p->lock);
 		} else {
 			size_t at = p->tail % PIPE_SIZE;
-			size_t chunk = MIN(MIN(n - done, PIPE_SIZE - used(p)),
-					   PIPE_SIZE - at);
+			size_t chunk =
+				MIN(MIN(n - done, PIPE_SIZE - used_locked(p)),
+				    PIPE_SIZE - at);
 			if (copy_from_user(p->ring + at, ubuf + done, chunk) <
 			    0)
 				r = -EFAULT;

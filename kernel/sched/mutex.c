@@ -13,76 +13,158 @@
 
 #define MUTEX_SPINS 20000
 
+/*
+ * The mutex is one word with three states, the protocol of Drepper's
+ * "Futexes Are Tricky" that lib/pthread/mutex.c also uses:
+ *
+ *   MUTEX_FREE       nobody holds it
+ *   MUTEX_HELD       held, nobody waiting: unlock wakes nobody
+ *   MUTEX_CONTENDED  held, maybe waiters: unlock wakes one
+ *
+ * Why one word. The first version kept `owner` and a separate `waiters`
+ * count: unlock stored owner = NULL (release) and then loaded waiters;
+ * lock incremented waiters and then tried owner. That is the store-buffer
+ * pattern: neither C11 release/acquire nor x86-TSO keeps a store ahead of
+ * a later load of ANOTHER location, so unlock could read waiters == 0
+ * while the locker, its last try still seeing the old owner, went to
+ * sleep -- a lost wake-up (60 in 2^20 trials in a user-space reduction;
+ * see sync.mutex_protocol_loses_no_wakeup_in_store_buffer_litmus). Here
+ * the locker's "I am waiting" and unlock's "it is free" are exchanges of
+ * the SAME word: one of the two comes first in that word's order of
+ * modifications and the other reads what it wrote, so either unlock sees
+ * MUTEX_CONTENDED and wakes, or the waiter sees MUTEX_FREE and owns it.
+ * No reordering of two locations is involved any more.
+ *
+ * The owner (for mutex_held, and to name the holder in panics) is
+ * bookkeeping next to the algorithm, not part of it: set after the word
+ * is taken, cleared before it is released.
+ */
+enum { MUTEX_FREE, MUTEX_HELD, MUTEX_CONTENDED };
+
 void mutex_init(struct mutex *m, const char *name)
 {
+	atomic_init(&m->state, MUTEX_FREE);
 	atomic_init(&m->owner, NULL);
-	atomic_init(&m->waiters, 0);
 	waitq_init(&m->wq, name);
+}
+
+/* FREE -> HELD if it is free; acquire: the last holder's writes are seen. */
+static bool mutex_take_if_free(struct mutex *m)
+{
+	int expected = MUTEX_FREE;
+	return atomic_compare_exchange_strong_explicit(
+		&m->state, &expected, MUTEX_HELD, memory_order_acquire,
+		memory_order_relaxed);
+}
+
+/*
+ * mutex_acquire - the lock algorithm: take the word, sleeping while
+ * another task has it.
+ * Contract: may sleep; returns with the word HELD or CONTENDED by the
+ * caller. A task that has slept leaves the word CONTENDED even if nobody
+ * else waits: one wake-up too many is harmless, one too few is not.
+ * The exchange runs inside wait_event, after the task is queued and
+ * BLOCKED, so an unlock that comes between it and schedule() finds the
+ * task on the queue and makes it runnable (sched/waitq.h). It is
+ * sequentially consistent (acq_rel would do): the unlocker that reads
+ * MUTEX_CONTENDED must also see the queue entry made before it.
+ */
+static void mutex_acquire(struct mutex *m)
+{
+	if (mutex_take_if_free(m))
+		return;
+	/* Critical sections are usually short: spinning a little while the
+	 * owner finishes is far cheaper than sleeping and being woken (two
+	 * context switches and an IPI). Only then sleep. */
+	for (int i = 0; i < MUTEX_SPINS; i++) {
+		if (atomic_load_explicit(&m->state, memory_order_relaxed) ==
+			    MUTEX_FREE &&
+		    mutex_take_if_free(m))
+			return;
+		cpu_relax();
+	}
+	wait_event(&m->wq,
+		   atomic_exchange(&m->state, MUTEX_CONTENDED) == MUTEX_FREE);
+}
+
+/*
+ * mutex_release - the unlock algorithm: free the word, and wake one
+ * waiter if a locker marked it contended.
+ * Contract: the caller holds the word. The exchange both frees the word
+ * and reads whether anyone announced themselves (see the top of the
+ * file for why this must be one operation on one word).
+ */
+static void mutex_release(struct mutex *m)
+{
+	if (atomic_exchange(&m->state, MUTEX_FREE) == MUTEX_CONTENDED)
+		waitq_wake_one(&m->wq);
+}
+
+/* Bookkeeping: the caller must not already own m (it would sleep for
+ * ever: panic instead). */
+static void mutex_check_not_owner(struct mutex *m)
+{
+	if (atomic_load_explicit(&m->owner, memory_order_relaxed) == current())
+		panic("mutex_lock: task '%s' already owns mutex '%s'",
+		      current()->name, m->wq.name);
+}
+
+/* Bookkeeping: the caller must own m; forgets the owner. */
+static void mutex_check_and_clear_owner(struct mutex *m)
+{
+	struct task *owner =
+		atomic_load_explicit(&m->owner, memory_order_relaxed);
+	if (owner != current())
+		panic("mutex_unlock: task '%s' does not own mutex '%s' (owner: "
+		      "%s)",
+		      current()->name, m->wq.name,
+		      owner ? owner->name : "nobody");
+	atomic_store_explicit(&m->owner, NULL, memory_order_relaxed);
+}
+
+static void mutex_set_owner(struct mutex *m)
+{
+	atomic_store_explicit(&m->owner, current(), memory_order_relaxed);
 }
 
 /*
  * mutex_trylock - take m if it is free.
  * Contract: returns true with m owned by the caller, or false at once.
- * One compare-and-swap: no lock, so an uncontended mutex costs no more
- * than a spinlock, and waiters never spin on a lock of the mutex's own.
  */
 bool mutex_trylock(struct mutex *m)
 {
-	struct task *expected = NULL;
-	return atomic_compare_exchange_strong_explicit(
-		&m->owner, &expected, current(), memory_order_acquire,
-		memory_order_relaxed);
+	if (!mutex_take_if_free(m))
+		return false;
+	mutex_set_owner(m);
+	return true;
 }
 
 /*
  * mutex_lock - take m, sleeping until it is free.
  * Contract: not in an interrupt handler, no spinlock held; the caller must
  * not already own m (that would sleep forever: it panics instead).
- * It spins briefly first, then sleeps. The waiter count is raised before
- * the last try, so an unlock that
- * happens after that try sees it and wakes someone.
  */
 void mutex_lock(struct mutex *m)
 {
-	if (mutex_trylock(m))
-		return;
-	if (atomic_load(&m->owner) == current())
-		panic("mutex_lock: task '%s' already owns mutex '%s'",
-		      current()->name, m->wq.name);
-	/* Critical sections are usually short: spinning a little while the
-	 * owner finishes is far cheaper than sleeping and being woken (two
-	 * context switches and an IPI). Only then sleep. */
-	for (int i = 0; i < MUTEX_SPINS; i++) {
-		if (!atomic_load_explicit(&m->owner, memory_order_relaxed) &&
-		    mutex_trylock(m))
-			return;
-		cpu_relax();
-	}
-	atomic_fetch_add(&m->waiters, 1);
-	wait_event(&m->wq, mutex_trylock(m));
-	atomic_fetch_sub(&m->waiters, 1);
+	mutex_check_not_owner(m);
+	mutex_acquire(m);
+	mutex_set_owner(m);
 }
 
 /*
  * mutex_unlock - release m and wake one waiter, if there is one.
- * Contract: the caller owns m.
+ * Contract: the caller owns m (it panics otherwise).
  */
 void mutex_unlock(struct mutex *m)
 {
-	struct task *owner = atomic_load(&m->owner);
-	if (owner != current())
-		panic("mutex_unlock: task '%s' does not own mutex '%s' (owner: "
-		      "%s)",
-		      current()->name, m->wq.name,
-		      owner ? owner->name : "nobody");
-	atomic_store_explicit(&m->owner, NULL, memory_order_release);
-	if (atomic_load(&m->waiters))
-		waitq_wake_one(&m->wq);
+	mutex_check_and_clear_owner(m);
+	mutex_release(m);
 }
 
 bool mutex_held(struct mutex *m)
 {
-	return atomic_load(&m->owner) == current();
+	return atomic_load_explicit(&m->owner, memory_order_relaxed) ==
+	       current();
 }
 
 void sem_init(struct semaphore *s, long count, const char *name)

@@ -21,9 +21,10 @@
 struct task;
 
 struct mutex {
-	_Atomic(struct task *) owner; /* NULL when free; set by compare-swap */
-	atomic_int waiters;	      /* tasks in mutex_lock's slow path */
-	struct waitq wq;	      /* where they sleep */
+	atomic_int state; /* MUTEX_FREE, _HELD or _CONTENDED (mutex.c) */
+	/* Bookkeeping, not the algorithm: the holder, written by it. */
+	_Atomic(struct task *) owner;
+	struct waitq wq; /* where waiters sleep */
 };
 
 struct semaphore {
@@ -48,6 +49,35 @@ void mutex_lock(struct mutex *m);
 bool mutex_trylock(struct mutex *m);
 void mutex_unlock(struct mutex *m);
 bool mutex_held(struct mutex *m); /* by the calling task */
+#define mutex_assert_held(m)                                                   \
+	do {                                                                   \
+		if (!mutex_held(m))                                            \
+			panic("%s: mutex '%s' must be held here", __func__,    \
+			      (m)->wq.name);                                   \
+	} while (0)
+
+/*
+ * wait_event_mutex - wait_event_locked (sched/waitq.h) for a condition
+ * that a sleeping mutex protects: the caller owns m (asserted) and owns
+ * it again on return with cond true; m is released while it sleeps. The
+ * reasoning is the same: the task is on wq and BLOCKED before m is
+ * released, and wakers change cond only while owning m.
+ */
+#define wait_event_mutex(wq, cond, m)                                          \
+	do {                                                                   \
+		mutex_assert_held(m);                                          \
+		(void)waitq_wait_held_(wq, cond, mutex_unlock(m),              \
+				       mutex_lock(m), false);                  \
+	} while (0)
+
+/* ... and gives up with -EINTR when a fatal signal is pending (0: cond
+ * is true). m is owned on return either way. */
+#define wait_event_mutex_killable(wq, cond, m)                                 \
+	({                                                                     \
+		mutex_assert_held(m);                                          \
+		waitq_wait_held_(wq, cond, mutex_unlock(m), mutex_lock(m),     \
+				 true);                                        \
+	})
 
 void sem_init(struct semaphore *s, long count, const char *name);
 void sem_down(struct semaphore *s);

@@ -55,6 +55,16 @@ struct task *levels_steal(struct policy_queues *q, unsigned cpu);
 /* Whether a task waits at `level` or a higher one (a lower number). */
 bool levels_waiting_at_or_above(const struct policy_queues *q, int level);
 
+/*
+ * Every hook starts with policy_assert_locked(q) (or, for preempts,
+ * policy_assert_task_locked(t)): a hook called without the run queue's
+ * lock panics, naming itself, instead of corrupting a queue quietly.
+ */
+#define policy_assert_locked(q) policy_assert_locked_at((q), __func__)
+#define policy_assert_task_locked(t) policy_assert_task_locked_at((t), __func__)
+void policy_assert_locked_at(struct policy_queues *q, const char *fn);
+void policy_assert_task_locked_at(const struct task *t, const char *fn);
+
 extern const struct sched_policy policy_rr;
 extern const struct sched_policy policy_mlfq;
 

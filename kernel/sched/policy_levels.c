@@ -9,6 +9,7 @@
 
 void levels_init(struct policy_queues *q)
 {
+	/* The one hook that runs before the run queue's lock is usable. */
 	for (int l = 0; l < NR_PRIO; l++)
 		list_init(&q->level[l]);
 	q->ticks = 0;
@@ -16,7 +17,7 @@ void levels_init(struct policy_queues *q)
 
 void levels_dequeue(struct policy_queues *q, struct task *t)
 {
-	(void)q;
+	policy_assert_locked(q);
 	list_remove(&t->rq_link);
 }
 
@@ -27,6 +28,7 @@ void levels_dequeue(struct policy_queues *q, struct task *t)
  */
 struct task *levels_pick_next(struct policy_queues *q)
 {
+	policy_assert_locked(q);
 	for (int l = 0; l < NR_PRIO; l++) {
 		struct list_node *n = list_pop_front(&q->level[l]);
 		if (n)
@@ -40,6 +42,7 @@ struct task *levels_pick_next(struct policy_queues *q)
  * coldest here, and it had the longest wait ahead of it). */
 struct task *levels_steal(struct policy_queues *q, unsigned cpu)
 {
+	policy_assert_locked(q);
 	for (int l = NR_PRIO - 1; l >= 0; l--)
 		list_for_each(n, &q->level[l]) {
 			struct task *t = list_entry(n, struct task, rq_link);

@@ -22,6 +22,7 @@ static int slice_for(int level)
 
 static void mlfq_enqueue(struct policy_queues *q, struct task *t)
 {
+	policy_assert_locked(q);
 	if (t->level < 0) { /* new: rule 2 */
 		t->level = t->prio;
 		t->slice_left = slice_for(t->level);
@@ -53,6 +54,7 @@ static void boost(struct policy_queues *q, struct task *curr)
 
 static bool mlfq_tick(struct policy_queues *q, struct task *curr)
 {
+	policy_assert_locked(q);
 	if (++q->ticks % BOOST_TICKS == 0)
 		boost(q, curr);
 	if (--curr->slice_left > 0)
@@ -68,6 +70,7 @@ static bool mlfq_tick(struct policy_queues *q, struct task *curr)
 
 static bool mlfq_preempts(const struct task *t, const struct task *curr)
 {
+	policy_assert_task_locked(t);
 	return t->level < curr->level;
 }
 

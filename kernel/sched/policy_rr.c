@@ -17,6 +17,7 @@
  */
 static void rr_enqueue(struct policy_queues *q, struct task *t)
 {
+	policy_assert_locked(q);
 	if (t->slice_left <= 0)
 		t->slice_left = RR_SLICE;
 	t->level = t->prio;
@@ -30,6 +31,7 @@ static void rr_enqueue(struct policy_queues *q, struct task *t)
  */
 static bool rr_tick(struct policy_queues *q, struct task *curr)
 {
+	policy_assert_locked(q);
 	if (--curr->slice_left > 0)
 		return false;
 	if (levels_waiting_at_or_above(q, curr->prio))
@@ -40,6 +42,7 @@ static bool rr_tick(struct policy_queues *q, struct task *curr)
 
 static bool rr_preempts(const struct task *t, const struct task *curr)
 {
+	policy_assert_task_locked(t);
 	return t->prio < curr->prio;
 }
 

@@ -92,6 +92,19 @@ unsigned sched_queued(unsigned cpu)
 	return runqueues[cpu].nr_queued;
 }
 
+void policy_assert_locked_at(struct policy_queues *q, const char *fn)
+{
+	struct runqueue *rq = container_of(q, struct runqueue, q);
+	if (!spin_holding(&rq->lock))
+		panic("%s: a policy hook, called without its run queue's lock",
+		      fn);
+}
+
+void policy_assert_task_locked_at(const struct task *t, const char *fn)
+{
+	policy_assert_locked_at(&runqueues[t->cpu].q, fn);
+}
+
 static unsigned first_allowed_cpu(const struct task *t)
 {
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
@@ -113,6 +126,7 @@ static void resched_cpu(unsigned cpu)
 /* Queues t on rq. rq locked; t runnable, on no queue, off every CPU. */
 static void enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t)
 {
+	spin_assert_held(&rq->lock);
 	t->cpu = cpu;
 	policy->enqueue(&rq->q, t);
 	rq->nr_queued++;
@@ -145,6 +159,7 @@ static struct runqueue *lock_task_rq(struct task *t)
  */
 static void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu)
 {
+	spin_assert_held(&rq->lock);
 	while (!task_allowed_on(t, cpu) || rq != &runqueues[cpu]) {
 		if (!task_allowed_on(t, cpu))
 			cpu = first_allowed_cpu(t);
@@ -217,6 +232,7 @@ static void account_switch(struct task *prev, struct task *next)
  */
 static struct task *context_switch(struct runqueue *rq, bool preempted)
 {
+	spin_assert_held(&rq->lock);
 	struct cpu *c = this_cpu();
 	struct task *prev = rq->current;
 	/*
@@ -288,6 +304,7 @@ void sched_finish_switch(struct task *from)
 {
 	struct cpu *c = this_cpu();
 	struct runqueue *rq = &runqueues[c->id];
+	spin_assert_held(&rq->lock);
 	bool exited = false, migrate = false;
 	if (from) {
 		from->on_cpu = false;

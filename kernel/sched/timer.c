@@ -72,7 +72,20 @@ void timers_run_expired(void)
 
 static struct waitq sleepers = WAITQ_INIT(sleepers, "sleep");
 
+/*
+ * sleep_ns - sleep until the timer armed for ns from now has fired.
+ * "Fired" is the timer being off its list: timers_run_expired unlinks it
+ * and wakes the task under the list's lock, and the condition is read
+ * under that lock, so the wake-up cannot fall between check and sleep
+ * (wait_event_locked). The sleepers queue is only where the task is
+ * listed as waiting ("sleep"); the timer wakes it directly.
+ */
 void sleep_ns(uint64_t ns)
 {
-	wait_event_timeout(&sleepers, false, ns);
+	struct timer t;
+	timer_arm_wakeup(&t, clock_ns() + ns, current());
+	struct timer_list *tl = list_of(t.cpu);
+	spin_lock(&tl->lock);
+	wait_event_locked(&sleepers, !list_node_linked(&t.link), &tl->lock);
+	spin_unlock(&tl->lock);
 }

@@ -32,10 +32,22 @@ void waitq_init(struct waitq *wq, const char *name)
 	wq->name = name;
 }
 
+/* Bookkeeping: what t waits on, for the `tasks` listing. wq locked. */
+static void note_waiting_locked(struct waitq *wq, struct task *t,
+				const char *what)
+{
+	spin_assert_held(&wq->lock);
+	t->wait_what = what;
+}
+
 /*
- * waitq_prepare - put the current task on wq and mark it BLOCKED.
+ * waitq_prepare - the first half of sleeping: put the current task on wq
+ * and mark it BLOCKED.
  * Contract: the caller checks its condition next, and calls schedule() if
- * it is false; waitq_finish ends the wait either way.
+ * it is false; waitq_finish ends the wait either way. Queued BEFORE the
+ * check, so a waker that makes the condition true after the check finds
+ * the task here (see the top of this file). Calling it again while
+ * queued (a wait that loops) does not queue the task twice.
  */
 void waitq_prepare(struct waitq *wq)
 {
@@ -43,23 +55,37 @@ void waitq_prepare(struct waitq *wq)
 	spin_lock(&wq->lock);
 	if (!list_node_linked(&t->wait_link))
 		list_push_back(&wq->waiters, &t->wait_link);
-	t->wait_what = wq->name;
+	note_waiting_locked(wq, t, wq->name);
 	spin_unlock(&wq->lock);
 	sched_block_current();
 }
 
+/*
+ * waitq_finish - the end of a wait: leave wq and be RUNNING again.
+ * Contract: the current task called waitq_prepare(wq); safe whether or
+ * not a waker has already made it runnable.
+ */
 void waitq_finish(struct waitq *wq)
 {
 	struct task *t = current();
 	spin_lock(&wq->lock);
 	if (list_node_linked(&t->wait_link))
 		list_remove(&t->wait_link);
-	t->wait_what = NULL;
+	note_waiting_locked(wq, t, NULL);
 	spin_unlock(&wq->lock);
 	sched_unblock_current();
 }
 
-static int wake(struct waitq *wq, bool all)
+/*
+ * wake_waiters - the wake algorithm: make BLOCKED waiters of wq runnable,
+ * in the order they queued, all of them or just the first.
+ * Contract: the caller has already made the waiters' condition true; no
+ * run queue lock held (wake_up takes one, after wq's lock). Woken tasks
+ * stay queued until they see their condition and call waitq_finish, so a
+ * task already woken (not BLOCKED) is passed over and not counted.
+ * Returns how many it woke.
+ */
+static int wake_waiters(struct waitq *wq, bool all)
 {
 	int n = 0;
 	spin_lock(&wq->lock);
@@ -75,17 +101,12 @@ static int wake(struct waitq *wq, bool all)
 	return n;
 }
 
-/*
- * waitq_wake_all - wake every task waiting on wq.
- * Contract: the caller has already made the waiters' condition true.
- * Woken tasks stay queued on wq until they see their condition and leave.
- */
 int waitq_wake_all(struct waitq *wq)
 {
-	return wake(wq, true);
+	return wake_waiters(wq, true);
 }
 
 int waitq_wake_one(struct waitq *wq)
 {
-	return wake(wq, false);
+	return wake_waiters(wq, false);
 }

@@ -3,6 +3,8 @@
  *
  *   wait_event(&wq, condition);            sleeps until condition is true
  *   wait_event_timeout(&wq, condition, ns) ... or ns have passed
+ *   wait_event_locked(&wq, condition, &lock)   condition read under a
+ *                                              spinlock the caller holds
  *   waitq_wake_all(&wq);                   after making condition true
  *
  * The condition is re-checked after the task has marked itself BLOCKED and
@@ -16,7 +18,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "freestanding/errno.h"
 #include "freestanding/list.h"
+#include "sched/sched.h"
 #include "sync/spinlock.h"
 
 struct waitq {
@@ -75,6 +79,90 @@ int waitq_wake_one(struct waitq *wq);
 		waitq_finish(wq);                                              \
 		timer_cancel(&timer_);                                         \
 		ok_;                                                           \
+	})
+
+/*
+ * wait_event_locked - sleep on wq until cond is true, where cond reads
+ * state that `lock` protects (Chickadee's wait_until with a lock).
+ * Contract: the caller holds the spinlock `lock` (asserted), and holds it
+ * again when this returns, with cond true; no other spinlock held. While
+ * it sleeps, `lock` is released. Whoever makes cond true must do so with
+ * `lock` held, then wake wq (with or without `lock`).
+ *
+ * Why no wake-up is lost -- the whole reasoning, once:
+ *   1. cond is only ever evaluated with `lock` held, so it sees a state
+ *      no waker is half-way through changing;
+ *   2. the task queues itself and becomes BLOCKED (waitq_prepare) and
+ *      only THEN checks cond, still holding `lock`;
+ *   3. it releases `lock` only after that, so a waker, which needs `lock`
+ *      to make cond true, can only do so once the task is on wq and
+ *      BLOCKED: its wake-up makes the task RUNNABLE, and the schedule()
+ *      that follows returns at once (sched.c: a task woken before it has
+ *      switched away stays on its CPU);
+ *   4. after waking it re-takes `lock` and checks cond again: a wake-up
+ *      can be spurious (another waiter took what was there, a wake_all).
+ * Forget step 2's order (check, then queue) and a wake-up that lands
+ * between the two is lost; read cond without `lock` (step 1) and it may
+ * see a ring's head moved but its tail not yet.
+ */
+#define wait_event_locked(wq, cond, lock)                                      \
+	do {                                                                   \
+		spin_assert_held(lock);                                        \
+		(void)waitq_wait_held_(wq, cond, spin_unlock(lock),            \
+				       spin_lock(lock), false);                \
+	} while (0)
+
+/*
+ * wait_event_locked_killable - wait_event_locked that also gives up when
+ * the task has a fatal signal pending (it is being killed: its sleep
+ * must end so it can die). Returns 0 with cond true, or -EINTR with cond
+ * false; `lock` is held on return either way. The killer sets the task's
+ * kill_signal and then wakes it (kernel/proc); the check comes after
+ * waitq_prepare for the same reason cond does.
+ */
+#define wait_event_locked_killable(wq, cond, lock)                             \
+	({                                                                     \
+		spin_assert_held(lock);                                        \
+		waitq_wait_held_(wq, cond, spin_unlock(lock), spin_lock(lock), \
+				 true);                                        \
+	})
+
+/* Does t have a fatal signal pending (is it being killed)? */
+static inline bool task_fatal_signal_pending(struct task *t)
+{
+	return atomic_load(&t->kill_signal) != 0;
+}
+
+/*
+ * The loop behind wait_event_locked and the sleeping-lock forms
+ * (wait_event_mutex, sched/mutex.h): `release` and `retake` are the
+ * statements that drop and take the caller's lock. Evaluates to 0, or to
+ * -EINTR if `killable` and a fatal signal ended the wait. The task leaves
+ * wq (waitq_finish) before it re-takes the lock: taking a sleeping lock
+ * may itself wait, on the lock's own queue, and a task is on one wait
+ * queue at a time.
+ */
+#define waitq_wait_held_(wq, cond, release, retake, killable)                  \
+	({                                                                     \
+		int err_ = 0;                                                  \
+		while (!(cond)) {                                              \
+			waitq_prepare(wq);                                     \
+			if (cond) {                                            \
+				waitq_finish(wq);                              \
+				break;                                         \
+			}                                                      \
+			if ((killable) &&                                      \
+			    task_fatal_signal_pending(current())) {            \
+				waitq_finish(wq);                              \
+				err_ = -EINTR;                                 \
+				break;                                         \
+			}                                                      \
+			release;                                               \
+			schedule();                                            \
+			waitq_finish(wq);                                      \
+			retake;                                                \
+		}                                                              \
+		err_;                                                          \
 	})
 
 #endif

@@ -38,33 +38,89 @@ static noreturn void spin_watchdog_bite(struct spinlock *lock, unsigned spins)
 }
 
 /*
- * spin_lock_at - acquire a ticket lock.
- * Contract: returns with the lock held by this CPU and interrupts off
- * (nested through irq_push_off); waiters are served in the order they
- * arrived. The acquire ordering on the final load makes every write the
- * previous holder made before releasing visible here.
+ * The watchdog's count of one wait. A CPU waits for one spinlock at a
+ * time (interrupts are off while it spins), so one per CPU is enough;
+ * each on a cache line of its own, or CPUs spinning on different locks
+ * would slow each other down writing their counts.
  */
-void spin_lock_at(struct spinlock *lock, const char *site)
+static struct {
+	unsigned spins;
+	uint64_t start_ns;
+} __attribute__((aligned(64))) spin_waits[MAX_CPUS];
+
+/* Bookkeeping: a new wait begins on this CPU. */
+static void spin_wait_begin(void)
 {
-	irq_push_off();
+	spin_waits[this_cpu()->id].spins = 0;
+	spin_waits[this_cpu()->id].start_ns = 0;
+}
+
+/*
+ * spin_pause - one turn of a spin-wait loop on lock.
+ * A pause (cpu_relax), and the deadlock watchdog: every
+ * WATCHDOG_CHECK_EVERY turns it reads the clock, and after
+ * spin_watchdog_ms of waiting it panics, naming the holder.
+ */
+static void spin_pause(struct spinlock *lock)
+{
+	cpu_relax();
+	unsigned id = this_cpu()->id;
+	unsigned spins = ++spin_waits[id].spins;
+	if (spins % WATCHDOG_CHECK_EVERY || !spin_watchdog_ms)
+		return;
+	if (!spin_waits[id].start_ns)
+		spin_waits[id].start_ns = clock_ns();
+	else if (clock_ns() - spin_waits[id].start_ns >
+		 spin_watchdog_ms * 1000000ull)
+		spin_watchdog_bite(lock, spins);
+}
+
+/*
+ * ticket_lock - the acquire algorithm: take the next ticket, and wait
+ * until the lock serves it.
+ * Contract: interrupts are off; returns once this CPU's ticket is served.
+ * Waiters are served in the order they took tickets. Call spin_pause(lock)
+ * each time round the wait (it is cpu_relax plus the deadlock watchdog).
+ * The acquire ordering on the load that sees our ticket served makes every
+ * write the previous holder made before releasing visible here; taking
+ * the ticket itself needs no ordering.
+ */
+static void ticket_lock(struct spinlock *lock)
+{
+	unsigned ticket =
+		atomic_fetch_add_explicit(&lock->next, 1, memory_order_relaxed);
+	while (atomic_load_explicit(&lock->owner, memory_order_acquire) !=
+	       ticket)
+		spin_pause(lock);
+}
+
+/*
+ * ticket_unlock - the release algorithm: serve the next ticket.
+ * Contract: this CPU holds the lock. Only the holder writes owner, so a
+ * plain load and store do; the release ordering publishes every write
+ * made inside the critical section to the next holder.
+ */
+static void ticket_unlock(struct spinlock *lock)
+{
+	unsigned served =
+		atomic_load_explicit(&lock->owner, memory_order_relaxed);
+	atomic_store_explicit(&lock->owner, served + 1, memory_order_release);
+}
+
+/* Bookkeeping before a wait: taking a lock this CPU holds would spin for
+ * ever, so it panics at once instead, naming both sites. */
+static void spin_check_not_held(struct spinlock *lock, const char *site)
+{
 	if (spin_holding(lock))
 		panic("spinlock '%s': cpu %u takes it again at %s, already "
 		      "holding it since %s",
 		      lock->name, this_cpu()->id, site, lock->site);
-	unsigned ticket =
-		atomic_fetch_add_explicit(&lock->next, 1, memory_order_relaxed);
-	uint64_t start = 0;
-	unsigned spins = 0;
-	while (atomic_load_explicit(&lock->owner, memory_order_acquire) !=
-	       ticket) {
-		cpu_relax();
-		if (++spins % WATCHDOG_CHECK_EVERY || !spin_watchdog_ms)
-			continue;
-		if (!start)
-			start = clock_ns();
-		else if (clock_ns() - start > spin_watchdog_ms * 1000000ull)
-			spin_watchdog_bite(lock, spins);
-	}
+}
+
+/* Bookkeeping after acquiring: who holds it, from where, and this CPU's
+ * list of held locks (schedule() refuses to sleep holding one). */
+static void spin_note_acquired(struct spinlock *lock, const char *site)
+{
 	struct cpu *c = this_cpu();
 	lock->cpu = (int)c->id;
 	lock->site = site;
@@ -73,13 +129,8 @@ void spin_lock_at(struct spinlock *lock, const char *site)
 	c->nr_held_locks++;
 }
 
-/*
- * spin_unlock - release a ticket lock.
- * Contract: this CPU holds the lock. The release ordering publishes every
- * write made inside the critical section to the next holder; interrupts
- * return to their state before the matching spin_lock.
- */
-void spin_unlock(struct spinlock *lock)
+/* Bookkeeping before releasing: the caller must hold it; forgets it. */
+static void spin_note_released(struct spinlock *lock)
 {
 	if (!spin_holding(lock))
 		panic("spin_unlock: cpu %u does not hold spinlock '%s'",
@@ -95,8 +146,31 @@ void spin_unlock(struct spinlock *lock)
 	c->nr_held_locks--;
 	lock->cpu = -1;
 	lock->site = 0;
-	unsigned served =
-		atomic_load_explicit(&lock->owner, memory_order_relaxed);
-	atomic_store_explicit(&lock->owner, served + 1, memory_order_release);
+}
+
+/*
+ * spin_lock_at - acquire a ticket lock.
+ * Contract: returns with the lock held by this CPU and interrupts off
+ * (nested through irq_push_off). The algorithm is ticket_lock; the rest
+ * is the bookkeeping that turns a deadlock into a report.
+ */
+void spin_lock_at(struct spinlock *lock, const char *site)
+{
+	irq_push_off();
+	spin_check_not_held(lock, site);
+	spin_wait_begin();
+	ticket_lock(lock);
+	spin_note_acquired(lock, site);
+}
+
+/*
+ * spin_unlock - release a ticket lock.
+ * Contract: this CPU holds the lock (it panics otherwise); interrupts
+ * return to their state before the matching spin_lock.
+ */
+void spin_unlock(struct spinlock *lock)
+{
+	spin_note_released(lock);
+	ticket_unlock(lock);
 	irq_pop_off();
 }

@@ -21,6 +21,10 @@
  * the kernel-stack cache, and counting page tables the kernel half grew
  * for good as free).
  *
+ * A test that cannot check anything on this machine (a race that needs two
+ * CPUs, booted with one) says so with KTEST_SKIP("reason") instead of
+ * passing without checking: KTAP prints "ok N name # SKIP reason".
+ *
  * A death test (KTEST_DEATH) is expected to panic; its report must contain
  * each '|'-separated string of `expect`. It runs only when named alone,
  * never under ktest=all, and tools/test.py gives it a boot of its own.
@@ -33,6 +37,7 @@
 struct ktest_context {
 	const char *name;
 	int failures;
+	const char *skip; /* why it could not run, or NULL */
 };
 
 struct ktest {
@@ -95,6 +100,12 @@ bool ktest_check(struct ktest_context *t, bool ok, const char *file, int line,
 	do {                                                                   \
 		if (!KEXPECT_NE(a, b))                                         \
 			return;                                                \
+	} while (0)
+
+#define KTEST_SKIP(reason)                                                     \
+	do {                                                                   \
+		kt->skip = (reason);                                           \
+		return;                                                        \
 	} while (0)
 
 /* Runs the tests the command line selected, then exits QEMU. */
