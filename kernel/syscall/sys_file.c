@@ -251,19 +251,18 @@ long sys_stat(uint64_t path, uint64_t ust)
 	return sys_newfstatat(AT_FDCWD, path, ust, 0);
 }
 
-/* Linux takes count as an unsigned int, checks the buffer against it, and
- * then holds it in an int: a count past INT_MAX fits no entry (-EINVAL,
- * or 0 at the end of the directory). */
+/* Linux takes count as an unsigned int and holds it in an int: a count
+ * past INT_MAX fits no entry (-EINVAL, or 0 at the end of the directory).
+ * The buffer is checked entry by entry, as each is copied. */
 long sys_getdents64(int fd, uint64_t buf, size_t count)
 {
 	struct file *f = get(fd);
 	if (!f)
 		return -EBADF;
 	uint32_t n = (uint32_t)count;
-	long r = !f->ops->getdents ? -ENOTDIR
-		 : !user_range_ok(buf, n)
-			 ? -EFAULT
-			 : f->ops->getdents(f, buf, n > INT32_MAX ? 0 : n);
+	long r = f->ops->getdents
+			 ? f->ops->getdents(f, buf, n > INT32_MAX ? 0 : n)
+			 : -ENOTDIR;
 	file_put(f);
 	return r;
 }
