@@ -11,7 +11,7 @@
  *
  *   parent (init) --fork--> child: setsid, closes 0-2, opens some files,
  *     |                       then for ever: pick a call, write a record
- *     |<---- pipe (fd 1000) -- of it to the pipe, make the call
+ *     |<---- pipe (fd 200) --- of it to the pipe, make the call
  *     reads the records: they are the child's progress; a child with none
  *     for STALL_MS (it blocked for good, which random calls do) is killed
  *     with SIGKILL and must be gone within KILL_MS.
@@ -33,7 +33,7 @@
 #include "freestanding/linux_abi.h"
 
 #define PAGE 4096l
-#define RECORD_FD 1000 /* the child's progress pipe; never named by it */
+#define RECORD_FD 200 /* the child's progress pipe; never named by it */
 #define STALL_MS 2000
 #define KILL_MS 20000
 #define SCRATCH_SIZE (16 * PAGE)
@@ -363,6 +363,8 @@ static void child(uint64_t seed)
 		long a[6];
 		for (int i = 0; i < 6; i++)
 			a[i] = random_arg();
+		if (rnd() % 3 == 0) /* most calls take a descriptor first */
+			a[0] = fds[rnd() % 6];
 		if (!make_safe((long)rec.nr, a))
 			continue;
 		memcpy(rec.a, a, sizeof(a));
