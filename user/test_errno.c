@@ -142,6 +142,26 @@ static void read_and_write_of_size_max_bytes_are_efault(void)
 	sys(SYS_close, fds[1], 0, 0);
 }
 
+/* Linux reads and checks the whole vector before any byte moves. */
+static void writev_checks_every_segment_before_writing(void)
+{
+	int fds[2];
+	KTAP_ASSERT_EQ(sys(SYS_pipe2, (long)fds, O_NONBLOCK, 0), 0);
+	char buf[4];
+	long iov[4] = {(long)"ab", 2, (long)0xffffffff80000000ul, 2};
+	KTAP_EXPECT_EQ(sys(SYS_writev, fds[1], (long)iov, 2), -EFAULT);
+	iov[2] = (long)buf, iov[3] = -1;
+	KTAP_EXPECT_EQ(sys(SYS_writev, fds[1], (long)iov, 2), -EINVAL);
+	KTAP_EXPECT_EQ(sys(SYS_read, fds[0], (long)buf, sizeof(buf)), -EAGAIN);
+	/* the descriptor is checked before the vector */
+	KTAP_EXPECT_EQ(sys(SYS_writev, fds[0], 8, 1), -EBADF);
+	KTAP_EXPECT_EQ(sys(SYS_readv, 12345, 8, 1), -EBADF);
+	/* an empty vector is not read */
+	KTAP_EXPECT_EQ(sys(SYS_writev, fds[1], 8, 0), 0);
+	sys(SYS_close, fds[0], 0, 0);
+	sys(SYS_close, fds[1], 0, 0);
+}
+
 static void read_across_the_end_of_a_mapping_returns_the_bytes_before(void)
 {
 	long end = end_of_mapping();
@@ -191,6 +211,7 @@ static const struct ktap_test tests[] = {
 	KTAP_TEST(relative_path_starts_at_a_directory_dirfd),
 	KTAP_TEST(relative_path_with_a_file_dirfd_is_enotdir),
 	KTAP_TEST(read_and_write_of_size_max_bytes_are_efault),
+	KTAP_TEST(writev_checks_every_segment_before_writing),
 	KTAP_TEST(read_across_the_end_of_a_mapping_returns_the_bytes_before),
 	KTAP_TEST(descriptors_go_up_to_1023_then_emfile),
 };

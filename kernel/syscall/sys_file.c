@@ -77,30 +77,55 @@ struct iovec {
 	uint64_t base, len;
 };
 
-/* readv/writev: one call per element; stops at a short transfer. */
+/* readv/writev, as Linux: the whole vector is read and checked first (a
+ * negative length is -EINVAL, a segment outside user space -EFAULT, before
+ * any byte moves), the total is cut to MAX_RW_COUNT; then one call per
+ * element, stopping at a short transfer. */
 static long vector_io(int fd, uint64_t uiov, int iovcnt, bool writing)
 {
+	struct file *f = get(fd); /* the descriptor is checked first */
+	if (!f)
+		return -EBADF;
+	int mode = f->flags & O_ACCMODE;
+	long bad = mode == (writing ? O_RDONLY : O_WRONLY)     ? -EBADF
+		   : !(writing ? f->ops->write : f->ops->read) ? -EINVAL
+							       : 0;
+	file_put(f);
+	if (bad)
+		return bad;
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return -EINVAL;
+	if (iovcnt == 0)
+		return 0; /* the vector is not read */
+	struct iovec *v = kmalloc(sizeof(*v) * (size_t)iovcnt);
+	if (!v)
+		return -ENOMEM;
+	long r = copy_from_user(v, uiov, sizeof(*v) * (size_t)iovcnt);
+	uint64_t room = MAX_RW_COUNT;
+	for (int i = 0; i < iovcnt && !r; i++) {
+		if ((int64_t)v[i].len < 0)
+			r = -EINVAL;
+		else if (!user_range_ok(v[i].base, v[i].len))
+			r = -EFAULT;
+		v[i].len = MIN(v[i].len, room);
+		room -= v[i].len;
+	}
 	long total = 0;
-	for (int i = 0; i < iovcnt; i++) {
-		struct iovec v;
-		if (copy_from_user(&v, uiov + (uint64_t)i * sizeof(v),
-				   sizeof(v)) < 0)
-			return total ? total : -EFAULT;
-		if ((int64_t)v.len < 0)
-			return -EINVAL;
-		if (v.len == 0)
+	for (int i = 0; i < iovcnt && !r; i++) {
+		if (v[i].len == 0)
 			continue;
-		long n = writing ? sys_write(fd, v.base, v.len)
-				 : sys_read(fd, v.base, v.len);
-		if (n < 0)
-			return total ? total : n;
+		long n = writing ? sys_write(fd, v[i].base, v[i].len)
+				 : sys_read(fd, v[i].base, v[i].len);
+		if (n < 0) {
+			r = total ? 0 : n;
+			break;
+		}
 		total += n;
-		if ((uint64_t)n < v.len)
+		if ((uint64_t)n < v[i].len)
 			break;
 	}
-	return total;
+	kfree(v);
+	return r ? r : total;
 }
 
 long sys_readv(int fd, uint64_t iov, int iovcnt)
