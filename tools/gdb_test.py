@@ -40,7 +40,7 @@ import qemu  # noqa: E402
 # GDB gets this long for the whole session (kmain is reached in about a
 # second); QEMU is killed right after. Both stay well under a minute.
 GDB_TIMEOUT = 40
-KERNEL_VMA = 0xFFFFFFFF80000000  # kernel/mm/layout.h: image = KERNEL_VMA + phys
+KERNEL_VMA = 0xFFFFFFFF80000000  # kernel/base/layout.h: image = KERNEL_VMA + phys
 PVH_MAGIC = 0x336EC578  # boot/boot.h BOOT_MAGIC_PVH: kmain's loader_magic
 NEXTS = 3
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate the kernel's embedded symbol table (see kernel/debug/ksyms.c).
+"""Generate the kernel's embedded symbol table (see kernel/base/ksyms.c).
 
   gen-ksyms.py NM_OUTPUT OUT.S   table of the function symbols in `nm -n` output
   gen-ksyms.py --empty OUT.S     an empty table, for the first link

@@ -6,7 +6,7 @@ usage: mkinitrd.py OUT.cpio PROGRAM... [SRC=DEST...]
 Each PROGRAM goes in as bin/<its file name>, mode 0755. Each SRC=DEST
 pair puts the file SRC at DEST (0755 if SRC is executable, else 0644).
 Every directory on the way gets an entry of its own. `cpio -t < OUT.cpio`
-lists the result; kernel/dev/initrd.c reads it in place.
+lists the result; kernel/fs/initrd.c reads it in place.
 
 A newc entry is
 

@@ -7,10 +7,10 @@
  */
 #include "arch/acpi.h"
 
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "boot/bootinfo.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 
 struct rsdp {
 	char signature[8]; /* "RSD PTR " */

@@ -1,7 +1,7 @@
 #include "arch/gdt.h"
 
+#include "base/kernel.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "mm/kstack.h"
 
 /* Descriptor bits (Intel SDM vol. 3, 3.4.5). */

@@ -6,8 +6,8 @@
 #include "arch/cpu.h"
 #include "arch/gdt.h"
 #include "arch/trap.h"
-#include "arch/trap_stub.h"
-#include "kernel.h"
+#include "base/kernel.h"
+#include "entry/trap_stub.h"
 
 #define GATE_INTERRUPT_DPL0 0x8e /* present, DPL 0, 64-bit interrupt gate */
 #define GATE_INTERRUPT_DPL3 0xee /* the same, callable from user mode */

@@ -1,7 +1,7 @@
 #include "arch/ioapic.h"
 
 #include "arch/acpi.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "mm/ioremap.h"
 
 /* Registers, reached through a select/window pair (82093AA datasheet). */

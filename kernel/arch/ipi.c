@@ -16,8 +16,8 @@
 #include "arch/percpu.h"
 #include "arch/trap.h"
 #include "arch/vectors.h"
-#include "kernel.h"
-#include "mm/layout.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 
 static void call_interrupt(struct trap_frame *frame)
 {

@@ -5,7 +5,7 @@
 #include "arch/time.h"
 #include "arch/trap.h"
 #include "arch/vectors.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "mm/ioremap.h"
 
 #define MSR_APIC_BASE 0x1b

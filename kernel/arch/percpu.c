@@ -1,7 +1,7 @@
 #include "arch/percpu.h"
 
 #include "arch/cpu.h"
-#include "kernel.h"
+#include "base/kernel.h"
 
 struct cpu cpus[MAX_CPUS];
 unsigned nr_cpus = 1;

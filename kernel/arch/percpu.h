@@ -49,8 +49,8 @@ struct cpu {
 	int irq_off_depth;     /* this CPU: irq_push_off nesting */
 	bool irq_were_enabled; /* this CPU: IF before the outermost push */
 
-	uint64_t ticks; /* this CPU: timer interrupts taken */
-	uint64_t lost_ticks;	/* this CPU: periods with no interrupt (lapic.c) */
+	uint64_t ticks;	     /* this CPU: timer interrupts taken */
+	uint64_t lost_ticks; /* this CPU: periods with no interrupt (lapic.c) */
 	uint64_t last_tick_tsc; /* this CPU: TSC at the last tick */
 	struct call_slot call;
 

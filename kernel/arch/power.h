@@ -7,7 +7,7 @@
 #ifndef ARCH_POWER_H
 #define ARCH_POWER_H
 
-#include "kernel.h"
+#include "base/kernel.h"
 
 #define DEBUG_EXIT_PORT 0xf4
 

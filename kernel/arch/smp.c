@@ -17,7 +17,7 @@
  * area, its own GDT/TSS, the IDT, its local APIC and tick; then it idles.
  */
 #include "arch/smp.h"
-#include "arch/user_entry.h"
+#include "entry/user_entry.h"
 
 #include "arch/acpi.h"
 #include "arch/cpu.h"
@@ -26,11 +26,11 @@
 #include "arch/time.h"
 #include "arch/topology.h"
 #include "arch/trap.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "boot/trampoline.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "mm/kstack.h"
-#include "mm/layout.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 

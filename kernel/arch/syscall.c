@@ -11,8 +11,8 @@
 #include "arch/gdt.h"
 #include "arch/percpu.h"
 #include "arch/trap.h"
-#include "arch/user_entry.h"
-#include "kernel.h"
+#include "base/kernel.h"
+#include "entry/user_entry.h"
 
 _Static_assert(offsetof(struct trap_frame, rax) == FRAME_RAX, "frame");
 _Static_assert(offsetof(struct trap_frame, vector) == FRAME_VECTOR, "frame");

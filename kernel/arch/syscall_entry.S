@@ -19,7 +19,7 @@
  * type whichever way the task entered the kernel.
  */
 #include "arch/gdt.h"
-#include "arch/user_entry.h"
+#include "entry/user_entry.h"
 
 	.text
 	.global syscall_entry

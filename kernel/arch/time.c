@@ -3,7 +3,7 @@
 #include <stdatomic.h>
 
 #include "arch/cpu.h"
-#include "kernel.h"
+#include "base/kernel.h"
 
 /* The PIT (8253/8254), channel 2: the one whose gate software controls. */
 #define PIT_HZ 1193182

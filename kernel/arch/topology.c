@@ -10,7 +10,7 @@
 #include "arch/topology.h"
 
 #include "arch/cpu.h"
-#include "kernel.h"
+#include "base/kernel.h"
 
 #define LEVEL_TYPE_SMT 1
 #define LEVEL_TYPE_CORE 2

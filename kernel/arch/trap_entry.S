@@ -6,8 +6,8 @@
  * Exceptions that push an error code (8, 10-14, 17, 21, 29, 30) get none
  * from the stub; all others push a 0 so the frame has one shape.
  */
-#include "arch/trap_stub.h"
-#include "arch/user_entry.h"
+#include "entry/trap_stub.h"
+#include "entry/user_entry.h"
 
 	.macro TRAP_STUB
 	.balign TRAP_STUB_SIZE

@@ -8,8 +8,8 @@
 #include "arch/extable.h"
 #include "arch/percpu.h"
 #include "arch/trap.h"
-#include "kernel.h"
-#include "mm/layout.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 
 static const char *const exception_names[32] = {
 	[0] = "divide error (#DE)",

@@ -1,9 +1,9 @@
 /* Range checks and SMAP around the copies in uaccess.S. */
 #include "arch/uaccess.h"
-#include "arch/user_entry.h"
+#include "base/kernel.h"
+#include "base/layout.h"
+#include "entry/user_entry.h"
 #include "freestanding/errno.h"
-#include "kernel.h"
-#include "mm/layout.h"
 
 long uaccess_copy(void *dst, const void *src, size_t n);
 long uaccess_strncpy(char *dst, const char *src, size_t max);

@@ -1,7 +1,7 @@
 #include "boot/bootinfo.h"
 
+#include "base/kernel.h"
 #include "boot/boot.h"
-#include "kernel.h"
 
 struct boot_info boot_info;
 

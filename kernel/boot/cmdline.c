@@ -1,8 +1,8 @@
 #include "boot/cmdline.h"
 
+#include "base/kernel.h"
 #include "boot/bootinfo.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 
 #define CMDLINE_WORDS_MAX 32
 

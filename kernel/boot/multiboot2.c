@@ -3,11 +3,11 @@
  * {u32 type, u32 size, payload}, each starting on an 8-byte boundary, ended
  * by a tag of type 0. We keep the tags Spindle uses and skip the rest.
  */
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "boot/bootinfo.h"
 #include "freestanding/format.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 
 enum {
 	MB2_TAG_END = 0,

@@ -3,10 +3,10 @@
  * uses to enter an ELF kernel given with -kernel: EBX points at an
  * hvm_start_info. Version 1 adds the memory map.
  */
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "boot/bootinfo.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 
 #define PVH_START_MAGIC 0x336ec578
 

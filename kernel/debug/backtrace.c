@@ -1,9 +1,9 @@
-#include "debug/backtrace.h"
+#include "base/backtrace.h"
 
-#include "debug/ksyms.h"
+#include "base/kernel.h"
+#include "base/ksyms.h"
+#include "base/layout.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 #include "mm/vmm.h"
 
 #define BACKTRACE_MAX_FRAMES 32

@@ -10,7 +10,7 @@
  * of the first link. The table sits after all code, so adding it moves no
  * function (the Makefile checks this).
  */
-#include "debug/ksyms.h"
+#include "base/ksyms.h"
 
 #include "freestanding/string.h"
 

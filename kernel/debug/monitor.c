@@ -3,15 +3,15 @@
  * while it runs. Until there is a user-space shell, it is what `make run`
  * shows. Each command is one function; add yours to the table.
  */
-#include "debug/monitor.h"
+#include "dev/monitor.h"
 
 #include "arch/percpu.h"
 #include "arch/power.h"
 #include "arch/time.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "mm/kmalloc.h"
-#include "mm/layout.h"
 #include "mm/pmm.h"
 #include "sched/kthread.h"
 #include "sched/trace.h"

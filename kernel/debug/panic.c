@@ -8,7 +8,7 @@
  * meanwhile just stops. A fault while printing the report re-enters panic
  * on the same CPU, which then exits at once: a panic never loops or hangs.
  */
-#include "debug/panic.h"
+#include "base/panic.h"
 
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -18,8 +18,8 @@
 #include "arch/percpu.h"
 #include "arch/power.h"
 #include "arch/trap.h"
-#include "debug/backtrace.h"
-#include "kernel.h"
+#include "base/backtrace.h"
+#include "base/kernel.h"
 #include "mm/kstack.h"
 #include "sched/trace.h"
 

@@ -3,15 +3,15 @@
  * not interleave. A panic bypasses the lock (console_break_lock): the CPU
  * that held it may be the one that is stuck.
  */
-#include "dev/console.h"
+#include "base/console.h"
 
 #include "arch/percpu.h"
-#include "debug/monitor.h"
-#include "dev/serial.h"
+#include "base/kernel.h"
+#include "base/serial.h"
+#include "base/vga.h"
+#include "dev/monitor.h"
 #include "dev/tty.h"
-#include "dev/vga.h"
 #include "freestanding/format.h"
-#include "kernel.h"
 #include "sync/spinlock.h"
 
 int console_loglevel = LOG_INFO;

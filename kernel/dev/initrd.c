@@ -6,12 +6,12 @@
  *   "070701" ino mode uid gid nlink mtime filesize devmajor devminor
  *            rdevmajor rdevminor namesize check     (13 x 8 hex digits)
  */
-#include "dev/initrd.h"
+#include "fs/initrd.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "boot/bootinfo.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 
 #define NEWC_MAGIC "070701"
 #define NEWC_HEADER 110

@@ -5,14 +5,14 @@
  * ISA IRQ 4 when a byte arrives, the IOAPIC delivers it to the boot CPU, and
  * the handler moves every waiting byte into the console's input buffer.
  */
-#include "dev/serial.h"
+#include "base/serial.h"
 
 #include "arch/cpu.h"
 #include "arch/ioapic.h"
 #include "arch/lapic.h"
 #include "arch/trap.h"
 #include "arch/vectors.h"
-#include "dev/console.h"
+#include "base/console.h"
 
 /* 16550 register offsets from the base port, and their bits. */
 #define UART_DATA 0	   /* THR (write) / RBR (read); divisor low if DLAB */

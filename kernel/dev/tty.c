@@ -8,11 +8,11 @@
  */
 #include "dev/tty.h"
 #include "arch/uaccess.h"
+#include "base/kernel.h"
 #include "freestanding/errno.h"
 #include "freestanding/linux_abi.h"
 #include "freestanding/string.h"
 #include "fs/file.h"
-#include "kernel.h"
 #include "sched/sched.h"
 #include "sched/waitq.h"
 #include "sync/spinlock.h"

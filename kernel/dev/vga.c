@@ -3,11 +3,11 @@
  * byte, colour attribute in the high byte. We keep a cursor, wrap at 80
  * columns, and scroll by moving every row up one.
  */
-#include "dev/vga.h"
+#include "base/vga.h"
 
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 
 #define VGA_TEXT_PHYS 0xb8000
 #define VGA_COLS 80

@@ -1,8 +1,8 @@
 /* struct file reference counting and descriptor tables. See file.h. */
 #include "fs/file.h"
+#include "base/kernel.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "mm/kmalloc.h"
 
 struct file *file_alloc(const struct file_ops *ops, void *priv, int flags)

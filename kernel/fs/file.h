@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "freestanding/linux_abi.h"
-#include "sync/mutex.h"
+#include "sched/mutex.h"
 
 /* st_mode file types */
 #define S_IFMT 0170000

@@ -12,8 +12,8 @@
  */
 #include "fs/pipe.h"
 #include "arch/uaccess.h"
+#include "base/kernel.h"
 #include "freestanding/errno.h"
-#include "kernel.h"
 #include "mm/kmalloc.h"
 #include "sched/sched.h"
 #include "sched/waitq.h"

@@ -5,10 +5,10 @@
  */
 #include "fs/vfs.h"
 #include "arch/uaccess.h"
-#include "dev/initrd.h"
+#include "base/kernel.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "kernel.h"
+#include "fs/initrd.h"
 #include "mm/kmalloc.h"
 
 int path_resolve(const char *cwd, const char *path, char *out, size_t size)

@@ -6,8 +6,8 @@
  */
 #include "mm/ioremap.h"
 
-#include "kernel.h"
-#include "mm/layout.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "mm/vmm.h"
 #include "sync/spinlock.h"
 

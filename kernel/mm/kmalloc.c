@@ -23,9 +23,9 @@
 
 #include <stdatomic.h>
 
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 #include "mm/pmm.h"
 #include "sync/spinlock.h"
 

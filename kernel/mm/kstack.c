@@ -1,9 +1,9 @@
 #include "mm/kstack.h"
 
 #include "arch/ipi.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 #include "sync/spinlock.h"

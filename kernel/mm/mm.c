@@ -12,15 +12,15 @@
  * MAP_SHARED region's pages belong to its struct shmem: unmapping only
  * clears the entries, and the last region mapping the shmem frees it.
  */
-#include "mm/mm.h"
+#include "aspace/mm.h"
 #include "arch/cpu.h"
 #include "arch/ipi.h"
 #include "arch/percpu.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "mm/kmalloc.h"
-#include "mm/layout.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 

@@ -32,9 +32,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "base/layout.h"
 #include "freestanding/list.h"
-#include "mm/layout.h"
-#include "sync/mutex.h"
+#include "sched/mutex.h"
 #include "sync/spinlock.h"
 
 #define USER_STACK_SIZE (8ul << 20)

@@ -9,10 +9,10 @@
  */
 #include "mm/pmm.h"
 
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "boot/bootinfo.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 #include "sync/spinlock.h"
 
 #define LOW_MEMORY_RESERVED MiB(1) /* BIOS data, AP trampoline */

@@ -17,11 +17,11 @@
 #include <stdatomic.h>
 
 #include "arch/cpu.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "boot/bootinfo.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 #include "mm/pmm.h"
 
 uint64_t kernel_pml4;

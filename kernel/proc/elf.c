@@ -9,10 +9,10 @@
  *   memory:            0x400000 [ r-x text ] ... [ rw- data | bss: zero ]
  */
 #include "proc/elf.h"
+#include "aspace/mm.h"
+#include "base/kernel.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/mm.h"
 
 #define ET_EXEC 2
 #define ET_DYN 3

@@ -2,8 +2,8 @@
 
 #include "arch/percpu.h"
 #include "arch/trap.h"
+#include "base/kernel.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "mm/kmalloc.h"
 #include "mm/kstack.h"
 #include "sched/sched.h"

@@ -10,7 +10,7 @@
  *   5. Every BOOST_TICKS ticks, every task goes back to its starting level,
  *      so CPU-bound tasks are not starved forever (aging).
  */
-#include "kernel.h"
+#include "base/kernel.h"
 #include "sched/policy.h"
 
 #define BOOST_TICKS 100 /* one second at HZ = 100 */

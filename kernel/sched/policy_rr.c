@@ -5,7 +5,7 @@
  * its level. Priorities never change, so a busy high level starves the
  * lower ones: that is the policy's known weakness (see policy_mlfq.c).
  */
-#include "kernel.h"
+#include "base/kernel.h"
 #include "sched/policy.h"
 
 #define RR_SLICE 2 /* ticks: 20 ms at HZ = 100 */

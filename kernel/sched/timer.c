@@ -2,7 +2,7 @@
 
 #include "arch/percpu.h"
 #include "arch/time.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "sched/sched.h"
 #include "sched/waitq.h"
 #include "sync/spinlock.h"

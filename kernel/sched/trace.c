@@ -2,8 +2,8 @@
 
 #include "arch/cpu.h"
 #include "arch/percpu.h"
+#include "base/kernel.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "sched/task.h"
 
 struct trace_ring {

@@ -21,7 +21,7 @@
  */
 #include "sched/waitq.h"
 
-#include "kernel.h"
+#include "base/kernel.h"
 #include "sched/sched.h"
 #include "sched/trace.h"
 

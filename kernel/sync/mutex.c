@@ -5,10 +5,10 @@
  * releasing side changes the state first and wakes second, which is all
  * wait queues need to never lose a wake-up (see sched/waitq.c).
  */
-#include "sync/mutex.h"
+#include "sched/mutex.h"
 
 #include "arch/cpu.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "sched/sched.h"
 
 #define MUTEX_SPINS 20000

@@ -3,7 +3,7 @@
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
-#include "kernel.h"
+#include "base/kernel.h"
 
 unsigned spin_watchdog_ms = 5000;
 

@@ -3,15 +3,15 @@
  * The files themselves are in kernel/fs (and dev/tty.c for the console).
  */
 #include "arch/uaccess.h"
+#include "base/kernel.h"
+#include "entry/syscall.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
 #include "fs/file.h"
 #include "fs/pipe.h"
 #include "fs/vfs.h"
-#include "kernel.h"
 #include "mm/kmalloc.h"
 #include "proc/proc.h"
-#include "syscall/syscall.h"
 
 #define AT_EMPTY_PATH 0x1000
 #define AT_SYMLINK_NOFOLLOW 0x100

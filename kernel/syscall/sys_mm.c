@@ -1,10 +1,10 @@
 /* Memory calls: mmap, munmap, mprotect, madvise, brk (on mm/mm.c). */
+#include "aspace/mm.h"
+#include "base/kernel.h"
+#include "entry/syscall.h"
 #include "freestanding/errno.h"
-#include "kernel.h"
-#include "mm/mm.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
-#include "syscall/syscall.h"
 
 #define MAP_SHARED 0x01
 #define MAP_PRIVATE 0x02

@@ -1,12 +1,12 @@
 /* Process and thread identity, exit, wait, TLS. */
 #include "arch/cpu.h"
 #include "arch/uaccess.h"
+#include "aspace/mm.h"
+#include "base/kernel.h"
+#include "entry/syscall.h"
 #include "freestanding/errno.h"
-#include "kernel.h"
-#include "mm/mm.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
-#include "syscall/syscall.h"
 
 #define ARCH_SET_GS 0x1001
 #define ARCH_SET_FS 0x1002

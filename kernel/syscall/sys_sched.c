@@ -1,11 +1,11 @@
 /* Scheduling calls: affinity and priority (nice) of a thread. */
 #include "arch/percpu.h"
 #include "arch/uaccess.h"
+#include "base/kernel.h"
+#include "entry/syscall.h"
 #include "freestanding/errno.h"
-#include "kernel.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
-#include "syscall/syscall.h"
 
 #define PRIO_PROCESS 0
 #define NICE_MIN -20

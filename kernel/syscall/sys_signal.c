@@ -5,11 +5,11 @@
  * one returns -ENOSYS, so a program knows rather than trusts.
  */
 #include "arch/uaccess.h"
+#include "base/kernel.h"
+#include "entry/syscall.h"
 #include "freestanding/errno.h"
-#include "kernel.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
-#include "syscall/syscall.h"
 
 #define SIG_DFL 0
 #define SIG_IGN 1

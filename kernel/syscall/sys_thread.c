@@ -1,15 +1,15 @@
 /* Processes and threads: fork, clone, execve, kill, futex. */
 #include "arch/time.h"
 #include "arch/uaccess.h"
+#include "base/kernel.h"
+#include "entry/syscall.h"
 #include "freestanding/errno.h"
 #include "freestanding/linux_abi.h"
 #include "freestanding/string.h"
 #include "futex/futex.h"
-#include "kernel.h"
 #include "mm/kmalloc.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
-#include "syscall/syscall.h"
 
 #define PATH_MAX 4096
 #define ARG_MAX (128 * 1024) /* argument and environment strings */

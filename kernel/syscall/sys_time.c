@@ -2,16 +2,16 @@
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "arch/uaccess.h"
+#include "base/kernel.h"
+#include "base/layout.h"
+#include "entry/syscall.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 #include "mm/pmm.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
 #include "sched/waitq.h"
-#include "syscall/syscall.h"
 
 #define CLOCK_REALTIME 0
 #define CLOCK_MONOTONIC 1

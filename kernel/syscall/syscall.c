@@ -4,10 +4,10 @@
  * A switch reads better than a table of function pointers, and lets every
  * handler keep its real C signature.
  */
-#include "syscall/syscall.h"
+#include "entry/syscall.h"
 #include "arch/trap.h"
+#include "base/kernel.h"
 #include "freestanding/errno.h"
-#include "kernel.h"
 #include "sched/sched.h"
 
 #define SYSCALL_LOG_MAX 1024

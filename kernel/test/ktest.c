@@ -21,8 +21,8 @@
 #include <stdarg.h>
 
 #include "arch/power.h"
+#include "base/kernel.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "mm/kmalloc.h"
 #include "mm/kstack.h"
 #include "mm/pmm.h"

@@ -1,9 +1,9 @@
 /* The ACPI tables and the MADT (kernel/arch/acpi.c). */
 #include "arch/acpi.h"
 #include "arch/cpu.h"
+#include "base/kernel.h"
 #include "boot/cmdline.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "mm/kmalloc.h"
 #include "test/ktest.h"
 

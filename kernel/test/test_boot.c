@@ -1,8 +1,8 @@
 /* What the loader told us (kernel/boot/), whichever loader it was. */
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "boot/bootinfo.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 #include "mm/pmm.h"
 #include "test/ktest.h"
 

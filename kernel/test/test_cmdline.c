@@ -1,8 +1,8 @@
 /* Command-line parsing (kernel/boot/cmdline.c). */
+#include "base/kernel.h"
 #include "boot/bootinfo.h"
 #include "boot/cmdline.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "test/ktest.h"
 
 /* Each test parses its own line, then puts the real one back. */

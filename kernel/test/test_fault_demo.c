@@ -3,7 +3,7 @@
  * report a student sees: vector, error code, CR2, registers, and a
  * backtrace naming fault_demo_inner <- fault_demo_middle <- fault_demo_outer.
  */
-#include "kernel.h"
+#include "base/kernel.h"
 #include "test/ktest.h"
 
 #define FAULT_DEMO_ADDRESS 0xdead0000ul

@@ -1,7 +1,7 @@
 /* The printf engine (lib/freestanding/format.c), through snprintf. */
+#include "base/kernel.h"
 #include "freestanding/format.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "test/ktest.h"
 
 #define EXPECT_FORMAT(expected, ...)                                           \

@@ -1,8 +1,8 @@
 /* kmalloc/kfree (kernel/mm/kmalloc.c). */
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "mm/kmalloc.h"
-#include "mm/layout.h"
 #include "mm/pmm.h"
 #include "test/ktest.h"
 

@@ -1,9 +1,9 @@
 /* Kernel stacks and their guard pages (kernel/mm/kstack.c). */
 #include "arch/probe.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "freestanding/errno.h"
-#include "kernel.h"
 #include "mm/kstack.h"
-#include "mm/layout.h"
 #include "test/ktest.h"
 
 KTEST(kstack, stack_is_mapped_and_guard_is_not)

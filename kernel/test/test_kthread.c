@@ -1,11 +1,11 @@
 /* Kernel threads: creation, exit codes, joining, reaping, scale. */
 #include "arch/percpu.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "mm/kmalloc.h"
 #include "sched/kthread.h"
+#include "sched/mutex.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
-#include "sync/mutex.h"
 #include "test/ktest.h"
 
 static void return_arg(void *arg)

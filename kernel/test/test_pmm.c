@@ -1,7 +1,7 @@
 /* The physical page allocator (kernel/mm/pmm.c). */
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "freestanding/string.h"
-#include "kernel.h"
-#include "mm/layout.h"
 #include "mm/pmm.h"
 #include "test/ktest.h"
 

@@ -1,8 +1,8 @@
 /* The scheduler: context switches, preemption, priorities, balancing. */
 #include "arch/percpu.h"
 #include "arch/time.h"
+#include "base/kernel.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
 #include "sched/timer.h"

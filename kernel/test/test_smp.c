@@ -4,10 +4,10 @@
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "arch/vectors.h"
+#include "base/kernel.h"
+#include "base/layout.h"
 #include "boot/cmdline.h"
-#include "kernel.h"
 #include "mm/kstack.h"
-#include "mm/layout.h"
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 #include "sync/spinlock.h"
@@ -146,7 +146,8 @@ KTEST(smp, tick_rate_is_within_5_percent_of_hz)
 		mdelay(500);
 		uint64_t ticks = c->ticks - ticks0, ns = clock_ns() - t0;
 		uint64_t per_1000s = ticks * NSEC_PER_SEC / (ns / 1000);
-		kprintf("    # tick_rate: %lu ticks (%lu lost) in %lu ms on cpu "
+		kprintf("    # tick_rate: %lu ticks (%lu lost) in %lu ms on "
+			"cpu "
 			"%u (HZ=%d)\n",
 			ticks, c->lost_ticks - lost0, ns / 1000000, c->id, HZ);
 		within = per_1000s >= HZ * 950 && per_1000s <= HZ * 1050;

@@ -1,8 +1,8 @@
 /* Spinlocks (kernel/sync/spinlock.c) and their checks. */
 #include "arch/cpu.h"
 #include "arch/percpu.h"
+#include "base/kernel.h"
 #include "freestanding/string.h"
-#include "kernel.h"
 #include "sync/spinlock.h"
 #include "test/ktest.h"
 

@@ -1,12 +1,12 @@
 /* Sleeping synchronization (kernel/sync/mutex.c) and wait queues. */
 #include "arch/percpu.h"
 #include "arch/time.h"
-#include "kernel.h"
+#include "base/kernel.h"
 #include "sched/kthread.h"
+#include "sched/mutex.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
 #include "sched/waitq.h"
-#include "sync/mutex.h"
 #include "test/ktest.h"
 
 #define THREADS 8

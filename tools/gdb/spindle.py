@@ -5,12 +5,12 @@ them into a GDB you started yourself: `source tools/gdb/spindle.py`.
 
 They read kernel memory while the machine is stopped, taking no locks: if a
 CPU was stopped in the middle of changing a list, what they print can be
-half-updated. The kernel's layout comes from kernel/mm/layout.h, the task
+half-updated. The kernel's layout comes from kernel/base/layout.h, the task
 structures from the kernel's debug information.
 """
 import gdb
 
-# kernel/mm/layout.h: all physical memory is mapped here, so physical
+# kernel/base/layout.h: all physical memory is mapped here, so physical
 # address p is readable at DIRECT_MAP_BASE + p (the loader's early page
 # tables map the first 4 GiB there too, so this works from kmain on).
 DIRECT_MAP_BASE = 0xFFFF800000000000
@@ -98,7 +98,7 @@ its value and its flags:
 and at the end the physical address and the access the page allows: a page
 is writable (user-accessible) only if every level says W (U), and not
 executable if any level says NX. The tables themselves are read through
-the direct map (kernel/mm/layout.h). QEMU's own view: `monitor info tlb`."""
+the direct map (kernel/base/layout.h). QEMU's own view: `monitor info tlb`."""
 
     def __init__(self):
         super().__init__("spindle-pagewalk", gdb.COMMAND_DATA, gdb.COMPLETE_EXPRESSION)

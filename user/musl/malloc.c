@@ -67,7 +67,8 @@ static void check(const struct block *b, size_t n, const char *when)
 	for (size_t i = 0; i < n; i++) {
 		if (b->p[i] != pattern(b->tag, i)) {
 			if (errors++ < 5)
-				printf("error: %s: byte %zu of a %zu-byte block "
+				printf("error: %s: byte %zu of a %zu-byte "
+				       "block "
 				       "changed\n",
 				       when, i, b->size);
 			break;
