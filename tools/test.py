@@ -19,6 +19,8 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
                      through tools/run-elf (-smp 1 and 4): same stdout, same status
   smp4.user.DEMO     a demo in user/ (race, pool, philosophers) booted as init
                      on 4 CPUs: its output must show what it demonstrates
+  smpN.fuzz          user/fuzz.c, random system calls for about 60 s (Spindle
+                     only): no panic, no hang
   smpN.death.T       one death test T (it must panic with the expected report)
   smpN.pipe.kernel, smp4.pipe.iso
                      `printf 'echo hello\\nexit\\n' | tools/qemu.py run`, as
@@ -636,6 +638,16 @@ def plan_groups(smps):
             n, boot_settings(smp=smp, cmdline="init=/bin/exitcode -- 7"),
             "exit_status_and_arguments_reach_the_kernel",
             [r"spindle: init exited with status 7"])))
+    # The random-syscall fuzzer (user/fuzz.c), about 60 s each: the boot
+    # must reach its final lines (no panic, no hang). Spindle only: it
+    # never runs on the host. A failure's log starts with the seed.
+    for smp in USER_SMPS:
+        groups.append((f"{smp_label(smp)}.fuzz", lambda n, smp=smp: user_expect_group(
+            n, boot_settings(smp=smp, cmdline="init=/bin/fuzz"),
+            "random_system_calls_neither_panic_nor_hang_the_kernel",
+            [r"(?m)^ok 1 fuzz\.every_child_ended_when_killed$",
+             r"(?m)^ok 2 fuzz\.made_at_least_1000_calls$",
+             r"spindle: init exited with status 0"])))
     # The demos (user/race.c, pool.c, philosophers.c) on 4 CPUs, where
     # threads really run at once.
     for prog, test, patterns in DEMOS:

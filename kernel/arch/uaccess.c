@@ -48,6 +48,20 @@ int copy_to_user(uint64_t user_dst, const void *src, size_t n)
 	return (int)r;
 }
 
+size_t copy_to_user_partial(uint64_t user_dst, const void *src, size_t n)
+{
+	size_t done = 0;
+	while (done < n) {
+		uint64_t at = user_dst + done;
+		size_t chunk =
+			MIN(n - done, PAGE_SIZE - (at & (PAGE_SIZE - 1)));
+		if (copy_to_user(at, (const char *)src + done, chunk) < 0)
+			break;
+		done += chunk;
+	}
+	return done;
+}
+
 int clear_user(uint64_t user_dst, size_t n)
 {
 	if (!user_range_ok(user_dst, n))

@@ -20,6 +20,11 @@
 int copy_from_user(void *dst, uint64_t user_src, size_t n);
 int copy_to_user(uint64_t user_dst, const void *src, size_t n);
 int clear_user(uint64_t user_dst, size_t n);
+/* Copies as much of n bytes as it can, page by page, and returns how many
+ * it copied: short when the range runs into a page the program cannot
+ * write (a read(2) into a buffer that straddles the end of a mapping
+ * returns the bytes before it, as on Linux). */
+size_t copy_to_user_partial(uint64_t user_dst, const void *src, size_t n);
 /* Copies a NUL-terminated string of at most max - 1 characters into dst
  * (max bytes); returns its length, -ENAMETOOLONG if longer, -EFAULT. */
 long strncpy_from_user(char *dst, uint64_t user_src, size_t max);

@@ -24,6 +24,9 @@
 #define F_SETFL 4
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
+/* The most one read or write moves (Linux: INT_MAX rounded down to a
+ * page). */
+#define MAX_RW_COUNT 0x7ffff000ul
 
 static struct files *files(void)
 {
@@ -36,6 +39,10 @@ static struct file *get(int fd)
 	return fd_get(files(), fd);
 }
 
+/* Linux's checks, in its order: the descriptor, whether the file can do
+ * it, then the whole buffer must lie in user space (-EFAULT, so a count
+ * of SIZE_MAX is a fault, not an invalid argument); a huge count is cut
+ * to MAX_RW_COUNT. */
 long sys_read(int fd, uint64_t buf, size_t count)
 {
 	struct file *f = get(fd);
@@ -43,8 +50,9 @@ long sys_read(int fd, uint64_t buf, size_t count)
 		return -EBADF;
 	long r = (f->flags & O_ACCMODE) == O_WRONLY ? -EBADF
 		 : !f->ops->read		    ? -EINVAL
-		 : (int64_t)count < 0		    ? -EINVAL
-				      : f->ops->read(f, buf, count);
+		 : !user_range_ok(buf, count)
+			 ? -EFAULT
+			 : f->ops->read(f, buf, MIN(count, MAX_RW_COUNT));
 	file_put(f);
 	return r;
 }
@@ -56,8 +64,9 @@ long sys_write(int fd, uint64_t buf, size_t count)
 		return -EBADF;
 	long r = (f->flags & O_ACCMODE) == O_RDONLY ? -EBADF
 		 : !f->ops->write		    ? -EINVAL
-		 : (int64_t)count < 0		    ? -EINVAL
-				      : f->ops->write(f, buf, count);
+		 : !user_range_ok(buf, count)
+			 ? -EFAULT
+			 : f->ops->write(f, buf, MIN(count, MAX_RW_COUNT));
 	file_put(f);
 	return r;
 }
@@ -66,30 +75,55 @@ struct iovec {
 	uint64_t base, len;
 };
 
-/* readv/writev: one call per element; stops at a short transfer. */
+/* readv/writev, as Linux: the whole vector is read and checked first (a
+ * negative length is -EINVAL, a segment outside user space -EFAULT, before
+ * any byte moves), the total is cut to MAX_RW_COUNT; then one call per
+ * element, stopping at a short transfer. */
 static long vector_io(int fd, uint64_t uiov, int iovcnt, bool writing)
 {
+	struct file *f = get(fd); /* the descriptor is checked first */
+	if (!f)
+		return -EBADF;
+	int mode = f->flags & O_ACCMODE;
+	long bad = mode == (writing ? O_RDONLY : O_WRONLY)     ? -EBADF
+		   : !(writing ? f->ops->write : f->ops->read) ? -EINVAL
+							       : 0;
+	file_put(f);
+	if (bad)
+		return bad;
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return -EINVAL;
+	if (iovcnt == 0)
+		return 0; /* the vector is not read */
+	struct iovec *v = kmalloc(sizeof(*v) * (size_t)iovcnt);
+	if (!v)
+		return -ENOMEM;
+	long r = copy_from_user(v, uiov, sizeof(*v) * (size_t)iovcnt);
+	uint64_t room = MAX_RW_COUNT;
+	for (int i = 0; i < iovcnt && !r; i++) {
+		if ((int64_t)v[i].len < 0)
+			r = -EINVAL;
+		else if (!user_range_ok(v[i].base, v[i].len))
+			r = -EFAULT;
+		v[i].len = MIN(v[i].len, room);
+		room -= v[i].len;
+	}
 	long total = 0;
-	for (int i = 0; i < iovcnt; i++) {
-		struct iovec v;
-		if (copy_from_user(&v, uiov + (uint64_t)i * sizeof(v),
-				   sizeof(v)) < 0)
-			return total ? total : -EFAULT;
-		if ((int64_t)v.len < 0)
-			return -EINVAL;
-		if (v.len == 0)
+	for (int i = 0; i < iovcnt && !r; i++) {
+		if (v[i].len == 0)
 			continue;
-		long n = writing ? sys_write(fd, v.base, v.len)
-				 : sys_read(fd, v.base, v.len);
-		if (n < 0)
-			return total ? total : n;
+		long n = writing ? sys_write(fd, v[i].base, v[i].len)
+				 : sys_read(fd, v[i].base, v[i].len);
+		if (n < 0) {
+			r = total ? 0 : n;
+			break;
+		}
 		total += n;
-		if ((uint64_t)n < v.len)
+		if ((uint64_t)n < v[i].len)
 			break;
 	}
-	return total;
+	kfree(v);
+	return r ? r : total;
 }
 
 long sys_readv(int fd, uint64_t iov, int iovcnt)
@@ -102,17 +136,28 @@ long sys_writev(int fd, uint64_t iov, int iovcnt)
 	return vector_io(fd, iov, iovcnt, true);
 }
 
-/* Copies a user path in and makes it absolute; buf has PATH_MAX bytes. */
-static int user_path(uint64_t upath, char *buf)
+/* Copies a user path in and makes it absolute; buf has PATH_MAX bytes.
+ * A relative path starts at dirfd's directory (AT_FDCWD: the working
+ * directory). As on Linux the path is read first (-EFAULT, -ENOENT for
+ * ""), then dirfd is checked, and only if the path is relative. */
+static int user_path_at(int dirfd, uint64_t upath, char *buf)
 {
 	char *raw = kmalloc(PATH_MAX);
 	if (!raw)
 		return -ENOMEM;
 	long len = strncpy_from_user(raw, upath, PATH_MAX);
-	int r = len < 0	   ? (int)len
-		: len == 0 ? -ENOENT
-			   : path_resolve(current_process()->cwd, raw, buf,
-					  PATH_MAX);
+	int r = len < 0 ? (int)len : len == 0 ? -ENOENT : 0;
+	struct file *dir = NULL;
+	const char *base = current_process()->cwd;
+	if (!r && raw[0] != '/' && dirfd != AT_FDCWD) {
+		dir = get(dirfd);
+		base = dir ? dirfile_path(dir) : NULL;
+		r = !dir ? -EBADF : !base ? -ENOTDIR : 0;
+	}
+	if (!r)
+		r = path_resolve(base, raw, buf, PATH_MAX);
+	if (dir)
+		file_put(dir);
 	kfree(raw);
 	return r;
 }
@@ -123,14 +168,7 @@ long sys_openat(int dirfd, uint64_t upath, int flags, int mode)
 	char *path = kmalloc(PATH_MAX);
 	if (!path)
 		return -ENOMEM;
-	/* Relative paths are taken from the working directory; another
-	 * dirfd would need directory descriptors to carry their path. */
-	int r = user_path(upath, path);
-	if (!r && dirfd != AT_FDCWD) {
-		char first;
-		if (copy_from_user(&first, upath, 1) == 0 && first != '/')
-			r = -ENOTSUP;
-	}
+	int r = user_path_at(dirfd, upath, path);
 	struct file *f = NULL;
 	if (!r)
 		r = vfs_open(path, flags, &f);
@@ -168,13 +206,14 @@ long sys_lseek(int fd, int64_t offset, int whence)
 			       : whence == SEEK_CUR ? f->pos
 			       : whence == SEEK_END ? f->size
 						    : -1;
-		if (base < 0 || (whence != SEEK_SET && whence != SEEK_CUR &&
-				 whence != SEEK_END))
-			r = -EINVAL;
-		else if (base + offset < 0)
+		int64_t max =
+			f->ops->max_offset ? f->ops->max_offset : INT64_MAX;
+		int64_t to;
+		if (base < 0 || __builtin_add_overflow(base, offset, &to) ||
+		    to < 0 || to > max)
 			r = -EINVAL;
 		else
-			r = f->pos = base + offset;
+			r = f->pos = to;
 		mutex_unlock(&f->pos_lock);
 	}
 	file_put(f);
@@ -210,8 +249,17 @@ long sys_newfstatat(int dirfd, uint64_t upath, uint64_t ust, int flags)
 		char first;
 		if (copy_from_user(&first, upath, 1) < 0)
 			return -EFAULT;
-		if (first == '\0')
+		if (first == '\0' && dirfd != AT_FDCWD)
 			return sys_fstat(dirfd, ust);
+		if (first == '\0') { /* the working directory itself */
+			struct file *f;
+			long r = vfs_open(current_process()->cwd, O_RDONLY, &f);
+			if (r)
+				return r;
+			r = stat_file(f, ust);
+			file_put(f);
+			return r;
+		}
 	}
 	long fd = sys_openat(dirfd, upath, O_RDONLY, 0);
 	if (fd < 0)
@@ -226,12 +274,18 @@ long sys_stat(uint64_t path, uint64_t ust)
 	return sys_newfstatat(AT_FDCWD, path, ust, 0);
 }
 
+/* Linux takes count as an unsigned int and holds it in an int: a count
+ * past INT_MAX fits no entry (-EINVAL, or 0 at the end of the directory).
+ * The buffer is checked entry by entry, as each is copied. */
 long sys_getdents64(int fd, uint64_t buf, size_t count)
 {
 	struct file *f = get(fd);
 	if (!f)
 		return -EBADF;
-	long r = f->ops->getdents ? f->ops->getdents(f, buf, count) : -ENOTDIR;
+	uint32_t n = (uint32_t)count;
+	long r = f->ops->getdents
+			 ? f->ops->getdents(f, buf, n > INT32_MAX ? 0 : n)
+			 : -ENOTDIR;
 	file_put(f);
 	return r;
 }
@@ -287,6 +341,10 @@ long sys_fcntl(int fd, int cmd, uint64_t arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
+		if ((uint32_t)arg >= FD_MAX) { /* Linux: (int)arg, unsigned */
+			r = -EINVAL;
+			break;
+		}
 		file_get(f);
 		r = fd_install(files(), f, (int)arg, cmd == F_DUPFD_CLOEXEC);
 		if (r < 0)
@@ -362,7 +420,7 @@ long sys_chdir(uint64_t upath)
 	char *path = kmalloc(PATH_MAX);
 	if (!path)
 		return -ENOMEM;
-	int r = user_path(upath, path);
+	int r = user_path_at(AT_FDCWD, upath, path);
 	if (!r)
 		r = vfs_check_dir(path);
 	if (!r && strlen(path) >= sizeof(current_process()->cwd))

@@ -164,16 +164,23 @@ long sys_getrandom(uint64_t buf, size_t len, unsigned flags)
 		return -EINVAL;
 	uint8_t chunk[64];
 	size_t done = 0;
-	len = MIN(len, (size_t)33554431); /* Linux's per-call limit */
+	/* As Linux: the buffer must lie in user space (up to MAX_RW_COUNT
+	 * of it), and one call gives at most 32 MiB - 1. */
+	if (!user_range_ok(buf, MIN(len, (size_t)0x7ffff000)))
+		return -EFAULT;
+	len = MIN(len, (size_t)33554431);
 	while (done < len) {
 		for (size_t i = 0; i < sizeof(chunk); i += 8) {
 			uint64_t z = random_u64();
 			memcpy(&chunk[i], &z, 8);
 		}
+		/* A buffer running off its mapping gets the bytes before
+		 * the end, as on Linux. */
 		size_t n = MIN(len - done, sizeof(chunk));
-		if (copy_to_user(buf + done, chunk, n) < 0)
+		size_t copied = copy_to_user_partial(buf + done, chunk, n);
+		done += copied;
+		if (copied < n)
 			return done ? (long)done : -EFAULT;
-		done += n;
 	}
 	return (long)done;
 }

@@ -50,6 +50,10 @@ struct file_ops {
 	/* Last reference gone. */
 	void (*release)(struct file *f);
 	bool seekable;
+	/* The largest offset lseek may set (0: INT64_MAX). Directories end
+	 * at INT32_MAX, as procfs's do on Linux: their offset is an entry
+	 * index, and the listers take an int. */
+	int64_t max_offset;
 };
 
 struct file {
@@ -66,7 +70,7 @@ struct file *file_alloc(const struct file_ops *ops, void *priv, int flags);
 void file_get(struct file *f);
 void file_put(struct file *f);
 
-#define FD_MAX 256
+#define FD_MAX 1024 /* Linux's default soft RLIMIT_NOFILE */
 
 /* A process's descriptor table (shared by its threads). */
 struct files {

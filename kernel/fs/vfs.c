@@ -74,13 +74,12 @@ static long memfile_read(struct file *f, uint64_t ubuf, size_t n)
 	mutex_lock(&f->pos_lock);
 	long r = 0;
 	if (f->pos < (int64_t)m->size) {
+		/* A buffer that runs into an unmapped page gets the bytes
+		 * before it, as on Linux; -EFAULT only if none. */
 		size_t len = MIN(n, m->size - (size_t)f->pos);
-		if (copy_to_user(ubuf, m->data + f->pos, len) < 0) {
-			r = -EFAULT;
-		} else {
-			f->pos += (int64_t)len;
-			r = (long)len;
-		}
+		size_t done = copy_to_user_partial(ubuf, m->data + f->pos, len);
+		f->pos += (int64_t)done;
+		r = done ? (long)done : -EFAULT;
 	}
 	mutex_unlock(&f->pos_lock);
 	return r;
@@ -141,6 +140,9 @@ struct linux_dirent64 {
 	char name[];
 } __attribute__((packed));
 
+/* The directory position is the index of the next entry. lseek keeps it
+ * in [0, INT32_MAX] (max_offset); the check here keeps a lister from
+ * ever seeing a negative index, whatever sets the position. */
 static long dirfile_getdents(struct file *f, uint64_t ubuf, size_t n)
 {
 	struct dirfile *d = f->priv;
@@ -149,7 +151,8 @@ static long dirfile_getdents(struct file *f, uint64_t ubuf, size_t n)
 	mutex_lock(&f->pos_lock);
 	for (;;) {
 		struct dir_entry e;
-		if (d->list(d->path, (int)f->pos, &e) < 0)
+		if (f->pos < 0 || f->pos >= INT32_MAX ||
+		    d->list(d->path, (int)f->pos, &e) < 0)
 			break;
 		size_t name_len = strlen(e.name);
 		size_t reclen = ALIGN_UP(
@@ -169,8 +172,9 @@ static long dirfile_getdents(struct file *f, uint64_t ubuf, size_t n)
 		de->type = e.type;
 		memcpy(de->name, e.name, name_len + 1);
 		if (copy_to_user(ubuf + done, rec, reclen) < 0) {
+			/* As Linux: the entries before the fault count. */
 			mutex_unlock(&f->pos_lock);
-			return -EFAULT;
+			return done ? (long)done : -EFAULT;
 		}
 		done += reclen;
 		f->pos++;
@@ -204,7 +208,16 @@ static const struct file_ops dirfile_ops = {
 	.getdents = dirfile_getdents,
 	.release = dirfile_release,
 	.seekable = true,
+	.max_offset = INT32_MAX,
 };
+
+const char *dirfile_path(struct file *f)
+{
+	if (f->ops != &dirfile_ops)
+		return NULL;
+	struct dirfile *d = f->priv;
+	return d->path;
+}
 
 struct file *dirfile_open(const char *path, dir_list_fn list)
 {

@@ -48,6 +48,9 @@ struct dir_entry {
 typedef int (*dir_list_fn)(const char *dir, int i, struct dir_entry *out);
 /* A directory file listed by list(path, i, ...). */
 struct file *dirfile_open(const char *path, dir_list_fn list);
+/* The path a directory file was opened with (openat's dirfd), or NULL if
+ * f is not a directory. */
+const char *dirfile_path(struct file *f);
 
 /* A seekable file whose contents are a kernel buffer (initrd files point
  * into the archive; /proc files own a snapshot). */

@@ -140,7 +140,7 @@ static const char *const top_files[] = {"cpuinfo", "meminfo", "self", "uptime"};
 static int list_pid_dir(const char *dir, int i, struct dir_entry *out)
 {
 	(void)dir;
-	if (i >= (int)ARRAY_SIZE(pid_files))
+	if (i < 0 || i >= (int)ARRAY_SIZE(pid_files))
 		return -ENOENT;
 	*out = (struct dir_entry){.ino = PROC_ROOT_INO + 2 + (unsigned)i,
 				  .type = DT_REG};
@@ -152,6 +152,8 @@ static int list_root(const char *dir, int i, struct dir_entry *out)
 {
 	(void)dir;
 	int n = (int)ARRAY_SIZE(top_files);
+	if (i < 0)
+		return -ENOENT;
 	if (i < n) {
 		bool is_self = strcmp(top_files[i], "self") == 0;
 		*out = (struct dir_entry){.ino = PROC_ROOT_INO + 16 +

@@ -74,6 +74,7 @@
 #define SYS_setpriority 141
 #define SYS_prctl 157
 #define SYS_arch_prctl 158
+#define SYS_reboot 169
 #define SYS_gettid 186
 #define SYS_tkill 200
 #define SYS_futex 202
