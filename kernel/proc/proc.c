@@ -32,8 +32,6 @@
 #include "sync/spinlock.h"
 
 #define USER_RFLAGS 0x202 /* IF, and the always-one bit 1 */
-#define MXCSR_DEFAULT 0x1f80
-#define FCW_DEFAULT 0x37f
 
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
 static struct process *init_process;
@@ -234,10 +232,8 @@ int proc_exec(const char *path, const char *args, size_t args_len, int argc,
 		strlcpy(t->proc->name, t->name, sizeof(t->proc->name));
 
 	/* A fresh FPU: what fninit and the default MXCSR give. */
-	memset(&t->fpu, 0, sizeof(t->fpu));
-	*(uint16_t *)&t->fpu.bytes[0] = FCW_DEFAULT;
-	*(uint32_t *)&t->fpu.bytes[24] = MXCSR_DEFAULT;
-	__asm__ volatile("fxrstor64 %0" : : "m"(t->fpu));
+	fpu_init_state(&t->fpu);
+	fpu_restore(&t->fpu);
 
 	struct trap_frame *f_user = task_user_frame(t);
 	memset(f_user, 0, sizeof(*f_user));
@@ -667,7 +663,7 @@ static struct task *user_task_copy(uint64_t set_child_tid)
 	task_user_frame(t)->rax = 0;
 	/* The kernel never touches the FPU, so its registers are the
 	 * user's, mid-computation: the child goes on from the same state. */
-	__asm__ volatile("fxsave64 %0" : "=m"(t->fpu));
+	fpu_save(&t->fpu);
 	t->fs_base = self->fs_base;
 	t->sig_blocked = self->sig_blocked;
 	t->prio = self->prio;

@@ -26,13 +26,6 @@ static struct spinlock dead_lock = SPINLOCK_INIT("dead_tasks");
 static struct list dead = {{&dead.head, &dead.head}};
 static struct waitq reaper_wq = WAITQ_INIT(reaper_wq, "reaper: work");
 
-static void fpu_initial_state(struct fpu_state *f)
-{
-	memset(f, 0, sizeof(*f));
-	*(uint16_t *)&f->bytes[0] = 0x037f;  /* FCW: x87 defaults */
-	*(uint32_t *)&f->bytes[24] = 0x1f80; /* MXCSR: SSE defaults */
-}
-
 static struct task *task_alloc(const char *name)
 {
 	struct task *t = kzalloc(sizeof(*t));
@@ -48,7 +41,7 @@ static struct task *task_alloc(const char *name)
 	list_node_init(&t->rq_link);
 	list_node_init(&t->wait_link);
 	atomic_init(&t->refs, 2);
-	fpu_initial_state(&t->fpu);
+	fpu_init_state(&t->fpu);
 	spin_lock(&tasks_lock);
 	list_push_back(&all_tasks, &t->all_link);
 	nr_tasks++;

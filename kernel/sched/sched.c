@@ -208,16 +208,6 @@ bool wake_up(struct task *t)
 	return true;
 }
 
-static void save_fpu(struct task *t)
-{
-	__asm__ volatile("fxsave64 %0" : "=m"(t->fpu));
-}
-
-static void restore_fpu(struct task *t)
-{
-	__asm__ volatile("fxrstor64 %0" : : "m"(t->fpu));
-}
-
 static void account_switch(struct task *prev, struct task *next)
 {
 	uint64_t now = clock_ns();
@@ -286,8 +276,8 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 	mm_switch(prev->mm, next->mm);
 	if (next->mm)
 		wrmsr(MSR_FS_BASE, next->fs_base);
-	save_fpu(prev);
-	restore_fpu(next);
+	fpu_save(&prev->fpu);
+	fpu_restore(&next->fpu);
 
 	bool were_enabled = c->irq_were_enabled;
 	struct task *from = switch_to(&prev->saved_rsp, next->saved_rsp, prev);
@@ -594,15 +584,6 @@ void sched_set_priority(struct task *t, int prio)
 	spin_unlock(&rq->lock);
 }
 
-static void fpu_enable(void)
-{
-	/* CR0.MP with TS, EM clear: x87/SSE instructions run natively;
-	 * CR4.OSFXSR/OSXMMEXCPT: fxsave/fxrstor and SSE are allowed. */
-	write_cr0((read_cr0() | CR0_MP) & ~CR0_EM);
-	write_cr4(read_cr4() | CR4_OSFXSR | CR4_OSXMMEXCPT);
-	__asm__ volatile("fninit");
-}
-
 void sched_init(void)
 {
 	const char *name = cmdline_get("sched");
@@ -626,7 +607,7 @@ void sched_init_cpu(void *stack_top)
 {
 	struct cpu *c = this_cpu();
 	struct runqueue *rq = &runqueues[c->id];
-	fpu_enable();
+	fpu_enable_cpu();
 	spin_init(&rq->lock, "runqueue");
 	policy->init(&rq->q);
 	/* The code running now becomes a task: "main" on the boot CPU,

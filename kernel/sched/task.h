@@ -38,6 +38,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arch/fpu.h"
 #include "freestanding/list.h"
 
 #define TASK_MAGIC 0x7a5c7a5c
@@ -52,11 +53,6 @@ enum task_state {
 	TASK_EXITED,   /* finished; waits for kthread_join to free it */
 	TASK_NEW,      /* made, not started yet: wake_up leaves it alone */
 };
-
-/* The FPU/SSE registers, as fxsave stores them (512 bytes, 16-aligned). */
-struct fpu_state {
-	uint8_t bytes[512];
-} __attribute__((aligned(16)));
 
 struct task {
 	uint32_t magic; /* const: TASK_MAGIC */
