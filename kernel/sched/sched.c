@@ -27,10 +27,8 @@
  * no spinlock) and preemption is not disabled, the task is switched out
  * right there, inside the interrupt, on its own kernel stack.
  *
- * Balancing: an idle CPU steals a queued task from the busiest run queue;
- * every BALANCE_TICKS each CPU pulls one from a queue two or more tasks
- * longer than its own. Affinity masks are obeyed by both, and checked on
- * every switch.
+ * Balancing (balance.c), the idle loop (idle.c) and changing a task's
+ * affinity or priority (attr.c) share the run queues through runqueue.h.
  */
 #include "sched/sched.h"
 
@@ -48,22 +46,13 @@
 #include "mm/kstack.h"
 #include "sched/kthread.h"
 #include "sched/policy.h"
+#include "sched/runqueue.h"
 #include "sched/timer.h"
 #include "sched/trace.h"
 #include "sync/spinlock.h"
 
-#define BALANCE_TICKS 4
-
-struct runqueue {
-	struct spinlock lock;
-	struct policy_queues q; /* lock */
-	unsigned nr_queued;	/* lock: tasks in q */
-	struct task *current;	/* lock */
-	struct task *idle;	/* const once the CPU runs */
-};
-
-static struct runqueue runqueues[MAX_CPUS];
-static const struct sched_policy *policy = &policy_rr;
+struct runqueue runqueues[MAX_CPUS];
+const struct sched_policy *policy = &policy_rr;
 static const struct sched_policy *const policies[] = {&policy_rr, &policy_mlfq};
 
 struct task *switch_to(uint64_t *save_rsp, uint64_t new_rsp, struct task *prev);
@@ -116,7 +105,7 @@ static unsigned first_allowed_cpu(const struct task *t)
 
 /* Asks cpu to reschedule soon: at once if it is this one, else by IPI --
  * unless it is idle and polling need_resched, and will see it anyway. */
-static void resched_cpu(unsigned cpu)
+void resched_cpu(unsigned cpu)
 {
 	atomic_store(&cpus[cpu].need_resched, true);
 	if (cpu != this_cpu()->id && !atomic_load(&cpus[cpu].idle_polling))
@@ -124,7 +113,7 @@ static void resched_cpu(unsigned cpu)
 }
 
 /* Queues t on rq. rq locked; t runnable, on no queue, off every CPU. */
-static void enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t)
+void enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t)
 {
 	spin_assert_held(&rq->lock);
 	t->cpu = cpu;
@@ -135,7 +124,7 @@ static void enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t)
 }
 
 /* Locks the run queue t belongs to; t->cpu may change until we hold it. */
-static struct runqueue *lock_task_rq(struct task *t)
+struct runqueue *lock_task_rq(struct task *t)
 {
 	for (;;) {
 		unsigned cpu = t->cpu;
@@ -157,7 +146,7 @@ static struct runqueue *lock_task_rq(struct task *t)
  * queue it names, and the mask is checked again under the new one: it
  * may have changed while t was between the two.
  */
-static void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu)
+void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu)
 {
 	spin_assert_held(&rq->lock);
 	while (!task_allowed_on(t, cpu) || rq != &runqueues[cpu]) {
@@ -414,52 +403,6 @@ void preempt_enable(void)
 	irq_pop_off();
 }
 
-/* Moves one queued task that may run on `to` from `from`'s queue (the
- * policy chooses which). Both run queues are locked. */
-static bool pull_one(struct runqueue *from_rq, struct runqueue *to_rq,
-		     unsigned to)
-{
-	spin_assert_held(&from_rq->lock);
-	spin_assert_held(&to_rq->lock);
-	struct task *t = policy->steal(&from_rq->q, to);
-	if (!t)
-		return false;
-	from_rq->nr_queued--;
-	trace_event(TRACE_MIGRATE, t, to);
-	enqueue_locked(to_rq, to, t);
-	return true;
-}
-
-static unsigned load_of(unsigned cpu)
-{
-	struct runqueue *rq = &runqueues[cpu];
-	return rq->nr_queued + (rq->current != rq->idle);
-}
-
-/*
- * Pulls a task to this CPU from the busiest run queue if that one has at
- * least `margin` more tasks. Locks two run queues, lower CPU id first, so
- * two CPUs balancing against each other cannot deadlock.
- */
-static void balance(unsigned margin)
-{
-	unsigned me = this_cpu()->id, busiest = me;
-	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
-		if (load_of(cpu) > load_of(busiest) &&
-		    runqueues[cpu].nr_queued > 0)
-			busiest = cpu;
-	if (busiest == me || load_of(busiest) < load_of(me) + margin)
-		return;
-	struct runqueue *a = &runqueues[MIN(me, busiest)],
-			*b = &runqueues[MAX(me, busiest)];
-	spin_lock(&a->lock);
-	spin_lock(&b->lock);
-	if (load_of(busiest) >= load_of(me) + margin)
-		pull_one(&runqueues[busiest], &runqueues[me], me);
-	spin_unlock(&b->lock);
-	spin_unlock(&a->lock);
-}
-
 void sched_tick(void)
 {
 	struct cpu *c = this_cpu();
@@ -473,115 +416,7 @@ void sched_tick(void)
 	spin_unlock(&rq->lock);
 	timers_run_expired();
 	if (c->ticks % BALANCE_TICKS == 0)
-		balance(2);
-}
-
-/*
- * An idle CPU first watches need_resched for a while, then halts. A task
- * woken for it in that window runs without an IPI -- and waking a halted
- * CPU is slow (under QEMU, ~100 us: its host thread must be woken), which
- * a thread that blocks and is woken right back (futex ping-pong, a
- * condition variable hand-off) would pay on every round.
- *
- * Polling burns the CPU (and under QEMU, a host core other vCPUs need), so
- * the window adapts, as Linux's haltpoll does: a CPU woken within
- * IDLE_SHORT_NS of going idle doubles its window (it should have waited),
- * one idle for longer halves it. (The threshold is well above the window
- * because the wake-up of a halted vCPU itself takes ~100 us.) A CPU whose
- * idle spells are long ends up not polling at all.
- *
- * The flag and need_resched are a pair (as Linux's TIF_POLLING_NRFLAG):
- * a waker sets need_resched, then skips the IPI only if it sees the CPU
- * polling; the CPU clears polling, then checks need_resched before hlt.
- * Both are sequentially consistent, so one of the two always notices.
- */
-#define IDLE_POLL_MIN_NS 10000
-#define IDLE_POLL_MAX_NS 100000
-#define IDLE_SHORT_NS 1000000
-
-static void idle_poll_and_halt(struct cpu *c)
-{
-	uint64_t start = clock_ns();
-	atomic_store(&c->idle_polling, true);
-	while (!atomic_load(&c->need_resched) &&
-	       clock_ns() - start < c->idle_poll_ns)
-		cpu_relax();
-	atomic_store(&c->idle_polling, false);
-	irq_disable();
-	if (atomic_load(&c->need_resched)) {
-		irq_enable();
-		return; /* woken while polling: the window was long enough */
-	}
-	__asm__ volatile("sti; hlt; cli" ::: "memory");
-	irq_enable();
-	uint64_t idle = clock_ns() - start;
-	if (!atomic_load(&c->need_resched))
-		return; /* a tick or another interrupt: not a wake-up */
-	if (idle < IDLE_SHORT_NS)
-		c->idle_poll_ns =
-			MIN(MAX(2 * c->idle_poll_ns, IDLE_POLL_MIN_NS),
-			    IDLE_POLL_MAX_NS);
-	else
-		c->idle_poll_ns /= 2;
-	if (c->idle_poll_ns < IDLE_POLL_MIN_NS)
-		c->idle_poll_ns = 0;
-}
-
-noreturn void sched_idle_loop(void)
-{
-	struct cpu *c = this_cpu();
-	for (;;) {
-		balance(1); /* idle: take any task that is waiting */
-		idle_poll_and_halt(c);
-		if (atomic_load(&c->need_resched))
-			schedule();
-	}
-}
-
-int sched_set_affinity(struct task *t, uint64_t mask)
-{
-	uint64_t online = nr_cpus >= 64 ? ~0ul : (1ul << nr_cpus) - 1;
-	if (!(mask & online))
-		return -1;
-	struct runqueue *rq = lock_task_rq(t);
-	t->affinity = mask;
-	unsigned cpu = t->cpu;
-	bool move_self = t == current() && !task_allowed_on(t, cpu);
-	if (task_allowed_on(t, cpu)) {
-		spin_unlock(&rq->lock);
-	} else if (list_node_linked(&t->rq_link)) {
-		policy->dequeue(&rq->q, t);
-		rq->nr_queued--;
-		queue_task_unlock(rq, t, cpu);
-	} else {
-		/* Running, or on its way somewhere (whoever moves it checks
-		 * the mask again under the lock it ends under). */
-		bool kick = t->on_cpu && !move_self;
-		spin_unlock(&rq->lock);
-		if (kick)
-			resched_cpu(cpu); /* its next switch moves it */
-	}
-	if (move_self)
-		schedule(); /* context_switch sends it where it may run */
-	return 0;
-}
-
-void sched_set_priority(struct task *t, int prio)
-{
-	kassert(prio >= 0 && prio < NR_PRIO);
-	struct runqueue *rq = lock_task_rq(t);
-	bool queued = list_node_linked(&t->rq_link);
-	if (queued)
-		policy->dequeue(&rq->q, t);
-	t->prio = t->level = prio;
-	if (queued) {
-		policy->enqueue(&rq->q, t);
-		/* Raised above what its CPU runs: that CPU switches now,
-		 * not when the running task's slice is up. */
-		if (policy->preempts(t, rq->current))
-			resched_cpu(t->cpu);
-	}
-	spin_unlock(&rq->lock);
+		sched_balance(2);
 }
 
 void sched_init(void)

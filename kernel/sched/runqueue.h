@@ -1,0 +1,41 @@
+/*
+ * The run queues, shared by the scheduler's own files (sched.c, balance.c,
+ * idle.c, attr.c) and by nothing else: what is not in sched.h is private
+ * to the scheduler.
+ */
+#ifndef SCHED_RUNQUEUE_H
+#define SCHED_RUNQUEUE_H
+
+#include "arch/percpu.h"
+#include "sched/policy.h"
+#include "sync/spinlock.h"
+
+struct runqueue {
+	struct spinlock lock;
+	struct policy_queues q; /* lock */
+	unsigned nr_queued;	/* lock: tasks in q */
+	struct task *current;	/* lock */
+	struct task *idle;	/* const once the CPU runs */
+};
+
+extern struct runqueue runqueues[MAX_CPUS];
+extern const struct sched_policy *policy; /* chosen at boot (sched=) */
+
+/* Every BALANCE_TICKS ticks each CPU balances against the busiest. */
+#define BALANCE_TICKS 4
+
+/* Asks cpu to reschedule soon: at once if it is this one, else by IPI
+ * (skipped when that CPU is polling in its idle loop). */
+void resched_cpu(unsigned cpu);
+/* Queues t on rq. rq locked; t runnable, on no queue, off every CPU. */
+void enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t);
+/* Locks the run queue t belongs to; t->cpu may change until we hold it. */
+struct runqueue *lock_task_rq(struct task *t);
+/* Queues t -- runnable, on no queue and on no CPU -- on `cpu` if its mask
+ * allows, else on a CPU it allows; unlocks rq (t's current one). */
+void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu);
+/* Pulls one task to this CPU from the busiest run queue, if that one has
+ * at least `margin` more tasks than this CPU's (balance.c). */
+void sched_balance(unsigned margin);
+
+#endif
