@@ -37,13 +37,16 @@ static uint64_t pte_flags(unsigned prot)
 	return f;
 }
 
+_Static_assert(offsetof(struct mm, space) == 0,
+	       "vmm_switch takes a struct mm * as its struct vmm_space *");
+
 struct mm *mm_create(void)
 {
 	struct mm *mm = kzalloc(sizeof(*mm));
 	if (!mm)
 		return NULL;
-	mm->pml4 = vmm_create_address_space();
-	if (!mm->pml4) {
+	mm->space.pml4 = vmm_create_address_space();
+	if (!mm->space.pml4) {
 		kfree(mm);
 		return NULL;
 	}
@@ -139,8 +142,8 @@ static void zap_range(struct mm *mm, struct vma *v, uint64_t start,
 		      uint64_t end)
 {
 	struct zap z = {mm, v->shm == NULL};
-	vmm_for_each_leaf(mm->pml4, MAX(start, v->start), MIN(end, v->end),
-			  zap_leaf, &z);
+	vmm_for_each_leaf(mm->space.pml4, MAX(start, v->start),
+			  MIN(end, v->end), zap_leaf, &z);
 }
 
 /* Drops the pages of [start, end) and flushes them from every CPU that
@@ -153,7 +156,7 @@ static void drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 		if (v->start < end && start < v->end)
 			zap_range(mm, v, start, end);
 	}
-	uint64_t cpus = atomic_load(&mm->cpus);
+	uint64_t cpus = atomic_load(&mm->space.cpus);
 	if (before != mm->resident && cpus)
 		tlb_shootdown_cpus(cpus, start, (end - start) / PAGE_SIZE);
 }
@@ -168,29 +171,15 @@ void mm_put(struct mm *mm)
 {
 	if (atomic_fetch_sub(&mm->refs, 1) != 1)
 		return;
-	kassert(atomic_load(&mm->cpus) == 0);
+	kassert(atomic_load(&mm->space.cpus) == 0);
 	while (!list_empty(&mm->vmas)) {
 		struct vma *v =
 			list_entry(list_pop_front(&mm->vmas), struct vma, link);
 		zap_range(mm, v, v->start, v->end);
 		vma_free(v);
 	}
-	vmm_destroy_address_space(mm->pml4);
+	vmm_destroy_address_space(mm->space.pml4);
 	kfree(mm);
-}
-
-void mm_switch(struct mm *from, struct mm *to)
-{
-	if (from == to)
-		return;
-	uint64_t bit = 1ul << this_cpu()->id;
-	/* Join `to`'s CPU set before loading it, so a shootdown that
-	 * changes it from now on includes this CPU. */
-	if (to)
-		atomic_fetch_or(&to->cpus, bit);
-	write_cr3(to ? to->pml4 : kernel_pml4);
-	if (from)
-		atomic_fetch_and(&from->cpus, ~bit);
 }
 
 struct vma *mm_find(struct mm *mm, uint64_t va)
@@ -420,8 +409,9 @@ int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot)
 				v->prot = (v->prot & VMA_SHARED) | prot;
 		}
 		struct reprotect rp = {mm, pte_flags(prot)};
-		vmm_for_each_leaf(mm->pml4, addr, end, reprotect_leaf, &rp);
-		uint64_t cpus = atomic_load(&mm->cpus);
+		vmm_for_each_leaf(mm->space.pml4, addr, end, reprotect_leaf,
+				  &rp);
+		uint64_t cpus = atomic_load(&mm->space.cpus);
 		if (cpus)
 			tlb_shootdown_cpus(cpus, addr,
 					   (end - addr) / PAGE_SIZE);
@@ -470,7 +460,7 @@ uint64_t mm_brk(struct mm *mm, uint64_t new_end)
  * yet; its physical address, or 0 if out of memory. Caller holds lock. */
 static uint64_t page_for(struct mm *mm, struct vma *v, uint64_t va)
 {
-	uint64_t *pte = vmm_leaf(mm->pml4, va, true);
+	uint64_t *pte = vmm_leaf(mm->space.pml4, va, true);
 	if (!pte)
 		return 0;
 	if (*pte)
@@ -501,8 +491,8 @@ int mm_fault(struct mm *mm, uint64_t va, bool write, bool exec)
 		 * TLB held an old entry -- or the CPU refuses an access the
 		 * page table allows, and retrying would fault for ever. The
 		 * caller tells these apart (MM_FAULT_NOTHING_TO_DO). */
-		uint64_t *pte =
-			vmm_leaf(mm->pml4, ALIGN_DOWN(va, PAGE_SIZE), false);
+		uint64_t *pte = vmm_leaf(mm->space.pml4,
+					 ALIGN_DOWN(va, PAGE_SIZE), false);
 		bool present = pte && (*pte & PTE_PRESENT);
 		r = !page_for(mm, v, ALIGN_DOWN(va, PAGE_SIZE)) ? -ENOMEM
 		    : present ? MM_FAULT_NOTHING_TO_DO
@@ -545,7 +535,7 @@ struct copy_ctx {
 static void copy_leaf(uint64_t va, uint64_t *pte, void *arg)
 {
 	struct copy_ctx *c = arg;
-	uint64_t *to = c->err ? NULL : vmm_leaf(c->dst->pml4, va, true);
+	uint64_t *to = c->err ? NULL : vmm_leaf(c->dst->space.pml4, va, true);
 	uint64_t pa = to ? pmm_alloc() : 0;
 	if (!pa) {
 		c->err = -ENOMEM;
@@ -575,7 +565,7 @@ struct mm *mm_copy(struct mm *src)
 			copy->shm_pgoff = v->shm_pgoff;
 			atomic_fetch_add(&v->shm->refs, 1);
 		} else {
-			vmm_for_each_leaf(src->pml4, v->start, v->end,
+			vmm_for_each_leaf(src->space.pml4, v->start, v->end,
 					  copy_leaf, &c);
 		}
 	}

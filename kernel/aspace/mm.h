@@ -34,6 +34,7 @@
 
 #include "base/layout.h"
 #include "freestanding/list.h"
+#include "mm/vmm.h"
 #include "sched/mutex.h"
 #include "sync/spinlock.h"
 
@@ -78,14 +79,13 @@ struct vma {
 };
 
 struct mm {
-	uint64_t pml4; /* physical address of the top page table */
+	struct vmm_space space; /* first: vmm_switch takes a struct mm * */
 	struct mutex lock;
 	struct list vmas;	 /* lock: sorted by start, never overlapping */
 	uint64_t brk_start, brk; /* lock: the heap is [brk_start, brk) */
 	size_t resident;	 /* lock: pages mapped */
 	uint64_t mapped;	 /* lock: bytes in regions (/proc vsize) */
 	atomic_int refs;	 /* threads (and others) using it */
-	_Atomic uint64_t cpus;	 /* CPUs that have it in CR3 (shootdowns) */
 };
 
 struct mm *mm_create(void);
@@ -100,7 +100,10 @@ void mm_put(struct mm *mm);
 
 /* Loads to's page table on this CPU (from may be NULL: a kernel thread's,
  * i.e. the kernel's own). Called by the scheduler on every switch. */
-void mm_switch(struct mm *from, struct mm *to);
+static inline void mm_switch(struct mm *from, struct mm *to)
+{
+	vmm_switch(from ? &from->space : NULL, to ? &to->space : NULL);
+}
 
 /*
  * The system-call side (all take mm->lock; addresses from user space):

@@ -101,7 +101,7 @@ static int get_key(uint64_t uaddr, bool shared, struct futex_key *key)
 		mutex_lock(&mm->lock);
 		struct vma *vma = mm_find(mm, uaddr);
 		bool is_shared = vma && (vma->prot & VMA_SHARED);
-		bool mapped = vmm_translate(mm->pml4, uaddr, &pa, NULL);
+		bool mapped = vmm_translate(mm->space.pml4, uaddr, &pa, NULL);
 		mutex_unlock(&mm->lock);
 		if (!is_shared)
 			return 0;

@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 
 #include "arch/cpu.h"
+#include "arch/percpu.h"
 #include "base/kernel.h"
 #include "base/layout.h"
 #include "boot/bootinfo.h"
@@ -285,4 +286,18 @@ void vmm_init(void)
 
 	write_cr4(read_cr4() | CR4_PGE);
 	write_cr3(kernel_pml4);
+}
+
+void vmm_switch(struct vmm_space *from, struct vmm_space *to)
+{
+	if (from == to)
+		return;
+	uint64_t bit = 1ul << this_cpu()->id;
+	/* Join `to`'s CPU set before loading it, so a shootdown that
+	 * changes it from now on includes this CPU. */
+	if (to)
+		atomic_fetch_or(&to->cpus, bit);
+	write_cr3(to ? to->pml4 : kernel_pml4);
+	if (from)
+		atomic_fetch_and(&from->cpus, ~bit);
 }

@@ -5,6 +5,7 @@
 #ifndef MM_VMM_H
 #define MM_VMM_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,6 +23,21 @@
 
 /* The kernel's PML4 (physical); its upper half is in every address space. */
 extern uint64_t kernel_pml4;
+
+/*
+ * What the CPU needs of a user address space: the root of its page tables,
+ * and which CPUs have it loaded, so that a TLB shootdown reaches them all.
+ * struct mm (aspace/mm.h) begins with one, so the scheduler can switch
+ * address spaces knowing nothing else of them.
+ */
+struct vmm_space {
+	uint64_t pml4;	       /* physical address of the top page table */
+	_Atomic uint64_t cpus; /* CPUs that have it in CR3 */
+};
+
+/* Loads to's page tables on this CPU (NULL: the kernel's own, as a kernel
+ * thread runs on), and takes this CPU out of from's set. */
+void vmm_switch(struct vmm_space *from, struct vmm_space *to);
 
 /* PTE_NX if the CPU has NX, else 0: use instead of PTE_NX directly. */
 uint64_t pte_nx(void);

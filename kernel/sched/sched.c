@@ -39,11 +39,11 @@
 #include "arch/time.h"
 #include "arch/trap.h"
 #include "arch/vectors.h"
-#include "aspace/mm.h"
 #include "base/kernel.h"
 #include "boot/cmdline.h"
 #include "freestanding/string.h"
 #include "mm/kstack.h"
+#include "mm/vmm.h"
 #include "sched/kthread.h"
 #include "sched/policy.h"
 #include "sched/runqueue.h"
@@ -262,7 +262,7 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 	c->current = next;
 	c->tables.tss.rsp[0] = (uint64_t)next->kstack_top;
 	c->kernel_rsp = (uint64_t)next->kstack_top;
-	mm_switch(prev->mm, next->mm);
+	vmm_switch(task_space(prev), task_space(next));
 	if (next->mm)
 		wrmsr(MSR_FS_BASE, next->fs_base);
 	fpu_save(&prev->fpu);

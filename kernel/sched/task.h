@@ -40,6 +40,7 @@
 
 #include "arch/fpu.h"
 #include "freestanding/list.h"
+#include "mm/vmm.h"
 
 #define TASK_MAGIC 0x7a5c7a5c
 #define TASK_NAME_MAX 16
@@ -115,6 +116,15 @@ struct task {
 static inline bool task_allowed_on(const struct task *t, unsigned cpu)
 {
 	return t->affinity >> cpu & 1;
+}
+
+/* The part of t's address space the CPU loads (NULL for a kernel thread).
+ * struct mm begins with its struct vmm_space (aspace/mm.c asserts it), and
+ * a pointer to a struct converts to a pointer to its first member (C11
+ * 6.7.2.1): the scheduler needs nothing else of an address space. */
+static inline struct vmm_space *task_space(const struct task *t)
+{
+	return (struct vmm_space *)t->mm;
 }
 
 #endif
