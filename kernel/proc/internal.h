@@ -9,6 +9,12 @@
 
 #include "proc/proc.h"
 
+/* A process not yet attached to a task, owning files (proc.c). */
+struct process *process_alloc(struct files *files);
+/* Makes p the process of its first task t, a child of parent (NULL for
+ * init), and enters it in the tree and the pid table (proc.c). */
+void process_attach(struct process *p, struct task *t, struct process *parent);
+
 /* Asks t to die with sig; proc_lock held (proc.c). */
 void kill_thread_locked(struct task *t, int sig);
 
