@@ -25,4 +25,7 @@ void kill_threads_locked(struct process *p, int sig);
 /* Registers the signal hooks of pipes and the terminal (signal.c). */
 void signal_init(void);
 
+/* Init has ended with status: report it and power off (init.c). */
+void report_init_exit(int status);
+
 #endif
