@@ -254,27 +254,6 @@ int proc_wait(int pid, int *status, bool nohang)
 	return zpid;
 }
 
-/* --- the way back to user mode ------------------------------------ */
-
-/* Called (interrupts off) on every return to user mode. */
-void user_return_work(struct trap_frame *frame)
-{
-	(void)frame;
-	struct task *t = current();
-	for (;;) {
-		int sig = atomic_load(&t->kill_signal);
-		if (sig) {
-			irq_enable();
-			proc_exit_group(WAIT_SIGNALED(sig));
-		}
-		if (!atomic_load(&this_cpu()->need_resched))
-			return;
-		irq_enable();
-		schedule();
-		irq_disable();
-	}
-}
-
 /* --- what /proc shows --------------------------------------------------- */
 
 int proc_info(int pid, struct proc_info *out)
