@@ -1,30 +1,22 @@
 /*
- * Processes: starting init, exec, exit, wait, and what happens when a user
- * program faults. See proc.h.
+ * Processes: their lifecycle. A process is allocated and attached to its
+ * first task (by clone.c for fork, by init.c for pid 1); its threads end
+ * one by one or all at once (exit_group, a kill); the last one out makes
+ * it a zombie, and its parent reaps it with wait4. Also the helpers the
+ * rest of the process layer shares, what /proc shows, and proc_init.
+ * exec, clone, signals and init have their own files here; internal.h is
+ * what they share. See proc.h.
  */
 #include "proc/proc.h"
-#include "arch/cpu.h"
-#include "arch/gdt.h"
-#include "arch/iretq_emulate.h"
-#include "arch/percpu.h"
-#include "arch/power.h"
-#include "arch/time.h"
 #include "arch/trap.h"
 #include "arch/uaccess.h"
 #include "aspace/mm.h"
 #include "base/kernel.h"
-#include "dev/tty.h"
-#include "entry/user_entry.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
 #include "fs/file.h"
-#include "fs/initrd.h"
-#include "fs/pipe.h"
-#include "fs/vfs.h"
 #include "futex/futex.h"
 #include "mm/kmalloc.h"
-#include "mm/kstack.h"
-#include "proc/elf.h"
 #include "proc/internal.h"
 #include "proc/pid.h"
 #include "proc/procfs.h"
@@ -43,6 +35,18 @@ struct trap_frame *task_user_frame(struct task *t)
 struct process *current_process(void)
 {
 	return current()->proc;
+}
+
+int proc_on_thread(int tid, int (*fn)(struct task *t, void *arg), void *arg)
+{
+	struct task *self = current();
+	if (tid == 0 || tid == self->tid)
+		return fn(self, arg); /* may sleep: no lock held */
+	spin_lock(&proc_lock);
+	struct task *found = pid_find_thread(tid);
+	int r = found ? fn(found, arg) : -ESRCH;
+	spin_unlock(&proc_lock);
+	return r;
 }
 
 /* A process (not yet attached to a task); files: its descriptor table,
@@ -194,18 +198,6 @@ _Noreturn void proc_exit_group(int status)
 	kill_threads_locked(p, SIGKILL);
 	spin_unlock(&proc_lock);
 	proc_exit_thread(status);
-}
-
-int proc_on_thread(int tid, int (*fn)(struct task *t, void *arg), void *arg)
-{
-	struct task *self = current();
-	if (tid == 0 || tid == self->tid)
-		return fn(self, arg); /* may sleep: no lock held */
-	spin_lock(&proc_lock);
-	struct task *found = pid_find_thread(tid);
-	int r = found ? fn(found, arg) : -ESRCH;
-	spin_unlock(&proc_lock);
-	return r;
 }
 
 /* A zombie child matching pid, or NULL; *any_child says if any child
