@@ -31,6 +31,7 @@
 #include "dev/monitor.h"
 #include "entry/idt.h"
 #include "entry/user_entry.h"
+#include "entry/user_fault.h"
 #include "freestanding/string.h"
 #include "fs/initrd.h"
 #include "futex/futex.h"
@@ -195,6 +196,7 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	kthread_init();
 	futex_init();
 	proc_init();
+	user_fault_init();
 	initrd_init();
 	print_banner();
 

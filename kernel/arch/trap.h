@@ -55,7 +55,7 @@ void trap_set_handler(unsigned vector, trap_handler_fn handler);
 void trap_set_interrupt_exit_hook(void (*hook)(bool interrupts_were_on));
 
 /*
- * User space is the process layer's business, so arch asks it through a
+ * User space is entry's business (user_fault.c), so arch asks it through a
  * hook: user_fault(frame, cr2) is called for every exception taken in user
  * mode, and for a page fault in the kernel at a user address (a user copy
  * touching a page not there yet). It returns true if it handled the fault

@@ -46,6 +46,9 @@ void syscall_init_cpu(void);
 /* Leaves the kernel for user mode with the registers in frame, which
  * must sit at the top of the current task's kernel stack. */
 _Noreturn void enter_user(struct trap_frame *frame);
+/* The work before each return to user mode (user_return.c): called by
+ * user_return with interrupts off, returns with them off. */
+void user_return_work(struct trap_frame *frame);
 #endif
 
 #endif

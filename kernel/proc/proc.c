@@ -1,40 +1,31 @@
 /*
- * Processes: starting init, exec, exit, wait, and what happens when a user
- * program faults. See proc.h.
+ * Processes: their lifecycle. A process is allocated and attached to its
+ * first task (by clone.c for fork, by init.c for pid 1); its threads end
+ * one by one or all at once (exit_group, a kill); the last one out makes
+ * it a zombie, and its parent reaps it with wait4. Also the helpers the
+ * rest of the process layer shares, what /proc shows, and proc_init.
+ * exec, clone, signals and init have their own files here; internal.h is
+ * what they share. See proc.h.
  */
 #include "proc/proc.h"
-#include "arch/cpu.h"
-#include "arch/gdt.h"
-#include "arch/iretq_emulate.h"
-#include "arch/percpu.h"
-#include "arch/power.h"
-#include "arch/time.h"
 #include "arch/trap.h"
 #include "arch/uaccess.h"
 #include "aspace/mm.h"
 #include "base/kernel.h"
-#include "dev/tty.h"
-#include "entry/user_entry.h"
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
 #include "fs/file.h"
-#include "fs/initrd.h"
-#include "fs/pipe.h"
-#include "fs/vfs.h"
 #include "futex/futex.h"
 #include "mm/kmalloc.h"
-#include "mm/kstack.h"
-#include "proc/elf.h"
+#include "proc/internal.h"
 #include "proc/pid.h"
 #include "proc/procfs.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
 #include "sync/spinlock.h"
 
-#define USER_RFLAGS 0x202 /* IF, and the always-one bit 1 */
-
 struct spinlock proc_lock = SPINLOCK_INIT("proc");
-static struct process *init_process;
+struct process *init_process;
 
 struct trap_frame *task_user_frame(struct task *t)
 {
@@ -46,9 +37,21 @@ struct process *current_process(void)
 	return current()->proc;
 }
 
+int proc_on_thread(int tid, int (*fn)(struct task *t, void *arg), void *arg)
+{
+	struct task *self = current();
+	if (tid == 0 || tid == self->tid)
+		return fn(self, arg); /* may sleep: no lock held */
+	spin_lock(&proc_lock);
+	struct task *found = pid_find_thread(tid);
+	int r = found ? fn(found, arg) : -ESRCH;
+	spin_unlock(&proc_lock);
+	return r;
+}
+
 /* A process (not yet attached to a task); files: its descriptor table,
  * which it now owns. NULL if out of memory (files is then released). */
-static struct process *process_alloc(struct files *files)
+struct process *process_alloc(struct files *files)
 {
 	struct process *p = files ? kzalloc(sizeof(*p)) : NULL;
 	if (!p) {
@@ -68,8 +71,7 @@ static struct process *process_alloc(struct files *files)
 	return p;
 }
 
-static void process_attach(struct process *p, struct task *t,
-			   struct process *parent)
+void process_attach(struct process *p, struct task *t, struct process *parent)
 {
 	p->pid = t->tid;
 	p->pgid = parent ? parent->pgid : p->pid;
@@ -87,176 +89,7 @@ static void process_attach(struct process *p, struct task *t,
 	spin_unlock(&proc_lock);
 }
 
-/* --- exec ------------------------------------------------------------- */
-
-/* Lays out the initial stack as Linux does, top down:
- *
- *   USER_TOP ->  16 random bytes (AT_RANDOM), the file name (AT_EXECFN),
- *                the argument and environment strings
- *                padding to 16 bytes
- *                auxv: (type, value) pairs, AT_NULL last
- *                envp[0] ... NULL
- *                argv[0] ... NULL
- *   rsp      ->  argc
- */
-#define AUXV_PAIRS 16
-
-static int build_stack(struct mm *mm, const struct elf_image *img,
-		       const char *path, const char *args, size_t args_len,
-		       int argc, int envc, uint64_t *rsp_out)
-{
-	uint64_t sp = USER_TOP;
-	uint64_t rnd[2] = {random_u64(), random_u64()};
-	sp -= sizeof(rnd);
-	uint64_t at_random = sp;
-	size_t path_len = strlen(path) + 1;
-	sp -= path_len;
-	uint64_t at_execfn = sp;
-	sp -= args_len;
-	uint64_t strings = sp;
-	sp = ALIGN_DOWN(sp, 16);
-
-	size_t nptr = 1 + (size_t)argc + 1 + (size_t)envc + 1 + 2 * AUXV_PAIRS;
-	uint64_t *v = kmalloc(nptr * sizeof(uint64_t));
-	if (!v)
-		return -ENOMEM;
-	size_t i = 0;
-	v[i++] = (uint64_t)argc;
-	const char *s = args;
-	for (int n = 0; n < argc + envc; n++) {
-		if (n == argc)
-			v[i++] = 0; /* end of argv */
-		v[i++] = strings + (uint64_t)(s - args);
-		s += strlen(s) + 1;
-	}
-	if (envc == 0)
-		v[i++] = 0;
-	v[i++] = 0; /* end of envp */
-	uint64_t auxv[][2] = {
-		{AT_PHDR, img->phdr},
-		{AT_PHENT, img->phentsize},
-		{AT_PHNUM, img->phnum},
-		{AT_PAGESZ, PAGE_SIZE},
-		{AT_BASE, 0},
-		{AT_ENTRY, img->entry},
-		{AT_UID, 0},
-		{AT_EUID, 0},
-		{AT_GID, 0},
-		{AT_EGID, 0},
-		{AT_HWCAP, cpuid(1, 0).edx},
-		{AT_CLKTCK, 100},
-		{AT_SECURE, 0},
-		{AT_RANDOM, at_random},
-		{AT_EXECFN, at_execfn},
-		{AT_NULL, 0},
-	};
-	_Static_assert(ARRAY_SIZE(auxv) == AUXV_PAIRS, "auxv");
-	memcpy(&v[i], auxv, sizeof(auxv));
-	i += 2 * AUXV_PAIRS;
-	sp = ALIGN_DOWN(sp - i * sizeof(uint64_t), 16);
-	int r = mm_write(mm, sp, v, i * sizeof(uint64_t));
-	if (!r)
-		r = mm_write(mm, strings, args, args_len);
-	if (!r)
-		r = mm_write(mm, at_execfn, path, path_len);
-	if (!r)
-		r = mm_write(mm, at_random, rnd, sizeof(rnd));
-	kfree(v);
-	*rsp_out = sp;
-	return r;
-}
-
-static int exec_end_other_threads(void);
-
-static const char *basename(const char *path)
-{
-	const char *slash = strrchr(path, '/');
-	return slash ? slash + 1 : path;
-}
-
-int proc_exec(const char *path, const char *args, size_t args_len, int argc,
-	      int envc)
-{
-	struct initrd_file f;
-	char *abs = kmalloc(PATH_MAX);
-	if (!abs)
-		return -ENOMEM;
-	struct process *proc = current_process();
-	int err = path_resolve(proc ? proc->cwd : "/", path, abs, PATH_MAX);
-	if (!err && initrd_lookup(abs, &f) < 0)
-		err = -ENOENT;
-	kfree(abs);
-	if (err)
-		return err;
-	if ((f.mode & S_IFMT) != S_IFREG)
-		return -EACCES;
-	if (!(f.mode & 0111))
-		return -EACCES;
-	struct mm *mm = mm_create();
-	if (!mm)
-		return -ENOMEM;
-	struct elf_image img;
-	uint64_t sp = 0;
-	int r = elf_load(mm, f.data, f.size, path, &img);
-	if (!r) {
-		long s =
-			mm_mmap(mm, USER_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
-				VMA_READ | VMA_WRITE, MMAP_FIXED, "[stack]");
-		r = s < 0 ? (int)s
-			  : build_stack(mm, &img, path, args, args_len, argc,
-					envc, &sp);
-	}
-	if (!r)
-		r = exec_end_other_threads();
-	if (r) {
-		mm_put(mm);
-		return r;
-	}
-	mm->brk_start = mm->brk = ALIGN_UP(img.end, PAGE_SIZE);
-
-	/* The point of no return: the old program is gone. */
-	struct task *t = current();
-	struct mm *old = t->mm;
-	preempt_disable();
-	t->mm = mm;
-	mm_switch(old, mm);
-	t->fs_base = 0;
-	wrmsr(MSR_FS_BASE, 0);
-	preempt_enable();
-	if (old)
-		mm_put(old);
-	if (t->proc)
-		files_close_on_exec(t->proc->files);
-	strlcpy(t->name, basename(path), sizeof(t->name));
-	if (t->proc)
-		strlcpy(t->proc->name, t->name, sizeof(t->proc->name));
-
-	/* A fresh FPU: what fninit and the default MXCSR give. */
-	fpu_init_state(&t->fpu);
-	fpu_restore(&t->fpu);
-
-	struct trap_frame *f_user = task_user_frame(t);
-	memset(f_user, 0, sizeof(*f_user));
-	f_user->rip = img.entry;
-	f_user->cs = GDT_USER_CODE | 3;
-	f_user->ss = GDT_USER_DATA | 3;
-	f_user->rflags = USER_RFLAGS;
-	f_user->rsp = sp;
-	f_user->vector = VEC_SYSCALL;
-	return 0;
-}
-
 /* --- exit and wait ------------------------------------------------------ */
-
-static void report_init_exit(int status)
-{
-	if (status & 0x7f)
-		kprintf("spindle: init killed by signal %d\n", status & 0x7f);
-	else
-		kprintf("spindle: init exited with status %d\n",
-			(status >> 8) & 0xff);
-	machine_exit(status == 0 ? MACHINE_SUCCESS : MACHINE_FAILURE);
-}
 
 /* The process is over: it becomes a zombie for its parent to reap, and
  * its children go to init. */
@@ -332,7 +165,7 @@ _Noreturn void proc_exit_thread(int status)
  * nice-19 task behind a busy nice-0 one could wait for a CPU for ever,
  * holding its memory and keeping its parent in wait4. (Linux's fair
  * scheduler starves no one, so there a kill always acts soon.) */
-static void kill_thread_locked(struct task *t, int sig)
+void kill_thread_locked(struct task *t, int sig)
 {
 	int none = 0;
 	atomic_compare_exchange_strong(&t->kill_signal, &none, sig);
@@ -340,7 +173,7 @@ static void kill_thread_locked(struct task *t, int sig)
 	wake_up(t);
 }
 
-static void kill_threads_locked(struct process *p, int sig)
+void kill_threads_locked(struct process *p, int sig)
 {
 	list_for_each(node, &p->threads) {
 		kill_thread_locked(list_entry(node, struct task, proc_link),
@@ -365,227 +198,6 @@ _Noreturn void proc_exit_group(int status)
 	kill_threads_locked(p, SIGKILL);
 	spin_unlock(&proc_lock);
 	proc_exit_thread(status);
-}
-
-/* Whether t is the only thread of p. proc_lock held. */
-static bool only_thread_locked(struct process *p, struct task *t)
-{
-	return p->threads.head.next == &t->proc_link &&
-	       t->proc_link.next == &p->threads.head;
-}
-
-/*
- * execve's first step, as Linux's de_thread: every other thread of the
- * caller's process is killed, and the caller waits until they are all
- * gone, so the new program starts as the process's only thread (and no
- * old thread runs on in the old address space). The killed threads end
- * alone (proc_exit_group sees exec_task), not the whole process.
- * Returns 0, or -EINTR if the process is being killed meanwhile, or
- * another thread's execve came first: the caller dies on its way out.
- */
-static int exec_end_other_threads(void)
-{
-	struct task *self = current();
-	struct process *p = self->proc;
-	if (!p)
-		return 0;
-	spin_lock(&proc_lock);
-	bool lost = p->group_exiting || p->exec_task;
-	if (!lost) {
-		p->exec_task = self;
-		list_for_each(node, &p->threads) {
-			struct task *t =
-				list_entry(node, struct task, proc_link);
-			if (t != self)
-				kill_thread_locked(t, SIGKILL);
-		}
-	}
-	spin_unlock(&proc_lock);
-	if (lost)
-		return -EINTR;
-	bool alone = false;
-	for (;;) {
-		waitq_prepare(&p->thread_exit);
-		spin_lock(&proc_lock);
-		alone = only_thread_locked(p, self);
-		spin_unlock(&proc_lock);
-		if (alone || atomic_load(&self->kill_signal))
-			break;
-		schedule();
-	}
-	waitq_finish(&p->thread_exit);
-	spin_lock(&proc_lock);
-	p->exec_task = NULL;
-	spin_unlock(&proc_lock);
-	return alone ? 0 : -EINTR;
-}
-
-/* The process with a thread tid (in process tgid, if tgid > 0), or NULL.
- * proc_lock held. */
-static struct process *find_thread_owner_locked(int tgid, int tid)
-{
-	struct task *t = pid_find_thread(tid);
-	if (!t || (tgid > 0 && t->proc->pid != tgid))
-		return NULL;
-	return t->proc;
-}
-
-/*
- * Delivers sig to process p. Signal handlers do not exist (yet), so a
- * signal is ignored (SIG_IGN, or a default action of "ignore"), kept
- * pending (every thread blocks it: delivered when one unblocks it), or
- * ends the process (every other default action). proc_lock held.
- *
- * Init is protected, as on Linux: a signal sent to it by a process
- * (SIGKILL included) is dropped unless init installed a handler for it,
- * and Spindle has no handlers yet, so every one is. Were init to die,
- * the machine would power off: a child's kill(1, SIGKILL) must not do
- * that. Init still dies of its own faults (user_fault ends it directly,
- * not through here).
- */
-static void deliver_locked(struct process *p, int sig)
-{
-	if (sig == 0 || p->zombie || p->group_exiting || p == init_process)
-		return;
-	uint64_t bit = SIGNAL_BIT(sig);
-	if (sig != SIGKILL) {
-		if ((p->sig_ignored & bit) || (SIGNALS_DEFAULT_IGNORED & bit))
-			return;
-		bool all_block = true;
-		list_for_each(node, &p->threads) {
-			struct task *t =
-				list_entry(node, struct task, proc_link);
-			all_block &= (t->sig_blocked & bit) != 0;
-		}
-		if (all_block) {
-			p->sig_pending |= bit;
-			return;
-		}
-	}
-	kill_threads_locked(p, sig);
-}
-
-int proc_on_thread(int tid, int (*fn)(struct task *t, void *arg), void *arg)
-{
-	struct task *self = current();
-	if (tid == 0 || tid == self->tid)
-		return fn(self, arg); /* may sleep: no lock held */
-	spin_lock(&proc_lock);
-	struct task *found = pid_find_thread(tid);
-	int r = found ? fn(found, arg) : -ESRCH;
-	spin_unlock(&proc_lock);
-	return r;
-}
-
-int proc_kill_thread(int tgid, int tid, int sig)
-{
-	if (sig < 0 || sig > 64)
-		return -EINVAL;
-	spin_lock(&proc_lock);
-	struct process *p = find_thread_owner_locked(tgid, tid);
-	/* With no handlers, a signal to one thread acts on its process. */
-	if (p)
-		deliver_locked(p, sig);
-	spin_unlock(&proc_lock);
-	return p ? 0 : -ESRCH;
-}
-
-/* A loop over the pid table's list, not the tree: the tree's depth is
- * the user's to choose, the kernel stack's is not. */
-int proc_kill_pgrp(int pgrp, int sig)
-{
-	if (sig < 0 || sig > 64 || pgrp <= 0)
-		return -EINVAL;
-	bool found = false;
-	spin_lock(&proc_lock);
-	for (struct process *p = pid_first_process(); p;
-	     p = pid_next_process(p)) {
-		if (p->pgid == pgrp) {
-			found = true;
-			deliver_locked(p, sig);
-		}
-	}
-	spin_unlock(&proc_lock);
-	return found ? 0 : -ESRCH;
-}
-
-int proc_sigaction(int sig, bool ignore, bool set, bool *was_ignored)
-{
-	if (sig < 1 || sig > 64)
-		return -EINVAL;
-	struct process *p = current_process();
-	uint64_t bit = SIGNAL_BIT(sig);
-	spin_lock(&proc_lock);
-	*was_ignored = p->sig_ignored & bit;
-	int r = 0;
-	if (set && (sig == SIGKILL || sig == 19 /* SIGSTOP */))
-		r = -EINVAL;
-	else if (set && ignore)
-		p->sig_ignored |= bit, p->sig_pending &= ~bit;
-	else if (set)
-		p->sig_ignored &= ~bit;
-	spin_unlock(&proc_lock);
-	return r;
-}
-
-void proc_set_sigmask(uint64_t blocked)
-{
-	struct task *t = current();
-	struct process *p = t->proc;
-	spin_lock(&proc_lock);
-	t->sig_blocked = blocked & ~(SIGNAL_BIT(SIGKILL) | SIGNAL_BIT(SIGSTOP));
-	uint64_t now = p->sig_pending & ~t->sig_blocked;
-	p->sig_pending &= ~now;
-	for (int sig = 1; now; sig++, now >>= 1)
-		if (now & 1)
-			deliver_locked(p, sig);
-	spin_unlock(&proc_lock);
-}
-
-int proc_setpgid(int pid, int pgid)
-{
-	struct process *self = current_process();
-	if (pgid < 0)
-		return -EINVAL;
-	spin_lock(&proc_lock);
-	struct process *p = pid ? pid_find_process(pid) : self;
-	int r = 0;
-	if (!p || (p != self && p->parent != self))
-		r = -ESRCH;
-	else
-		p->pgid = pgid ? pgid : p->pid;
-	spin_unlock(&proc_lock);
-	return r;
-}
-
-int proc_getpgid(int pid)
-{
-	spin_lock(&proc_lock);
-	struct process *p = pid ? pid_find_process(pid) : current_process();
-	int r = p ? p->pgid : -ESRCH;
-	spin_unlock(&proc_lock);
-	return r;
-}
-
-int proc_getsid(int pid)
-{
-	spin_lock(&proc_lock);
-	bool found = pid == 0 || pid_find_process(pid);
-	spin_unlock(&proc_lock);
-	return found ? 1 : -ESRCH;
-}
-
-int proc_kill(int pid, int sig)
-{
-	if (sig < 0 || sig > 64)
-		return -EINVAL;
-	spin_lock(&proc_lock);
-	struct process *p = pid_find_process(pid);
-	int r = !p || p->zombie ? -ESRCH : 0;
-	if (!r) /* signal 0 only asks whether the process exists */
-		deliver_locked(p, sig);
-	spin_unlock(&proc_lock);
-	return r;
 }
 
 /* A zombie child matching pid, or NULL; *any_child says if any child
@@ -634,290 +246,6 @@ int proc_wait(int pid, int *status, bool nohang)
 	return zpid;
 }
 
-/* --- fork and clone ---------------------------------------------------- */
-
-/* arg: CLONE_CHILD_SETTID's word, or NULL. The child stores its tid
- * there itself, in its own address space and with an ordinary user copy,
- * as Linux does: a word the child may not write (read-only, unmapped) is
- * left alone and the child runs anyway. */
-static void user_thread_start(void *arg)
-{
-	struct task *self = current();
-	if (arg)
-		(void)copy_to_user((uint64_t)arg, &self->tid,
-				   sizeof(self->tid));
-	enter_user(task_user_frame(self));
-}
-
-/* A task that will return to user mode where the caller's system call
- * returns, with rax = 0: the child side of fork and clone. set_child_tid:
- * see user_thread_start. */
-static struct task *user_task_copy(uint64_t set_child_tid)
-{
-	struct task *self = current();
-	struct task *t = task_create(self->name, user_thread_start,
-				     (void *)set_child_tid);
-	if (!t)
-		return NULL;
-	*task_user_frame(t) = *task_user_frame(self);
-	task_user_frame(t)->rax = 0;
-	/* The kernel never touches the FPU, so its registers are the
-	 * user's, mid-computation: the child goes on from the same state. */
-	fpu_save(&t->fpu);
-	t->fs_base = self->fs_base;
-	t->sig_blocked = self->sig_blocked;
-	t->prio = self->prio;
-	t->nice = self->nice;
-	t->affinity = self->affinity;
-	return t;
-}
-
-long proc_clone(const struct clone_args *a)
-{
-	struct task *self = current();
-	bool thread = a->flags & CLONE_THREAD;
-	struct mm *mm = thread ? self->mm : mm_copy(self->mm);
-	struct process *p =
-		thread ? self->proc
-		       : process_alloc(files_copy(self->proc->files));
-	uint64_t set_child_tid = a->flags & CLONE_CHILD_SETTID ? a->ctid : 0;
-	struct task *t = mm && p ? user_task_copy(set_child_tid) : NULL;
-	if (!t) {
-		if (!thread) {
-			if (mm)
-				mm_put(mm);
-			if (p)
-				files_put(p->files);
-			kfree(p);
-		}
-		return -ENOMEM;
-	}
-	if (thread)
-		mm_get(mm);
-	t->mm = mm;
-	if (a->stack)
-		task_user_frame(t)->rsp = a->stack;
-	if (a->flags & CLONE_SETTLS)
-		t->fs_base = a->tls;
-	if (a->flags & CLONE_CHILD_CLEARTID)
-		t->clear_child_tid = a->ctid;
-	int tid = t->tid;
-	/* PARENT_SETTID writes in the parent's memory (the child writes its
-	 * own CHILD_SETTID word). Linux ignores a fault here; so does
-	 * Spindle. */
-	if (a->flags & CLONE_PARENT_SETTID)
-		copy_to_user(a->ptid, &tid, sizeof(tid));
-	if (thread) {
-		t->proc = p;
-		spin_lock(&proc_lock);
-		list_push_back(&p->threads, &t->proc_link);
-		pid_add_thread(t);
-		/* It dies on its way to user mode; an execve waits for it. */
-		if (p->group_exiting || p->exec_task)
-			atomic_store(&t->kill_signal, SIGKILL);
-		spin_unlock(&proc_lock);
-	} else {
-		p->sig_ignored = self->proc->sig_ignored;
-		process_attach(p, t, self->proc);
-	}
-	kthread_detach(t);
-	sched_start_task(t);
-	return tid;
-}
-
-/* --- faults and the way back to user mode ------------------------------ */
-
-static const char *signal_name(int sig)
-{
-	switch (sig) {
-	case SIGSEGV:
-		return "segfault";
-	case SIGILL:
-		return "illegal instruction";
-	case SIGFPE:
-		return "arithmetic error";
-	case SIGBUS:
-		return "bus error";
-	case SIGTRAP:
-		return "trace/breakpoint trap";
-	default:
-		return "fatal signal";
-	}
-}
-
-static int signal_for(unsigned vector)
-{
-	switch (vector) {
-	case VEC_DIVIDE_ERROR:
-		return SIGFPE;
-	case VEC_INVALID_OPCODE:
-		return SIGILL;
-	case VEC_DEBUG:
-	case VEC_BREAKPOINT: /* int3: a debugger's breakpoint, as Linux */
-		return SIGTRAP;
-	case VEC_X87_ERROR:
-	case VEC_SIMD_ERROR:
-		return SIGFPE;
-	case VEC_ALIGNMENT_CHECK:
-		return SIGBUS;
-	default:
-		return SIGSEGV;
-	}
-}
-
-/* A fault that mm_fault found nothing to fix: may it be retried? Once,
- * yes (this CPU's TLB may have held an old entry; mm_fault flushed it).
- * The same fault again, with nothing fixed in between, would repeat for
- * ever: no. */
-static bool idle_fault_may_retry(struct task *t, struct trap_frame *frame,
-				 uint64_t cr2)
-{
-	if (t->idle_fault_ip == frame->rip && t->idle_fault_addr == cr2) {
-		t->idle_fault_ip = t->idle_fault_addr = 0;
-		return false;
-	}
-	t->idle_fault_ip = frame->rip;
-	t->idle_fault_addr = cr2;
-	return true;
-}
-
-/* Handles a page fault from mm's point of view: true if the access can be
- * retried (or was finished here), false if it must fail (SIGSEGV, or the
- * kernel copy's -EFAULT). An out-of-memory fault in user mode kills. */
-static bool user_page_fault(struct task *t, struct trap_frame *frame,
-			    uint64_t cr2)
-{
-	bool from_user = frame->cs & 3;
-	/* mm_fault may sleep on the mm lock: give interrupts back to the
-	 * faulting context (user mode always had them). */
-	if (frame->rflags & RFLAGS_IF)
-		irq_enable();
-	int r = mm_fault(t->mm, cr2, frame->error_code & PF_WRITE,
-			 frame->error_code & PF_FETCH);
-	/* A user-mode fault that the CPU calls a supervisor access to a
-	 * present user page: a user iretq under TCG with SMAP (see
-	 * arch/iretq_emulate.c). Finish the iretq here, or fail it. */
-	bool supervisor_from_user = from_user && !(frame->error_code & PF_USER);
-	bool iretq = r == MM_FAULT_NOTHING_TO_DO && supervisor_from_user &&
-		     user_insn_is_iretq(frame);
-	if (iretq)
-		r = user_iretq_emulate(frame) == 0 ? 0 : -EFAULT;
-	irq_disable();
-	if (r == 0) {
-		t->idle_fault_ip = t->idle_fault_addr = 0;
-		return true;
-	}
-	if (r == MM_FAULT_NOTHING_TO_DO)
-		return !supervisor_from_user &&
-		       idle_fault_may_retry(t, frame, cr2);
-	if (r == -ENOMEM && from_user) {
-		pr_warn("out of memory: killing %s[%d]\n", t->name,
-			t->proc ? t->proc->pid : t->tid);
-		irq_enable();
-		proc_exit_group(WAIT_SIGNALED(SIGKILL));
-	}
-	return false;
-}
-
-/* The hook arch/traps.c calls for user-mode exceptions and for kernel
- * page faults at user addresses. */
-static bool user_fault(struct trap_frame *frame, uint64_t cr2)
-{
-	struct task *t = current();
-	bool from_user = frame->cs & 3;
-	if (frame->vector == VEC_PAGE_FAULT && t->mm &&
-	    !t->pagefault_disabled && user_page_fault(t, frame, cr2))
-		return true;
-	if (!from_user || !t->proc)
-		return false; /* the kernel's own fault: extable or panic */
-	int sig = signal_for((unsigned)frame->vector);
-	if (frame->vector == VEC_PAGE_FAULT)
-		kprintf("%s at %lx ip %lx in %s[%d]\n", signal_name(sig), cr2,
-			frame->rip, t->name, t->proc->pid);
-	else
-		kprintf("%s (%s) ip %lx in %s[%d]\n", signal_name(sig),
-			trap_name((unsigned)frame->vector), frame->rip, t->name,
-			t->proc->pid);
-	irq_enable();
-	proc_exit_group(WAIT_SIGNALED(sig));
-}
-
-/* Called (interrupts off) on every return to user mode. */
-void user_return_work(struct trap_frame *frame)
-{
-	(void)frame;
-	struct task *t = current();
-	for (;;) {
-		int sig = atomic_load(&t->kill_signal);
-		if (sig) {
-			irq_enable();
-			proc_exit_group(WAIT_SIGNALED(sig));
-		}
-		if (!atomic_load(&this_cpu()->need_resched))
-			return;
-		irq_enable();
-		schedule();
-		irq_disable();
-	}
-}
-
-/* --- init --------------------------------------------------------------- */
-
-struct init_args {
-	const char *path;
-	char *args;
-	size_t args_len;
-	int argc;
-};
-
-static void init_thread(void *arg)
-{
-	struct init_args *ia = arg;
-	int r = proc_exec(ia->path, ia->args, ia->args_len, ia->argc, 0);
-	if (r < 0) {
-		kprintf("spindle: cannot run init '%s': error %d\n", ia->path,
-			-r);
-		machine_exit(MACHINE_FAILURE);
-	}
-	kfree(ia->args);
-	kfree(ia);
-	enter_user(task_user_frame(current()));
-}
-
-void proc_start_init(const char *path, const char *const *argv, int argc)
-{
-	struct init_args *ia = kzalloc(sizeof(*ia));
-	size_t len = 0;
-	for (int i = 0; i < argc; i++)
-		len += strlen(argv[i]) + 1;
-	ia->args = kmalloc(len ? len : 1);
-	kassert(ia && ia->args);
-	for (int i = 0; i < argc; i++) {
-		size_t n = strlen(argv[i]) + 1;
-		memcpy(ia->args + ia->args_len, argv[i], n);
-		ia->args_len += n;
-	}
-	ia->path = path;
-	ia->argc = argc;
-	struct task *t = task_create("init", init_thread, ia);
-	/* Descriptors 0, 1 and 2: the console, one open file. */
-	struct file *tty = tty_open();
-	struct files *files = files_alloc();
-	kassert(tty && files);
-	for (int fd = 0; fd < 3; fd++) {
-		if (fd)
-			file_get(tty);
-		fd_install(files, tty, fd, false);
-	}
-	init_process = process_alloc(files);
-	kassert(t && init_process);
-	tty_enable();
-	process_attach(init_process, t, NULL);
-	tty_set_foreground(init_process->pgid); /* Ctrl-C: init's group */
-	kthread_detach(t);
-	sched_start_task(t);
-}
-
 /* --- what /proc shows --------------------------------------------------- */
 
 int proc_info(int pid, struct proc_info *out)
@@ -961,22 +289,9 @@ int proc_nth_pid(int n)
 	return pid;
 }
 
-/* Ctrl-C on the console: sig to every process in the group. */
-static void kill_pgrp(int pgrp, int sig)
-{
-	proc_kill_pgrp(pgrp, sig);
-}
-
-static void raise_sigpipe(void)
-{
-	proc_kill_thread(0, current()->tid, 13 /* SIGPIPE */);
-}
-
 void proc_init(void)
 {
 	pid_init();
-	pipe_set_sigpipe_hook(raise_sigpipe);
-	trap_set_user_fault_hook(user_fault);
-	tty_set_interrupt_hook(kill_pgrp);
+	signal_init();
 	procfs_init();
 }

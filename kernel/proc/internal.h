@@ -1,0 +1,31 @@
+/*
+ * What the files of the process layer share and nothing else uses: the
+ * lifecycle (proc.c) hands new processes to clone.c and init.c, and its
+ * way of asking threads to die to exec.c and signal.c. Only for
+ * kernel/proc/; everyone else has proc.h.
+ */
+#ifndef PROC_INTERNAL_H
+#define PROC_INTERNAL_H
+
+#include "proc/proc.h"
+
+/* Pid 1, where orphans go; set once by proc_start_init (init.c). */
+extern struct process *init_process;
+
+/* A process not yet attached to a task, owning files (proc.c). */
+struct process *process_alloc(struct files *files);
+/* Makes p the process of its first task t, a child of parent (NULL for
+ * init), and enters it in the tree and the pid table (proc.c). */
+void process_attach(struct process *p, struct task *t, struct process *parent);
+
+/* Asks t (all of p's threads) to die with sig; proc_lock held (proc.c). */
+void kill_thread_locked(struct task *t, int sig);
+void kill_threads_locked(struct process *p, int sig);
+
+/* Registers the signal hooks of pipes and the terminal (signal.c). */
+void signal_init(void);
+
+/* Init has ended with status: report it and power off (init.c). */
+void report_init_exit(int status);
+
+#endif
