@@ -67,6 +67,16 @@ EXCEPTIONS = [
       "kernel/sched/trace"],
      "panic's stop-everything path: stop the other CPUs, report the trap "
      "frame, a stack overflow and the last scheduler events, power off"),
+    ("kernel/proc/clone", ["kernel/entry/syscall_entry",
+                           "kernel/entry/user_entry"],
+     "a new thread leaves the kernel through entry's one way back to user "
+     "mode (enter_user)"),
+    ("kernel/proc/init", ["kernel/entry/syscall_entry",
+                          "kernel/entry/user_entry"],
+     "init, too, starts in user mode through enter_user"),
+    ("kernel/proc/exec", ["kernel/entry/user_entry"],
+     "a new image's first frame has the syscall layout (VEC_SYSCALL), so "
+     "it returns to user mode by sysret like any system call"),
 ]
 ALLOWED = {(f, t) for f, targets, _ in EXCEPTIONS for t in targets}
 

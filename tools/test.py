@@ -26,6 +26,7 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
                      `printf 'echo hello\\nexit\\n' | tools/qemu.py run`, as
                      `make run` runs it: prints hello, exits 0
   gdb                GDB drives a halted kernel (tools/gdb_test.py)
+  layers             tools/layers.py: the kernel's dependencies point down
   ktest.list         only if the ktest=list boot failed (it says why)
 
 It runs make first (--no-build: don't), so nothing stale is tested.
@@ -594,9 +595,21 @@ DEMOS = [
 ]
 
 
+def layers_group(name):
+    """tools/layers.py: every include and symbol reference in the kernel
+    points down the layers of docs/layers.md (no boot needed)."""
+    start = time.monotonic()
+    r = subprocess.run([sys.executable,
+                        os.path.join(qemu.ROOT, "tools", "layers.py"),
+                        "--build", BUILD], capture_output=True, text=True)
+    lines = (r.stdout + r.stderr).splitlines()
+    return [Case("every_dependency_points_down_the_layers",
+                 r.returncode == 0, lines[-40:])], time.monotonic() - start
+
+
 def plan_groups(smps):
     tests, list_failure = list_tests(smps[0])
-    groups = []
+    groups = [("layers", layers_group)]
     if list_failure:  # no death tests to plan: say why, and run the rest
         groups.append(("ktest.list", lambda n: list_failure))
         tests = {}

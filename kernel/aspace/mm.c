@@ -16,6 +16,7 @@
 #include "arch/cpu.h"
 #include "arch/ipi.h"
 #include "arch/percpu.h"
+#include "aspace/internal.h"
 #include "base/kernel.h"
 #include "base/layout.h"
 #include "freestanding/errno.h"
@@ -24,7 +25,7 @@
 #include "mm/pmm.h"
 #include "mm/vmm.h"
 
-static uint64_t pte_flags(unsigned prot)
+uint64_t pte_flags(unsigned prot)
 {
 	prot &= VMA_PROT_MASK;
 	if (!prot)
@@ -59,67 +60,6 @@ struct mm *mm_create(void)
 void mm_get(struct mm *mm)
 {
 	atomic_fetch_add(&mm->refs, 1);
-}
-
-static size_t shm_tables(size_t npages)
-{
-	return (npages + SHMEM_PER_TABLE - 1) / SHMEM_PER_TABLE;
-}
-
-static struct shmem *shm_create(size_t npages)
-{
-	size_t ntables = shm_tables(npages);
-	struct shmem *shm =
-		kzalloc(sizeof(*shm) + ntables * sizeof(shm->tables[0]));
-	if (!shm)
-		return NULL;
-	atomic_init(&shm->refs, 1);
-	spin_init(&shm->lock, "shmem");
-	shm->npages = npages;
-	return shm;
-}
-
-static void shm_put(struct shmem *shm)
-{
-	if (!shm || atomic_fetch_sub(&shm->refs, 1) != 1)
-		return;
-	size_t ntables = shm_tables(shm->npages);
-	for (size_t t = 0; t < ntables; t++) {
-		if (!shm->tables[t])
-			continue;
-		for (size_t i = 0; i < SHMEM_PER_TABLE; i++)
-			if (shm->tables[t][i])
-				pmm_free(shm->tables[t][i]);
-		pmm_free(virt_to_phys(shm->tables[t]));
-	}
-	kfree(shm);
-}
-
-/* Page i of shm, allocated (zeroed) on first touch by any of its maps; its
- * physical address, or 0 if out of memory. */
-static uint64_t shm_page(struct shmem *shm, size_t i)
-{
-	kassert(i < shm->npages);
-	uint64_t **table = &shm->tables[i / SHMEM_PER_TABLE];
-	uint64_t pa = 0;
-	spin_lock(&shm->lock);
-	if (!*table) {
-		uint64_t t = pmm_alloc();
-		if (t) {
-			*table = phys_to_virt(t);
-			memset(*table, 0, PAGE_SIZE);
-		}
-	}
-	if (*table) {
-		uint64_t *slot = &(*table)[i % SHMEM_PER_TABLE];
-		if (!*slot && (pa = pmm_alloc()) != 0) {
-			memset(phys_to_virt(pa), 0, PAGE_SIZE);
-			*slot = pa;
-		}
-		pa = *slot;
-	}
-	spin_unlock(&shm->lock);
-	return pa;
 }
 
 struct zap {
@@ -452,77 +392,6 @@ uint64_t mm_brk(struct mm *mm, uint64_t new_end)
 		mm->brk = new_end;
 	}
 	uint64_t r = mm->brk;
-	mutex_unlock(&mm->lock);
-	return r;
-}
-
-/* The page at va (in a region), allocating a zeroed one if there is none
- * yet; its physical address, or 0 if out of memory. Caller holds lock. */
-static uint64_t page_for(struct mm *mm, struct vma *v, uint64_t va)
-{
-	uint64_t *pte = vmm_leaf(mm->space.pml4, va, true);
-	if (!pte)
-		return 0;
-	if (*pte)
-		return *pte & PTE_ADDR_MASK;
-	uint64_t pa = 0;
-	if (v->shm) { /* the shared page, made on first touch by anyone */
-		pa = shm_page(v->shm,
-			      v->shm_pgoff + (va - v->start) / PAGE_SIZE);
-	} else if ((pa = pmm_alloc()) != 0) {
-		memset(phys_to_virt(pa), 0, PAGE_SIZE);
-	}
-	if (!pa)
-		return 0;
-	*pte = pa | pte_flags(v->prot);
-	mm->resident++;
-	return pa;
-}
-
-int mm_fault(struct mm *mm, uint64_t va, bool write, bool exec)
-{
-	mutex_lock(&mm->lock);
-	struct vma *v = mm_find(mm, va);
-	int r = -EFAULT;
-	if (v && (v->prot & VMA_PROT_MASK) &&
-	    (!write || (v->prot & VMA_WRITE)) &&
-	    (!exec || (v->prot & VMA_EXEC))) {
-		/* Present already: another thread got here first, this CPU's
-		 * TLB held an old entry -- or the CPU refuses an access the
-		 * page table allows, and retrying would fault for ever. The
-		 * caller tells these apart (MM_FAULT_NOTHING_TO_DO). */
-		uint64_t *pte = vmm_leaf(mm->space.pml4,
-					 ALIGN_DOWN(va, PAGE_SIZE), false);
-		bool present = pte && (*pte & PTE_PRESENT);
-		r = !page_for(mm, v, ALIGN_DOWN(va, PAGE_SIZE)) ? -ENOMEM
-		    : present ? MM_FAULT_NOTHING_TO_DO
-			      : 0;
-		invlpg(va);
-	}
-	mutex_unlock(&mm->lock);
-	return r;
-}
-
-int mm_write(struct mm *mm, uint64_t va, const void *src, size_t len)
-{
-	const uint8_t *from = src;
-	int r = 0;
-	mutex_lock(&mm->lock);
-	while (len > 0 && r == 0) {
-		struct vma *v = mm_find(mm, va);
-		uint64_t pa =
-			v ? page_for(mm, v, ALIGN_DOWN(va, PAGE_SIZE)) : 0;
-		size_t chunk = MIN(len, PAGE_SIZE - va % PAGE_SIZE);
-		if (!v)
-			r = -EFAULT;
-		else if (!pa)
-			r = -ENOMEM;
-		else
-			memcpy(phys_to_virt(pa + va % PAGE_SIZE), from, chunk);
-		va += chunk;
-		from += chunk;
-		len -= chunk;
-	}
 	mutex_unlock(&mm->lock);
 	return r;
 }
