@@ -5,7 +5,10 @@
 #include "arch/time.h"
 #include "base/kernel.h"
 
-unsigned spin_watchdog_ms = 5000;
+/* Long enough that a host too busy to run a lock holder's vCPU for a while
+ * (a loaded laptop, a shared CI machine) is not taken for a deadlock, short
+ * enough to report a real one before the test harness gives up (60 s). */
+unsigned spin_watchdog_ms = 30000;
 
 #define WATCHDOG_CHECK_EVERY 1024 /* spins between clock reads */
 
