@@ -52,11 +52,23 @@ static void cmd_uptime(void)
 static const char *const state_names[] = {"running", "runnable", "blocked",
 					  "exited", "new"};
 
+/* runtime_ns grows only when a task switches out, so a task on a CPU
+ * also gets the time since it switched in: one that never leaves its CPU
+ * (alone there, never blocking) would otherwise show 0 ms however long it
+ * has run. Read without locks: a report, possibly a moment stale. */
+static uint64_t runtime_ms(const struct task *t)
+{
+	uint64_t ns = t->runtime_ns;
+	if (t->on_cpu && t->switched_in_ns)
+		ns += clock_ns() - t->switched_in_ns;
+	return ns / 1000000;
+}
+
 static void print_task(struct task *t, void *arg)
 {
 	(void)arg;
 	kprintf("%5d  %-15s %-8s %3u  %4d  %8lu  %s\n", t->tid, t->name,
-		state_names[t->state], t->cpu, t->prio, t->runtime_ns / 1000000,
+		state_names[t->state], t->cpu, t->prio, runtime_ms(t),
 		t->wait_what ? t->wait_what : "");
 }
 
