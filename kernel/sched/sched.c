@@ -237,6 +237,12 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 	else
 		next = rq->idle;
 	atomic_store(&c->need_resched, false);
+	/* The idle task can be switched out from inside its polling loop
+	 * (an interrupt's exit hook); the flag must not outlive the poll, or
+	 * wakers would skip the IPI to a CPU busy with a real task, and a
+	 * task that should preempt it would wait for the next tick. */
+	if (prev == rq->idle)
+		atomic_store(&c->idle_polling, false);
 	if (next == prev) {
 		prev->state = TASK_RUNNING;
 		return NULL;
