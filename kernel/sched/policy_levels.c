@@ -37,9 +37,8 @@ struct task *levels_pick_next(struct policy_queues *q)
 	return NULL;
 }
 
-/* The one to give away is the one this CPU would run last: the lowest
- * level first, and within it the most recently queued (its cache is the
- * coldest here, and it had the longest wait ahead of it). */
+/* The one to give away is one this CPU would not run soon: the lowest
+ * non-empty level, and within it the first that may run on `cpu`. */
 struct task *levels_steal(struct policy_queues *q, unsigned cpu)
 {
 	policy_assert_locked(q);

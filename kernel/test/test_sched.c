@@ -123,11 +123,14 @@ KTEST(sched, pinned_cpu_bound_threads_share_one_cpu)
 }
 
 /*
- * One fairness round: N spinners pinned to one CPU for 1.2 s. True when each
- * got within +-10% of the mean run time. Run time is wall-clock time between
- * switches, so a host that deschedules the vCPU under one spinner charges it
- * to that spinner; the test gives the scheduler three rounds for that reason.
- * A policy that is really unfair fails all three.
+ * One fairness round: N spinners pinned to one CPU for 1.2 s. Fair means
+ * equal turns: each was preempted (its slice ran out) as often as the
+ * others, give or take one turn and 10%. Turns are counted in ticks the
+ * guest received, so a host that deschedules the vCPU (and swallows its
+ * ticks) changes how many turns there are, not who gets them. Run time in
+ * milliseconds is printed for the reader but not asserted: wall-clock time
+ * between switches charges a host's stall to whichever spinner ran. A
+ * policy that is really unfair fails all three rounds.
  */
 enum { FAIR_N = 3, FAIR_ROUNDS = 3 };
 
@@ -143,22 +146,23 @@ static bool fairness_round(void)
 	}
 	sleep_ns(1200 * 1000000ull);
 	stop = true;
-	uint64_t sum = 0;
+	uint64_t most = 0, least = UINT64_MAX;
 	for (int i = 0; i < FAIR_N; i++) {
 		kthread_join(t[i]);
-		sum += s[i].runtime_ns;
+		most = MAX(most, s[i].involuntary);
+		least = MIN(least, s[i].involuntary);
 	}
-	bool fair = true;
-	for (int i = 0; i < FAIR_N; i++)
-		fair &= s[i].runtime_ns * 10 * FAIR_N >= sum * 9 &&
-			s[i].runtime_ns * 10 * FAIR_N <= sum * 11;
-	kprintf("    # fairness: %lu %lu %lu ms of cpu %u%s\n",
+	bool fair = least > 0 && most - least <= 1 + most / 10;
+	kprintf("    # fairness: %lu %lu %lu turns (%lu %lu %lu ms) on cpu "
+		"%u%s\n",
+		s[0].involuntary, s[1].involuntary, s[2].involuntary,
 		s[0].runtime_ns / 1000000, s[1].runtime_ns / 1000000,
-		s[2].runtime_ns / 1000000, test_cpu(), fair ? "" : " (>10%)");
+		s[2].runtime_ns / 1000000, test_cpu(),
+		fair ? "" : " (unequal turns)");
 	return fair;
 }
 
-KTEST(sched, equal_threads_get_equal_cpu_time)
+KTEST(sched, equal_threads_get_equal_turns)
 {
 	bool fair = false;
 	for (int round = 0; round < FAIR_ROUNDS && !fair; round++)
