@@ -22,6 +22,7 @@
 #include <stdarg.h>
 
 #include "arch/power.h"
+#include "arch/time.h"
 #include "base/kernel.h"
 #include "freestanding/string.h"
 #include "mm/kmalloc.h"
@@ -60,23 +61,38 @@ static bool suite_has_ordinary_tests(const struct ktest *k)
 }
 
 /*
- * Does `selection` name this test? "all" names every ordinary test; a suite
- * name names its ordinary tests, or its death test if it has nothing else
- * (ktest=fault_demo); "suite.name" names exactly one test.
+ * Does one item of a selection name this test? "all" names every
+ * ordinary test; a suite name names its ordinary tests, or its death test
+ * if it has nothing else (ktest=fault_demo); "suite.name" names exactly
+ * one test. An item ends at a comma or at the end of the string.
  */
-/* Whether selection (a ktest= value; NULL selects every test) runs k. */
+static bool item_selects(const struct ktest *k, const char *item, size_t len)
+{
+	size_t suite_len = strlen(k->suite);
+	if (len == suite_len && strncmp(item, k->suite, len) == 0)
+		return !k->death_expect || !suite_has_ordinary_tests(k);
+	if (len > suite_len && strncmp(item, k->suite, suite_len) == 0 &&
+	    item[suite_len] == '.' && strlen(k->name) == len - suite_len - 1 &&
+	    strncmp(item + suite_len + 1, k->name, len - suite_len - 1) == 0)
+		return true;
+	return len == 3 && strncmp(item, "all", 3) == 0 && !k->death_expect;
+}
+
+/* Whether selection (a ktest= value, items separated by commas, as in
+ * ktest=smp,sched; NULL selects every test) runs k. */
 static bool selected(const struct ktest *k, const char *selection)
 {
 	if (!selection)
 		return true;
-	size_t suite_len = strlen(k->suite);
-	if (strcmp(selection, k->suite) == 0)
-		return !k->death_expect || !suite_has_ordinary_tests(k);
-	if (strncmp(selection, k->suite, suite_len) == 0 &&
-	    selection[suite_len] == '.' &&
-	    strcmp(selection + suite_len + 1, k->name) == 0)
-		return true;
-	return strcmp(selection, "all") == 0 && !k->death_expect;
+	for (const char *item = selection;;) {
+		const char *comma = strchr(item, ',');
+		size_t len = comma ? (size_t)(comma - item) : strlen(item);
+		if (item_selects(k, item, len))
+			return true;
+		if (!comma)
+			return false;
+		item = comma + 1;
+	}
 }
 
 static bool run_one(const struct ktest *k, int index)
@@ -186,6 +202,7 @@ noreturn void ktest_main(const char *selection)
 		kprintf("    KTAP version 1\n    # Subtest: %s\n    1..%d\n",
 			k->suite, n);
 		int index = 0, suite_failed = 0;
+		uint64_t start = clock_ns();
 		const struct ktest *e;
 		for (int line = 0;
 		     (e = next_in_source_order(k, end, line, selection));
@@ -195,6 +212,10 @@ noreturn void ktest_main(const char *selection)
 			else
 				failed++, suite_failed++;
 		}
+		/* Information only (tests never depend on time): which
+		 * suites a slow or loaded host spends its time in. */
+		kprintf("    # %s took %lu ms\n", k->suite,
+			(clock_ns() - start) / 1000000);
 		kprintf("%s %d %s\n", suite_failed ? "not ok" : "ok",
 			++suite_index, k->suite);
 	}
