@@ -112,6 +112,16 @@ STATUS_KEY = b"\x14"
 STATUS_WAIT = 3  # seconds to let the task list come out
 
 
+# Starts the line boot() adds to the output when it gives up on a boot:
+# what comes after it (the task list, late lines) is not the boot's own.
+GAVE_UP_MARK = "[qemu.py: "
+
+
+def output_before_giving_up(output):
+    """The part of a boot's output that came before boot() gave up on it."""
+    return output.split("\n" + GAVE_UP_MARK, 1)[0]
+
+
 def boot(s, timeout, log_path=None, iso=None, until=None, script=(), idle_timeout=None):
     """Boots with settings s, serial captured; kills QEMU after timeout
     seconds, or as soon as the output contains `until` if given. script is
@@ -160,7 +170,7 @@ def boot(s, timeout, log_path=None, iso=None, until=None, script=(), idle_timeou
     elapsed = time.monotonic() - start
     tasks = b""
     if timed_out:
-        chunks.append(b"\n[qemu.py: " + (f"no output line for {idle_timeout:.0f} s" if stalled
+        chunks.append(b"\n" + GAVE_UP_MARK.encode() + (f"no output line for {idle_timeout:.0f} s" if stalled
                                          else f"timed out after {elapsed:.0f} s").encode()
                       + b": sent Ctrl-T for the kernel's task list]\n")
         tasks = ask_for_tasks(proc)
