@@ -308,26 +308,37 @@ static void *nothing(void *arg)
 	return arg;
 }
 
-/* us per create+join, the median of REPS batches; -1 on failure. */
-static double create_join_us(void)
+/* Creates and joins one thread at a time, REPS batches of 10: the medians
+ * of the us per create+join and per pthread_create alone (the rest is
+ * the thread's run, its exit and the join that frees its stack). Reports
+ * them with `alive` in their names; false on failure. */
+static bool create_join(int alive)
 {
 	enum { N = 10 };
-	double us[REPS];
+	double both[REPS], create[REPS];
 	for (int r = 0; r < REPS; r++) {
-		long start = now_ns();
+		long start = now_ns(), creating = 0;
 		for (int i = 0; i < N; i++) {
 			pthread_t t;
 			void *ret = NULL;
-			if (!check(pthread_create(&t, NULL, nothing, &ret) ==
-						   0 &&
-					   pthread_join(t, &ret) == 0 &&
+			long t0 = now_ns();
+			bool created =
+				pthread_create(&t, NULL, nothing, &ret) == 0;
+			creating += now_ns() - t0;
+			if (!check(created && pthread_join(t, &ret) == 0 &&
 					   ret == &ret,
 				   "pthread_create/join"))
-				return -1;
+				return false;
 		}
-		us[r] = (double)(now_ns() - start) / N / 1000;
+		both[r] = (double)(now_ns() - start) / N / 1000;
+		create[r] = (double)creating / N / 1000;
 	}
-	return median(us, REPS);
+	char name[64];
+	snprintf(name, sizeof(name), "thread_create_join_%dalive", alive);
+	report(name, median(both, REPS), "us");
+	snprintf(name, sizeof(name), "thread_create_%dalive", alive);
+	report(name, median(create, REPS), "us");
+	return true;
 }
 
 static void thread_create_join_alive(void)
@@ -354,13 +365,8 @@ static void thread_create_join_alive(void)
 		}
 		while (atomic_load(&parked_count) < alive)
 			sched_yield();
-		double us = create_join_us();
-		if (us < 0)
+		if (!create_join(alive))
 			break;
-		char name[64];
-		snprintf(name, sizeof(name), "thread_create_join_%dalive",
-			 levels[l]);
-		report(name, us, "us");
 	}
 	__atomic_store_n(&park_release, 1, __ATOMIC_RELEASE);
 	futex(&park_release, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, INT32_MAX, NULL,
