@@ -61,6 +61,7 @@ SPINDLE_BOOTS, LINUX_BOOTS = 5, 3   # boots behind each boot-time median
 LINUX_CMDLINE = "console=ttyS0 quiet panic=-1 sysctl.kernel.threads-max=20000"
 FIGURE = re.compile(r"^bench (\S+) (-?[0-9.]+) (\S+)\r?$", re.M)
 STATUS = re.compile(r"^# bench: exit status (\d+)\r?$", re.M)
+NO_FIGURE = re.compile(r"^# bench: (no .*?)\r?$", re.M)  # why a figure is missing
 RUN_TIMEOUT = 480  # seconds for one run of user/bench
 
 
@@ -72,7 +73,13 @@ def progress(text):
     print(f"bench: {text}", file=sys.stderr, flush=True)
 
 
-def figures_in(text):
+# Why a figure is missing, as user/bench said it in each run ("# bench: no
+# thread_create_join_10000alive: thread 4097: ..."): printed at the end.
+missing = []
+
+
+def figures_in(text, who):
+    missing.extend(f"# {who}: {m.group(1)}" for m in NO_FIGURE.finditer(text))
     return {m.group(1): (m.group(2), m.group(3)) for m in FIGURE.finditer(text)}
 
 
@@ -196,7 +203,7 @@ def spindle_bench(smp, args=()):
     argv = [os.path.join(qemu.TOOLS, "run-elf"), BENCH, *args]
     r = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True)
-    figures = figures_in(r.stdout)
+    figures = figures_in(r.stdout, f"spindle -smp {smp}")
     if r.returncode != 0 or not figures:
         raise RunFailed(f"{' '.join(argv)} with SMP={smp}: status {r.returncode}, "
                         f"{len(figures)} figures:\n{r.stdout}{r.stderr}")
@@ -209,7 +216,7 @@ def linux_bench(vmlinuz, initramfs, smp, args=()):
     s = spindle_settings(smp, kernel=vmlinuz, initrd=initramfs, cmdline=cmdline)
     b = qemu.boot(s, RUN_TIMEOUT, log_path=os.path.join(qemu.ROOT, BUILD, "bench",
                                                         f"linux-smp{smp}.log"))
-    figures = figures_in(b.output)
+    figures = figures_in(b.output, f"linux -smp {smp}")
     status = STATUS.search(b.output)
     if b.timed_out or not status or status.group(1) != "0" or not figures:
         why = ("timed out" if b.timed_out else
@@ -223,7 +230,7 @@ def linux_bench(vmlinuz, initramfs, smp, args=()):
 def native_bench():
     r = subprocess.run([BENCH], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                        stderr=subprocess.PIPE, text=True, timeout=RUN_TIMEOUT)
-    figures = figures_in(r.stdout)
+    figures = figures_in(r.stdout, "native")
     if r.returncode != 0 or not figures:
         raise RunFailed(f"{BENCH} natively: status {r.returncode}, {len(figures)} figures:\n"
                         f"{r.stdout}{r.stderr}")
@@ -310,6 +317,8 @@ def main():
     for cpu, rate in enumerate(ticks):
         print(f"bench tick_rate_cpu{cpu} {rate:.1f} Hz   # HZ is 100; less on a loaded host")
     print_figures(boot_figures(spindle, False), boot_figures(linux, False), native)
+    for line in missing:
+        print(line)
     print(f"# make bench took {time.monotonic() - started:.0f} s")
     for failure in failures:
         print(f"bench: {failure}", file=sys.stderr)
