@@ -141,10 +141,10 @@ def spindle_boot_figures(tmp):
                    " ".join(f"'{w}'" for w in cmdline.split()), iso)
     grub = boot_times(dict(s, boot="iso"), [BANNER, FIRST_LINE], SPINDLE_BOOTS, iso=iso)
     return {
-        "boot_to_banner_qemu_kernel": (direct[BANNER], "s"),
-        "boot_to_user_qemu_kernel": (direct[FIRST_LINE], "s"),
-        "boot_to_banner_grub_iso": (grub[BANNER], "s"),
-        "boot_to_user_grub_iso": (grub[FIRST_LINE], "s"),
+        "boot_to_banner_qemu_kernel": (f"{direct[BANNER]:.3f}", "s"),
+        "boot_to_user_qemu_kernel": (f"{direct[FIRST_LINE]:.3f}", "s"),
+        "boot_to_banner_grub_iso": (f"{grub[BANNER]:.3f}", "s"),
+        "boot_to_user_grub_iso": (f"{grub[FIRST_LINE]:.3f}", "s"),
     }
 
 
@@ -210,6 +210,22 @@ def spindle_bench(smp, args=()):
     return figures
 
 
+def linux_initramfs(path):
+    """An initramfs holding user/bench as /init, and nothing else."""
+    with open(BENCH, "rb") as f:
+        init = f.read()
+    with open(path, "wb") as f:
+        f.write(mkinitrd.archive([("init", init, stat.S_IFREG | 0o755)]))
+    return path
+
+
+def linux_boot_figure(vmlinuz, initramfs):
+    s = spindle_settings(SMP, kernel=vmlinuz, initrd=initramfs,
+                         cmdline=LINUX_CMDLINE + " -- boot")
+    seconds = boot_times(s, [FIRST_LINE], LINUX_BOOTS)[FIRST_LINE]
+    return {"boot_to_user_qemu_kernel": (f"{seconds:.3f}", "s")}
+
+
 def linux_bench(vmlinuz, initramfs, smp, args=()):
     """user/bench as Linux's init: {name: (value, unit)}."""
     cmdline = LINUX_CMDLINE + (" -- " + " ".join(args) if args else "")
@@ -261,6 +277,22 @@ def print_figures(spindle, linux, native):
             print(f"# {name}: no Spindle figure; linux {value} {unit}")
 
 
+def split_boot(figures, boot=True):
+    """The boot figures of figures, or (boot=False) the others."""
+    return {n: v for n, v in figures.items() if n.startswith("boot_") == boot}
+
+
+def print_report(spindle, linux, native, ticks, vmlinuz):
+    kernel_name = f"Linux {linux_kernel.version(vmlinuz)}" if vmlinuz else "Linux (missing)"
+    print(f"# Spindle and {kernel_name} in the same QEMU (TCG, -smp {SMP} and "
+          f"-smp {MORE_SMP} for the counter, {qemu.settings({})['mem']}); "
+          f"ratio = Spindle / Linux; native = this host, not emulated")
+    print_figures(split_boot(spindle), split_boot(linux), {})
+    for cpu, rate in enumerate(ticks):
+        print(f"bench tick_rate_cpu{cpu} {rate:.1f} Hz   # HZ is 100; less on a loaded host")
+    print_figures(split_boot(spindle, False), split_boot(linux, False), native)
+
+
 def main():
     started = time.monotonic()
     failures = []
@@ -287,36 +319,15 @@ def main():
         spindle.update(attempt(f"the counter on Spindle, -smp {MORE_SMP}", spindle_bench,
                                MORE_SMP, ["counter"]) or {})
         if vmlinuz:
-            initramfs = os.path.join(tmp, "linux-initramfs.cpio")
-            with open(BENCH, "rb") as f:
-                init = f.read()
-            with open(initramfs, "wb") as f:
-                f.write(mkinitrd.archive([("init", init, stat.S_IFREG | 0o755)]))
-            s = spindle_settings(SMP, kernel=vmlinuz, initrd=initramfs,
-                                 cmdline=LINUX_CMDLINE + " -- boot")
-            boot = attempt("Linux boot time", boot_times, s, [FIRST_LINE], LINUX_BOOTS)
-            if boot:
-                linux["boot_to_user_qemu_kernel"] = (f"{boot[FIRST_LINE]:.3f}", "s")
+            initramfs = linux_initramfs(os.path.join(tmp, "linux-initramfs.cpio"))
+            linux.update(attempt("Linux boot time", linux_boot_figure, vmlinuz, initramfs) or {})
             linux.update(attempt(f"user/bench on Linux, -smp {SMP}", linux_bench,
                                  vmlinuz, initramfs, SMP) or {})
             linux.update(attempt(f"the counter on Linux, -smp {MORE_SMP}", linux_bench,
                                  vmlinuz, initramfs, MORE_SMP, ["counter"]) or {})
     native.update(attempt("user/bench natively", native_bench) or {})
 
-    for name, (value, unit) in list(spindle.items()):
-        if unit == "s":
-            spindle[name] = (f"{float(value):.3f}", unit)
-    kernel_name = f"Linux {linux_kernel.version(vmlinuz)}" if vmlinuz else "Linux (missing)"
-    print(f"# Spindle and {kernel_name} in the same QEMU (TCG, -smp {SMP} and "
-          f"-smp {MORE_SMP} for the counter, {qemu.settings({})['mem']}); "
-          f"ratio = Spindle / Linux; native = this host, not emulated")
-    def boot_figures(figures, boot=True):
-        return {n: v for n, v in figures.items() if n.startswith("boot_") == boot}
-
-    print_figures(boot_figures(spindle), boot_figures(linux), {})
-    for cpu, rate in enumerate(ticks):
-        print(f"bench tick_rate_cpu{cpu} {rate:.1f} Hz   # HZ is 100; less on a loaded host")
-    print_figures(boot_figures(spindle, False), boot_figures(linux, False), native)
+    print_report(spindle, linux, native, ticks, vmlinuz)
     for line in missing:
         print(line)
     print(f"# make bench took {time.monotonic() - started:.0f} s")
