@@ -4,7 +4,7 @@
 Prints `bench NAME VALUE UNIT` lines, VALUE being Spindle's figure, and
 after it, as a comment, the same figure from Linux and from this host:
 
-    bench getpid 302 ns   # linux 578 ns, ratio 0.52; native 3778 ns
+    bench getpid 205 ns   # linux 428 ns, ratio 0.48; native 1773 ns
 
   linux   Debian's Linux kernel (tools/linux_kernel.py fetches it), booted
           in the same QEMU as Spindle: the same machine, CPU model,
