@@ -55,7 +55,9 @@ def settings(env=os.environ):
 
 
 def qemu_argv(s, serial="stdio", iso=None, gdb_halted=False):
-    """The QEMU command line for settings s (a dict like settings())."""
+    """The QEMU command line for settings s (a dict like settings()). With
+    BOOT=kernel, s may also name another "kernel" and "initrd" to load:
+    tools/bench.py boots Linux with exactly the flags Spindle gets."""
     argv = [
         "qemu-system-x86_64",
         "-machine", "q35",
@@ -70,7 +72,7 @@ def qemu_argv(s, serial="stdio", iso=None, gdb_halted=False):
     ]
     build = os.path.join(ROOT, s["build"])
     if s["boot"] == "kernel":
-        argv += ["-kernel", os.path.join(build, "kernel.elf"),
+        argv += ["-kernel", s.get("kernel") or os.path.join(build, "kernel.elf"),
                  "-initrd", s.get("initrd") or os.path.join(build, "initrd.cpio")]
         if s["cmdline"]:
             argv += ["-append", s["cmdline"]]
