@@ -538,9 +538,9 @@ def shell_group(name, smp):
     b = boot(boot_settings(smp=smp), USER_TIMEOUT, log, script=script)
     cpus = cpu_count(smp)
     checks = [
-        ("ps_lists_init_and_sh",
-         re.search(r"\n +\d+ +0 +[RS] +1 +init\n", b.output) is not None
-         and re.search(r"\n +\d+ +\d+ +[RS] +1 +sh\n", b.output) is not None),
+        ("ps_lists_init_as_pid_1_and_sh_as_its_child",
+         re.search(r"\n +1 +0 +[RS] +1 +init\n", b.output) is not None
+         and re.search(r"\n +\d+ +1 +[RS] +1 +sh\n", b.output) is not None),
         ("pipeline_from_proc_cpuinfo_through_grep",
          len(re.findall(r"\ncore id\t\t: \d+", b.output)) == cpus),
         ("echo_into_wc_counts_three_words",
