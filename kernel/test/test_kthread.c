@@ -76,7 +76,7 @@ KTEST(kthread, 1000_threads_alive_at_once)
 	complete_all(&go);
 	for (int i = 0; i < N; i++) {
 		kthread_join(t[i]);
-		if ((i + 1) % 250 == 0) /* progress, for the harness's clock */
+		if ((i + 1) % 100 == 0) /* progress, for the harness's clock */
 			kprintf("    # %d threads joined\n", i + 1);
 	}
 	kfree(t);
