@@ -43,7 +43,7 @@ KERNEL_SRCS := $(sort $(shell find boot kernel lib/freestanding -name '*.c' -o -
 KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(KERNEL_SRCS))
 
 .PHONY: all help run test bench gdb qemu-gdb iso deps format clean compile_commands.json FORCE \
-	skeleton
+	grade skeleton
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso compile_commands.json
@@ -55,6 +55,7 @@ help:
 	@echo "make gdb      boot halted and attach GDB (GDBPORT=$(GDBPORT)); make qemu-gdb: QEMU only"
 	@echo "make DEBUG=1  build with -Og, nothing optimized out (into build/debug)"
 	@echo "make CC=clang / TOOLPREFIX=x86_64-elf-   other toolchains"
+	@echo "make grade LAB=name      grade a lab (LAB=list: the labs; docs/labs/)"
 	@echo "make skeleton LAB=name   the student tree for a lab (OUT=dir; LAB=all)"
 
 # Rebuild everything when the compiler or flags change (CC=clang after gcc).
@@ -138,6 +139,10 @@ bench: $(B)/kernel.elf $(B)/spindle.iso
 	@BUILD='$(B)' $(PYTHON) tools/bench.py
 
 # The course labs (docs/labs/README.md).
+grade:
+	@$(PYTHON) tools/deps.py qemu
+	@BUILD='$(B)' $(PYTHON) tools/grade.py '$(LAB)' $(GRADEFLAGS)
+
 skeleton:
 	@$(PYTHON) tools/skeleton.py '$(LAB)' $(if $(OUT),--out '$(OUT)')
 
