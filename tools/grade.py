@@ -187,17 +187,32 @@ def grade(lab, tree, build_dir="build", do_build=True, first_failure=False, say=
     return [results[(t.case, t.boot.key())] for t in lab.tests]
 
 
+DIAGNOSTICS = 6  # KTAP diagnostic lines shown per failed test
+
+
 def report(lab, results, say=print):
     width = max(len(r.test.case) for r in results) + 2
+    unbuilt = results and all(r.happened[:1] == ["the tree does not build:"] for r in results)
+    if unbuilt:
+        say("the tree does not build, so every test fails:")
+        for line in results[0].happened[1:]:
+            say("    " + line)
     for r in results:
         say(f"{r.test.case:.<{width}} {'OK' if r.ok else 'FAIL':>4} "
             f"{r.score:>3}/{r.test.points}")
-        if not r.ok:
-            for line in r.expected:
-                say(f"    {'expected' if 'expected' in line else 'note':<9} {line}")
-            for line in r.happened:
-                say(f"    happened: {line}")
-            say(f"    look at:  {r.test.look}")
+        if r.ok or unbuilt:
+            continue
+        # "name: file.c:48: expected a == b, got 1 vs 2": the name is the
+        # test's own, already on the line above.
+        short = r.test.case.split(".", 1)[-1] + ": "
+        lines = [l[len(short):] if l.startswith(short) else l for l in r.expected]
+        for line in lines[:DIAGNOSTICS]:
+            say(f"    {'check' if 'expected' in line else 'note'}:    {line}")
+        if len(lines) > DIAGNOSTICS:
+            say(f"    ({len(lines) - DIAGNOSTICS} more lines in the log)")
+        for line in r.happened:
+            say(f"    happened: {line}")
+        say(f"    look at:  {r.test.look}")
     score, total = sum(r.score for r in results), lab.points
     say(f"Score: {score}/{total}")
     return score, total
@@ -220,23 +235,43 @@ def lab_files(lab):
     return sorted({path for path, _ in skeleton.check().get(lab.name, [])})
 
 
+def seed_build(tree, lab, src_build=None):
+    """Gives tree (a skeleton) a copy of the solution's build directory,
+    and marks the lab's files as newer than it: make then rebuilds only
+    those, not the whole tree (a few seconds instead of a minute)."""
+    src_build = src_build or os.path.join(skeleton.ROOT, "build")
+    if not os.path.isdir(os.path.join(src_build, "kernel")):
+        return
+    shutil.copytree(src_build, os.path.join(tree, "build"), symlinks=True,
+                    ignore=shutil.ignore_patterns("skeleton", "test-logs", "grade-logs",
+                                                  "debug", "labs-*", "*.iso"),
+                    dirs_exist_ok=True)
+    now = time.time()
+    for rel in lab_files(lab):
+        os.utime(os.path.join(tree, rel), (now, now))
+
+
+def same_file(a, b):
+    try:
+        with open(a, "rb") as f, open(b, "rb") as g:
+            return f.read() == g.read()
+    except FileNotFoundError:
+        return False
+
+
 def batch(lab, folder, out_csv):
     """Grades each submission in folder onto a fresh skeleton: one CSV line each."""
     rows = []
     files = lab_files(lab)
     work_root = tempfile.mkdtemp(prefix=f"grade-{lab.name}-")
+    clean = os.path.join(work_root, ".clean")
+    skeleton.make_skeleton(lab.name, clean)
     for entry in sorted(os.listdir(folder)):
         sub = os.path.join(folder, entry)
         name = re.sub(r"\.(patch|diff)$", "", entry)
         work = os.path.join(work_root, name)
         skeleton.make_skeleton(lab.name, work)
-        # The solution's objects, so that make rebuilds only what differs.
-        solution_build = os.path.join(skeleton.ROOT, "build")
-        if os.path.isdir(os.path.join(solution_build, "kernel")):
-            shutil.copytree(solution_build, os.path.join(work, "build"), symlinks=True,
-                            ignore=shutil.ignore_patterns("skeleton", "test-logs", "grade-logs",
-                                                          "debug", "labs-*", "*.iso"),
-                            dirs_exist_ok=True)
+        seed_build(work, lab)
         status = "graded"
         if os.path.isdir(sub):
             for rel in files:
@@ -249,11 +284,10 @@ def batch(lab, folder, out_csv):
             if r.returncode != 0:
                 status = "patch failed: " + " ".join(r.stdout.split())[:200]
             # Only the lab's files count: everything else back as it was.
-            clean = os.path.join(work_root, ".clean")
-            skeleton.make_skeleton(lab.name, clean)
             for rel in skeleton.tracked_files(skeleton.ROOT):
-                if rel not in files:
-                    shutil.copyfile(os.path.join(clean, rel), os.path.join(work, rel))
+                if rel not in files and not same_file(os.path.join(clean, rel),
+                                                      os.path.join(work, rel)):
+                    shutil.copy2(os.path.join(clean, rel), os.path.join(work, rel))
         print(f"== {name}", flush=True)
         if status == "graded":
             results = grade(lab, work, say=lambda s: print(s, flush=True))

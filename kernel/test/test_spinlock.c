@@ -45,9 +45,10 @@ KTEST(spinlock, a_lock_hands_out_tickets_and_serves_them_in_order)
 		unsigned next = atomic_load(&l.next),
 			 owner = atomic_load(&l.owner);
 		spin_unlock(&l);
-		KEXPECT_EQ(next, i + 1);
-		KEXPECT_EQ(owner, i);
-		KEXPECT_EQ(atomic_load(&l.owner), i + 1);
+		unsigned owner_after = atomic_load(&l.owner);
+		KEXPECT_EQ(next, i + 1);	/* took ticket i */
+		KEXPECT_EQ(owner, i);		/* and was served at once */
+		KEXPECT_EQ(owner_after, i + 1); /* unlock serves the next */
 	}
 }
 
