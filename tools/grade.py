@@ -205,9 +205,9 @@ def report(lab, results, say=print):
         # "name: file.c:48: expected a == b, got 1 vs 2": the name is the
         # test's own, already on the line above.
         short = r.test.case.split(".", 1)[-1] + ": "
-        lines = [l[len(short):] if l.startswith(short) else l for l in r.expected]
+        lines = [(l[len(short):] if l.startswith(short) else l).strip() for l in r.expected]
         for line in lines[:DIAGNOSTICS]:
-            say(f"    {'check' if 'expected' in line else 'note'}:    {line}")
+            say(f"    {'check:' if 'expected' in line else 'note:':<9} {line}")
         if len(lines) > DIAGNOSTICS:
             say(f"    ({len(lines) - DIAGNOSTICS} more lines in the log)")
         for line in r.happened:

@@ -150,9 +150,13 @@ KTEST(mlfq, the_boost_ends_starvation_by_new_arrivals)
 	for (int tick = 0; tick < 40; tick++) /* it sinks to the bottom */
 		sim_tick(false);
 	int hog_level = hog->level;
-	unsigned long before = sim.ran[0];
+	/* It yields (queued where it is, at the bottom) just as the first
+	 * short job arrives: from now on it runs only if it is lifted. */
+	policy_mlfq.enqueue(&sim.rq.q, hog);
 	int next = 1;
 	sim_new(next, 0);
+	sim_pick();
+	unsigned long before = sim.ran[0];
 	for (int tick = 0; tick < 960; tick++) {
 		bool short_job = sim.curr && sim.curr != hog;
 		if (short_job) { /* it exits; the next one arrives */
