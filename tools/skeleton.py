@@ -282,7 +282,7 @@ def make_skeleton(lab, out, root=ROOT):
     keep = set(files)
     for d, dirs, names in os.walk(out):
         rel_d = os.path.relpath(d, out)
-        if rel_d == "build" or rel_d.startswith("build" + os.sep):
+        if rel_d.split(os.sep)[0].startswith("build"):  # build dirs stay
             dirs[:] = []
             continue
         for n in names:
