@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -347,6 +348,11 @@ static void ten_thousand_detached_threads_give_their_stacks_back(void)
 			sched_yield();
 		long now = vm_size_kb();
 		peak = now > peak ? now : peak;
+		/* Progress, so that a loaded host is not taken for a hang
+		 * (the harness gives up after 60 s without a line). */
+		if ((wave + 1) % 20 == 0)
+			printf("    # %d detached threads ended\n",
+			       (wave + 1) * 100);
 	}
 	pthread_attr_destroy(&attr);
 	/* The last wave is unmapped by the next create, once the kernel
@@ -388,10 +394,15 @@ static void a_thousand_joinable_threads_alive_at_once(void)
 	thousand_go = 0;
 	thousand_started = 0;
 	int made = 0;
-	for (; made < N; made++)
+	for (; made < N; made++) {
 		if (pthread_create(&t[made], &attr, wait_for_go,
 				   (void *)(intptr_t)made) != 0)
 			break;
+		/* Progress: with hundreds of threads yielding, a loaded
+		 * host can take minutes (the harness's rule is 60 s). */
+		if ((made + 1) % 250 == 0)
+			printf("    # %d threads made\n", made + 1);
+	}
 	KTAP_EXPECT_EQ(made, N);
 	while (__atomic_load_n(&thousand_started, __ATOMIC_SEQ_CST) < made)
 		sched_yield();
@@ -401,6 +412,8 @@ static void a_thousand_joinable_threads_alive_at_once(void)
 		void *r = NULL;
 		pthread_join(t[i], &r);
 		right += (intptr_t)r == i;
+		if ((i + 1) % 250 == 0)
+			printf("    # %d threads joined\n", i + 1);
 	}
 	KTAP_EXPECT_EQ(right, N);
 	pthread_attr_destroy(&attr);
