@@ -107,33 +107,33 @@ def run_ktests(tree, build_dir, boot, tests, say):
     by_case = {t.case: t for t in tests}
     alone = False
     while todo:
-        selection = ",".join(todo if not alone else todo[:1])
-        name = "ktest-" + (todo[0] if alone else "all").replace("/", "_")
+        batch = todo[:1] if alone else list(todo)
+        selection = ",".join(batch)
+        name = "ktest-" + (batch[0] if alone else "all")
         log = log_path(tree, build_dir, f"{boot.smp}-{boot.policy or 'rr'}-{name}")
         b = harness.boot(boot_settings(tree, build_dir, boot, selection), KTEST_TIMEOUT, log)
         cases, _ = harness.parse_kernel_ktap(b.output)
         say(f"  boot: {boot.describe()}, ktest={selection if alone else '(the lab' + chr(39) + 's)'}: "
             f"{b.why()} after {b.seconds:.1f} s")
         for c in cases:
-            if c.name in by_case and c.name not in results:
+            if c.name in batch and c.name not in results:
                 results[c.name] = Result(by_case[c.name], c.ok,
                                          [d.lstrip("# ") for d in c.diagnostics])
-        todo = [c for c in todo if c not in results]
-        clean = b.status in (qemu.EXIT_SUCCESS, qemu.EXIT_FAILURE) and not b.timed_out
-        if clean:
-            for c in todo:
+        unreported = [c for c in batch if c not in results]
+        if b.status in (qemu.EXIT_SUCCESS, qemu.EXIT_FAILURE) and not b.timed_out:
+            for c in unreported:
                 results[c] = Result(by_case[c], False, [],
                                     ["the kernel did not run it (is it in the tree?)"])
-            break
-        crash = crash_report(b) + [f"log: {os.path.relpath(log)}"]
-        if alone or not cases and "# Subtest:" not in b.output:
+        elif alone or "# Subtest:" not in b.output:
             # Alone, or before the first test began: it is these tests'
-            # fault (a stub, or a broken boot). Before any test, every
-            # test of the boot fails with the same report.
-            for c in (todo[:1] if alone else todo):
+            # fault (a stub, or a boot that cannot get that far), and
+            # every one of them fails with the same report.
+            crash = crash_report(b) + [f"log: {os.path.relpath(log)}"]
+            for c in unreported:
                 results[c] = Result(by_case[c], False, [], crash)
-            todo = [c for c in todo if c not in results]
-        alone = True
+        else:
+            alone = True  # a crash mid-way: the rest, one boot each
+        todo = [c for c in todo if c not in results]
     return results
 
 
