@@ -96,6 +96,13 @@ def boot_settings(tree, build_dir, boot, selection=None):
                 build=os.path.join(tree, build_dir))
 
 
+def shown(path):
+    """A path as the student types it: relative when under the current
+    directory."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
 def log_path(tree, build_dir, name):
     return os.path.join(tree, build_dir, "grade-logs", name + ".log")
 
@@ -128,7 +135,7 @@ def run_ktests(tree, build_dir, boot, tests, say):
             # Alone, or before the first test began: it is these tests'
             # fault (a stub, or a boot that cannot get that far), and
             # every one of them fails with the same report.
-            crash = crash_report(b) + [f"log: {os.path.relpath(log)}"]
+            crash = crash_report(b) + [f"log: {shown(log)}"]
             for c in unreported:
                 results[c] = Result(by_case[c], False, [], crash)
         else:
@@ -157,7 +164,7 @@ def run_user(tree, build_dir, boot, tests, say):
                                       or re.search(r"is yours to write", b.output)) \
                 else [f"the program {ended}"]
             results[t.case] = Result(t, False, [], [f"it never ran: the program stopped after "
-                                                    f"test {last}"] + why + [f"log: {os.path.relpath(log)}"])
+                                                    f"test {last}"] + why + [f"log: {shown(log)}"])
     return results
 
 
