@@ -58,14 +58,18 @@ def tracked_files(root):
     """The files of the tree: git's list if it is a repository, else every
     file outside build/ and .git/."""
     try:
+        top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, check=True,
+                             capture_output=True, text=True).stdout.strip()
+        if os.path.realpath(top) != os.path.realpath(root):
+            raise FileNotFoundError  # inside another repository (build/skeleton/...)
         out = subprocess.run(["git", "ls-files", "-z"], cwd=root, check=True,
                              capture_output=True).stdout.decode()
         return sorted(p for p in out.split("\0") if p and os.path.isfile(os.path.join(root, p)))
     except (subprocess.CalledProcessError, FileNotFoundError):
         found = []
         for d, dirs, files in os.walk(root):
-            dirs[:] = [x for x in dirs if x not in (".git", "build")
-                       or os.path.relpath(os.path.join(d, x), root) not in ("build", ".git")]
+            dirs[:] = [x for x in dirs if x != ".git" and not (
+                d == root and x.startswith("build"))]
             found += [os.path.relpath(os.path.join(d, f), root) for f in files]
         return sorted(found)
 
@@ -313,7 +317,8 @@ def main():
             out = os.path.join(args.out, lab) if args.out and args.lab == "all" \
                 else args.out or os.path.join(ROOT, "build", "skeleton", lab)
             make_skeleton(lab, out)
-            print(f"skeleton for lab {lab}: {os.path.relpath(out)} "
+            shown = os.path.relpath(out)
+            print(f"skeleton for lab {lab}: {out if shown.startswith('..') else shown} "
                   f"({len(found[lab])} regions to write; handout docs/labs/{lab}.md)")
     except MarkerError as e:
         sys.exit(f"skeleton.py: {e}")
