@@ -51,7 +51,7 @@ all: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso compile_commands.json
 help:
 	@echo "make run      boot Spindle in QEMU (SMP=$(SMP) MEM=$(MEM) BOOT=iso|kernel CMDLINE=...)"
 	@echo "make test     build and run the whole test suite"
-	@echo "make bench    measure (bench NAME VALUE UNIT lines)"
+	@echo "make bench    measure Spindle against Linux in the same QEMU (about 5 min)"
 	@echo "make gdb      boot halted and attach GDB (GDBPORT=$(GDBPORT)); make qemu-gdb: QEMU only"
 	@echo "make DEBUG=1  build with -Og, nothing optimized out (into build/debug)"
 	@echo "make CC=clang / TOOLPREFIX=x86_64-elf-   other toolchains"
@@ -134,7 +134,9 @@ test: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso
 	@$(MAKE) --no-print-directory DEBUG=1 build/debug/kernel.elf build/debug/initrd.cpio
 	@BUILD='$(B)' $(PYTHON) tools/test.py --no-build
 
-bench: $(B)/kernel.elf $(B)/spindle.iso
+# Spindle, then Debian's Linux in the same QEMU (tools/linux_kernel.py
+# fetches it into ~/.cache/spindle), then the host: docs/bench.md.
+bench: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso
 	@$(PYTHON) tools/deps.py all
 	@BUILD='$(B)' $(PYTHON) tools/bench.py
 

@@ -60,7 +60,7 @@ def _lab(name, title, hours, after, rows):
 K2, K4 = ktest("2"), ktest("4")
 MLFQ = ktest("2", "mlfq")
 SWITCH = "switch_to (kernel/sched/switch.S)"
-CREATE = "task_create's initial stack (kernel/sched/kthread.c)"
+CREATE = "the first stack, in task_create_tid (kernel/sched/kthread.c)"
 JOIN = "kthread_exit, kthread_join (kernel/sched/kthread.c)"
 MLFQ_FNS = "mlfq_enqueue, mlfq_tick, boost (kernel/sched/policy_mlfq.c)"
 TICKET = "ticket_lock, ticket_unlock (kernel/sync/spinlock.c)"

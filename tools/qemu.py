@@ -55,7 +55,9 @@ def settings(env=os.environ):
 
 
 def qemu_argv(s, serial="stdio", iso=None, gdb_halted=False):
-    """The QEMU command line for settings s (a dict like settings())."""
+    """The QEMU command line for settings s (a dict like settings()). With
+    BOOT=kernel, s may also name another "kernel" and "initrd" to load:
+    tools/bench.py boots Linux with exactly the flags Spindle gets."""
     argv = [
         "qemu-system-x86_64",
         "-machine", "q35",
@@ -70,7 +72,7 @@ def qemu_argv(s, serial="stdio", iso=None, gdb_halted=False):
     ]
     build = os.path.join(ROOT, s["build"])
     if s["boot"] == "kernel":
-        argv += ["-kernel", os.path.join(build, "kernel.elf"),
+        argv += ["-kernel", s.get("kernel") or os.path.join(build, "kernel.elf"),
                  "-initrd", s.get("initrd") or os.path.join(build, "initrd.cpio")]
         if s["cmdline"]:
             argv += ["-append", s["cmdline"]]
@@ -110,6 +112,16 @@ class Boot:
 # boot is killed, so that its log says where it hung.
 STATUS_KEY = b"\x14"
 STATUS_WAIT = 3  # seconds to let the task list come out
+
+
+# Starts the line boot() adds to the output when it gives up on a boot:
+# what comes after it (the task list, late lines) is not the boot's own.
+GAVE_UP_MARK = "[qemu.py: "
+
+
+def output_before_giving_up(output):
+    """The part of a boot's output that came before boot() gave up on it."""
+    return output.split("\n" + GAVE_UP_MARK, 1)[0]
 
 
 def boot(s, timeout, log_path=None, iso=None, until=None, script=(), idle_timeout=None):
@@ -160,7 +172,7 @@ def boot(s, timeout, log_path=None, iso=None, until=None, script=(), idle_timeou
     elapsed = time.monotonic() - start
     tasks = b""
     if timed_out:
-        chunks.append(b"\n[qemu.py: " + (f"no output line for {idle_timeout:.0f} s" if stalled
+        chunks.append(b"\n" + GAVE_UP_MARK.encode() + (f"no output line for {idle_timeout:.0f} s" if stalled
                                          else f"timed out after {elapsed:.0f} s").encode()
                       + b": sent Ctrl-T for the kernel's task list]\n")
         tasks = ask_for_tasks(proc)

@@ -5,9 +5,11 @@ usage: test.py [--smp "1 4"] [--only SUBSTRING] [--list] [--no-build]
 
 Each group is one QEMU boot (or one GDB session) with a timeout:
   smpN.ktest         every in-kernel test (ktest=all), QEMU -kernel, -smp N,
-                     for N in SMP_MATRIX (1, 2, 4, 8 CPUs and mixed topologies)
+                     for N in SMP_MATRIX (1, 2, 4, 8 CPUs; the mixed topologies
+                     run the suites that use the topology, TOPOLOGY_SUITES)
   smpN.POLICY.sched  the scheduler suite under each other policy (sched=)
-  grub.ktest         every in-kernel test again, booted by GRUB from an ISO
+  grub.ktest         the suites that read what the loader gave (LOADER_SUITES),
+                     booted by GRUB from an ISO
   mem8g.pmm          the page-allocator suite with 8 GiB of memory
   console            typing at the kernel monitor over the serial line
   native.user.PROG   user/test_PROG.c, the same static binary, run on the Linux
@@ -70,6 +72,13 @@ TAIL_LINES = 25
 # included; death tests run on the first and the one after (1 and 2 CPUs).
 SMP_MATRIX = ["1", "2", "4", "8", "4,sockets=2,cores=2", "4,sockets=1,cores=2,threads=2"]
 DEATH_SMP = 2
+# What each boot of the matrix runs: ktest=all on 1, 2, 4 and 8 CPUs. The
+# mixed topologies change only how the CPUs are numbered and grouped, so
+# they run the suites that read or use the topology; GRUB changes only how
+# the kernel is loaded, so its boot runs the suites that read what the
+# loader handed over (memory map, command line, ACPI, initrd).
+TOPOLOGY_SUITES = "acpi,boot,smp,sched,spinlock,kthread"
+LOADER_SUITES = "boot,acpi,cmdline,pmm,vmm,kmalloc,kstack"
 # ktest=all runs under the default policy (rr); the scheduler suite runs
 # again under each other policy.
 OTHER_POLICIES = ["mlfq"]
@@ -185,7 +194,7 @@ def ktest_group(name, settings, iso=None, timeout=KTEST_TIMEOUT):
     b = boot(settings, timeout, log, iso=iso)
     cases, planned = parse_kernel_ktap(b.output)
     if b.stalled:
-        cases.append(hang_case(b, log, *running_kernel_test(b.output)))
+        cases.append(hang_case(b, log, *running_kernel_test(qemu.output_before_giving_up(b.output))))
     if iso is None:
         cases.append(topology_case(settings["smp"], b.output))
         planned += 1
@@ -280,7 +289,8 @@ def user_test_group(name, settings, prog):
     log = os.path.join(LOGS, name + ".log")
     b = boot(settings, USER_TIMEOUT, log)
     cases, planned = parse_user_ktap(b.output)
-    hang = [hang_case(b, log, *running_user_test(prog, b.output))] if b.stalled else []
+    hang = ([hang_case(b, log, *running_user_test(prog, qemu.output_before_giving_up(b.output)))]
+            if b.stalled else [])
     m = re.search(r"spindle: init exited with status (\d+)", b.output)
     status = int(m.group(1)) if m and not b.timed_out else f"none: boot {b.why()}"
     problems = check_user_ktap(cases, planned, status, f"on Spindle (log: {log})", b.output)
@@ -301,6 +311,7 @@ def running_user_test(prog, output):
 # The headers a portable test program may include besides the standard
 # ones, and the library sources each brings with it in a glibc build.
 PORTABLE_HEADERS = {"c/ktap.h": ["lib/c/ktap.c"], "timing.h": [],
+                    "../kernel/sched/mutex_word.h": [],
                     "tpool/tpool.h": ["lib/tpool/*.c"],
                     "uthread/uthread.h": ["lib/uthread/*.c", "lib/uthread/*.S"]}
 
@@ -529,9 +540,9 @@ def shell_group(name, smp):
     b = boot(boot_settings(smp=smp), USER_TIMEOUT, log, script=script)
     cpus = cpu_count(smp)
     checks = [
-        ("ps_lists_init_and_sh",
-         re.search(r"\n +\d+ +0 +[RS] +1 +init\n", b.output) is not None
-         and re.search(r"\n +\d+ +\d+ +[RS] +1 +sh\n", b.output) is not None),
+        ("ps_lists_init_as_pid_1_and_sh_as_its_child",
+         re.search(r"\n +1 +0 +[RS] +1 +init\n", b.output) is not None
+         and re.search(r"\n +\d+ +1 +[RS] +1 +sh\n", b.output) is not None),
         ("pipeline_from_proc_cpuinfo_through_grep",
          len(re.findall(r"\ncore id\t\t: \d+", b.output)) == cpus),
         ("echo_into_wc_counts_three_words",
@@ -723,7 +734,8 @@ def plan_groups(smps):
     for smp in smps:
         groups.append((f"{smp_label(smp)}.ktest",
                        lambda n, smp=smp: ktest_group(n, boot_settings(
-                           smp=smp, cmdline=f"ktest=all test_cpus={cpu_count(smp)}"))))
+                           smp=smp, cmdline=f"ktest={'all' if smp.isdigit() else TOPOLOGY_SUITES}"
+                           f" test_cpus={cpu_count(smp)}"))))
     for smp in smps[:DEATH_SMP]:
         for pol in OTHER_POLICIES:
             groups.append((f"{smp_label(smp)}.{pol}.sched",
@@ -798,7 +810,7 @@ def grub_group(name):
     import mkiso
     iso = os.path.join(qemu.ROOT, BUILD, "ktest.iso")
     mkiso.make_iso(os.path.join(qemu.ROOT, BUILD, "kernel.elf"),
-                   os.path.join(qemu.ROOT, BUILD, "initrd.cpio"), "ktest=all", iso)
+                   os.path.join(qemu.ROOT, BUILD, "initrd.cpio"), f"ktest={LOADER_SUITES}", iso)
     return ktest_group(name, boot_settings(smp="2", boot="iso"), iso=iso)
 
 

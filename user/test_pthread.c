@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "c/ktap.h"
+#include "timing.h"
 
 static void *return_arg_plus_one(void *arg)
 {
@@ -337,7 +338,7 @@ static void ten_thousand_detached_threads_give_their_stacks_back(void)
 	detached_done = 0;
 	long before = vm_size_kb();
 	KTAP_ASSERT_TRUE(before > 0);
-	long peak = before;
+	long peak = before, start = now_ms();
 	for (int wave = 0; wave < 100; wave++) {
 		for (int i = 0; i < 100; i++)
 			KTAP_ASSERT_EQ(pthread_create(&t, &attr,
@@ -348,11 +349,9 @@ static void ten_thousand_detached_threads_give_their_stacks_back(void)
 			sched_yield();
 		long now = vm_size_kb();
 		peak = now > peak ? now : peak;
-		/* Progress, so that a loaded host is not taken for a hang
-		 * (the harness gives up after 60 s without a line). */
-		if ((wave + 1) % 20 == 0)
-			printf("    # %d detached threads ended\n",
-			       (wave + 1) * 100);
+		if ((wave + 1) % 20 == 0) /* progress, for a slow host */
+			printf("# %d threads done (%ld ms)\n", (wave + 1) * 100,
+			       now_ms() - start);
 	}
 	pthread_attr_destroy(&attr);
 	/* The last wave is unmapped by the next create, once the kernel
@@ -372,15 +371,27 @@ static void ten_thousand_detached_threads_give_their_stacks_back(void)
 #endif
 }
 
-/* 1,000 joinable threads alive at once, all waiting on one word. */
-static volatile int thousand_go;
-static int thousand_started;
+/*
+ * 1,000 joinable threads alive at once, all asleep on one condition
+ * variable until the last has started, then all woken by one broadcast.
+ * (They sleep rather than spin on sched_yield: a thousand spinners would
+ * make each pthread_create wait for a turn behind all of them, which
+ * tests the host's speed, not the threads.)
+ */
+static pthread_mutex_t thousand_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t thousand_more = PTHREAD_COND_INITIALIZER;	 /* started++ */
+static pthread_cond_t thousand_going = PTHREAD_COND_INITIALIZER; /* go */
+static int thousand_started; /* thousand_lock */
+static bool thousand_go;     /* thousand_lock */
 
 static void *wait_for_go(void *arg)
 {
-	__atomic_fetch_add(&thousand_started, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&thousand_lock);
+	thousand_started++;
+	pthread_cond_signal(&thousand_more);
 	while (!thousand_go)
-		sched_yield();
+		pthread_cond_wait(&thousand_going, &thousand_lock);
+	pthread_mutex_unlock(&thousand_lock);
 	return arg;
 }
 
@@ -391,30 +402,33 @@ static void a_thousand_joinable_threads_alive_at_once(void)
 	pthread_attr_t attr;
 	pthread_attr_init(&attr);
 	pthread_attr_setstacksize(&attr, 64 * 1024);
-	thousand_go = 0;
+	thousand_go = false;
 	thousand_started = 0;
 	int made = 0;
+	long start = now_ms();
 	for (; made < N; made++) {
 		if (pthread_create(&t[made], &attr, wait_for_go,
 				   (void *)(intptr_t)made) != 0)
 			break;
-		/* Progress: with hundreds of threads yielding, a loaded
-		 * host can take minutes (the harness's rule is 60 s). */
-		if ((made + 1) % 250 == 0)
-			printf("    # %d threads made\n", made + 1);
+		if ((made + 1) % 250 == 0) /* progress, for a slow host */
+			printf("# %d threads made (%ld ms)\n", made + 1,
+			       now_ms() - start);
 	}
 	KTAP_EXPECT_EQ(made, N);
-	while (__atomic_load_n(&thousand_started, __ATOMIC_SEQ_CST) < made)
-		sched_yield();
-	thousand_go = 1;
+	pthread_mutex_lock(&thousand_lock);
+	while (thousand_started < made)
+		pthread_cond_wait(&thousand_more, &thousand_lock);
+	thousand_go = true;
+	pthread_cond_broadcast(&thousand_going);
+	pthread_mutex_unlock(&thousand_lock);
+	printf("# all %d started (%ld ms)\n", made, now_ms() - start);
 	int right = 0;
 	for (int i = 0; i < made; i++) {
 		void *r = NULL;
 		pthread_join(t[i], &r);
 		right += (intptr_t)r == i;
-		if ((i + 1) % 250 == 0)
-			printf("    # %d threads joined\n", i + 1);
 	}
+	printf("# all %d joined (%ld ms)\n", made, now_ms() - start);
 	KTAP_EXPECT_EQ(right, N);
 	pthread_attr_destroy(&attr);
 }

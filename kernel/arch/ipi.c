@@ -105,20 +105,30 @@ long smp_call(unsigned cpu, smp_call_fn fn, void *arg, bool wait)
 	return wait ? call_finish(slot) : 0;
 }
 
-void smp_call_each(smp_call_fn fn, void *arg, long *results)
+void smp_call_mask(uint64_t cpu_mask, smp_call_fn fn, void *arg, long *results)
 {
 	/* Claim every slot first (in CPU order, as every caller does, so
 	 * two callers cannot each hold a slot the other wants), then start
-	 * them all, so the function runs on all CPUs at the same time. */
+	 * them all, so the function runs on all CPUs at the same time and
+	 * the caller waits once, for the slowest, not once per CPU. */
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
-		call_claim(cpu, fn, arg, true);
+		if (cpu_mask & (1ul << cpu))
+			call_claim(cpu, fn, arg, true);
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
-		ipi_send(cpu, VEC_CALL);
+		if (cpu_mask & (1ul << cpu))
+			ipi_send(cpu, VEC_CALL);
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++) {
+		if (!(cpu_mask & (1ul << cpu)))
+			continue;
 		long r = call_finish(&cpus[cpu].call);
 		if (results)
 			results[cpu] = r;
 	}
+}
+
+void smp_call_each(smp_call_fn fn, void *arg, long *results)
+{
+	smp_call_mask(~0ul, fn, arg, results);
 }
 
 /* Beyond this many pages one CR3 reload is cheaper than invlpg each. */
@@ -143,12 +153,10 @@ static long flush_range(void *arg)
 
 void tlb_shootdown_cpus(uint64_t cpu_mask, uint64_t va, size_t pages)
 {
-	struct tlb_range range = {va, pages};
 	/* This CPU too goes through smp_call (a self-IPI): the caller may
-	 * be preempted and moved to another CPU half-way through the loop. */
-	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
-		if (cpu_mask & (1ul << cpu))
-			smp_call(cpu, flush_range, &range, true);
+	 * be preempted and moved to another CPU half-way through. */
+	struct tlb_range range = {va, pages};
+	smp_call_mask(cpu_mask, flush_range, &range, NULL);
 }
 
 void tlb_shootdown(uint64_t va, size_t pages)

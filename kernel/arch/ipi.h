@@ -26,6 +26,8 @@ long smp_call(unsigned cpu, smp_call_fn fn, void *arg, bool wait);
 /* Runs fn(arg) on every online CPU, this one included, at the same time;
  * waits for all; results[id] gets each CPU's result (results may be NULL). */
 void smp_call_each(smp_call_fn fn, void *arg, long *results);
+/* The same on the CPUs in cpu_mask (bit per CPU id) only. */
+void smp_call_mask(uint64_t cpu_mask, smp_call_fn fn, void *arg, long *results);
 
 /* Flushes [va, va + pages * 4 KiB) from every CPU's TLB: after changing a
  * mapping that other CPUs may have cached. Needs interrupts on. */

@@ -91,11 +91,9 @@ static void zap_range(struct mm *mm, struct vma *v, uint64_t start,
 static void drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
 	size_t before = mm->resident;
-	list_for_each(node, &mm->vmas) {
-		struct vma *v = list_entry(node, struct vma, link);
-		if (v->start < end && start < v->end)
-			zap_range(mm, v, start, end);
-	}
+	for (struct vma *v = vma_first_ending_after(mm, start);
+	     v && v->start < end; v = vma_next(mm, v))
+		zap_range(mm, v, start, end);
 	uint64_t cpus = atomic_load(&mm->space.cpus);
 	if (before != mm->resident && cpus)
 		tlb_shootdown_cpus(cpus, start, (end - start) / PAGE_SIZE);
@@ -122,18 +120,6 @@ void mm_put(struct mm *mm)
 	kfree(mm);
 }
 
-struct vma *mm_find(struct mm *mm, uint64_t va)
-{
-	list_for_each(node, &mm->vmas) {
-		struct vma *v = list_entry(node, struct vma, link);
-		if (va < v->start)
-			return NULL;
-		if (va < v->end)
-			return v;
-	}
-	return NULL;
-}
-
 /* Makes sure no region straddles addr: splits the one that does. */
 static int split_at(struct mm *mm, uint64_t addr)
 {
@@ -150,7 +136,7 @@ static int split_at(struct mm *mm, uint64_t addr)
 		tail->shm_pgoff += (addr - v->start) / PAGE_SIZE;
 	}
 	v->end = addr;
-	list_insert_before(v->link.next, &tail->link);
+	vma_link(mm, tail);
 	return 0;
 }
 
@@ -160,21 +146,13 @@ static int split_at(struct mm *mm, uint64_t addr)
 static struct vma *insert_region(struct mm *mm, uint64_t start, uint64_t end,
 				 unsigned prot, const char *what)
 {
-	struct list_node *pos = &mm->vmas.head;
 	mm->mapped += end - start;
-	list_for_each(node, &mm->vmas) {
-		if (list_entry(node, struct vma, link)->start > start) {
-			pos = node;
-			break;
-		}
-	}
-	if (pos->prev != &mm->vmas.head) {
-		struct vma *below = list_entry(pos->prev, struct vma, link);
-		if (below->end == start && below->prot == prot &&
-		    below->what == what && !(prot & VMA_SHARED)) {
-			below->end = end;
-			return below;
-		}
+	struct vma *below = start ? mm_find(mm, start - 1) : NULL;
+	if (below && below->end == start && below->prot == prot &&
+	    below->what == what && !(prot & VMA_SHARED)) {
+		below->end = end;
+		vma_end_changed(mm, below);
+		return below;
 	}
 	struct vma *v = kmalloc(sizeof(*v));
 	if (!v) {
@@ -183,39 +161,23 @@ static struct vma *insert_region(struct mm *mm, uint64_t start, uint64_t end,
 	}
 	*v = (struct vma){
 		.start = start, .end = end, .prot = prot, .what = what};
-	list_insert_before(pos, &v->link);
+	vma_link(mm, v);
 	return v;
 }
 
 static bool range_is_free(struct mm *mm, uint64_t start, uint64_t end)
 {
-	list_for_each(node, &mm->vmas) {
-		struct vma *v = list_entry(node, struct vma, link);
-		if (v->start < end && start < v->end)
-			return false;
-	}
-	return true;
+	struct vma *v = vma_first_ending_after(mm, start);
+	return !v || v->start >= end;
 }
 
 /* The highest free gap of len bytes between the heap and MMAP_TOP, or 0.
- * Every subtraction is checked first: a len near the size of user space
- * would otherwise wrap below 0 into the kernel half. */
+ * (vma_find_gap checks every subtraction first: a len near the size of
+ * user space would otherwise wrap below 0 into the kernel half.) */
 static uint64_t find_gap(struct mm *mm, uint64_t len)
 {
 	uint64_t floor = MAX(USER_MIN, ALIGN_UP(mm->brk, PAGE_SIZE));
-	uint64_t top = MMAP_TOP;
-	for (struct list_node *n = mm->vmas.head.prev; n != &mm->vmas.head;
-	     n = n->prev) {
-		if (top < floor || top - floor < len)
-			return 0;
-		struct vma *v = list_entry(n, struct vma, link);
-		if (v->start >= top)
-			continue;
-		if (v->end <= top - len)
-			break;
-		top = v->start;
-	}
-	return top >= floor && top - floor >= len ? top - len : 0;
+	return vma_find_gap(mm, len, floor, MMAP_TOP);
 }
 
 static bool user_range(uint64_t addr, uint64_t len)
@@ -231,15 +193,14 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
 	if (err)
 		return err;
 	drop_pages(mm, start, end);
-	struct list_node *n = mm->vmas.head.next;
-	while (n != &mm->vmas.head) {
-		struct vma *v = list_entry(n, struct vma, link);
-		n = n->next;
-		if (v->start >= start && v->end <= end) {
-			mm->mapped -= v->end - v->start;
-			list_remove(&v->link);
-			vma_free(v);
-		}
+	/* After the splits, every region that starts below end lies whole
+	 * inside [start, end). */
+	for (struct vma *v = vma_first_ending_after(mm, start), *next;
+	     v && v->start < end; v = next) {
+		next = vma_next(mm, v);
+		mm->mapped -= v->end - v->start;
+		vma_unlink(mm, v);
+		vma_free(v);
 	}
 	return 0;
 }
@@ -302,10 +263,8 @@ int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
 static bool fully_mapped(struct mm *mm, uint64_t start, uint64_t end)
 {
 	uint64_t at = start;
-	list_for_each(node, &mm->vmas) {
-		struct vma *v = list_entry(node, struct vma, link);
-		if (v->end <= at)
-			continue;
+	for (struct vma *v = vma_first_ending_after(mm, start); v;
+	     v = vma_next(mm, v)) {
 		if (v->start > at)
 			return false;
 		at = v->end;
@@ -343,11 +302,9 @@ int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot)
 	if (!r)
 		r = split_at(mm, end);
 	if (!r) {
-		list_for_each(node, &mm->vmas) {
-			struct vma *v = list_entry(node, struct vma, link);
-			if (v->start >= addr && v->end <= end)
-				v->prot = (v->prot & VMA_SHARED) | prot;
-		}
+		for (struct vma *v = vma_first_ending_after(mm, addr);
+		     v && v->start < end; v = vma_next(mm, v))
+			v->prot = (v->prot & VMA_SHARED) | prot;
 		struct reprotect rp = {mm, pte_flags(prot)};
 		vmm_for_each_leaf(mm->space.pml4, addr, end, reprotect_leaf,
 				  &rp);

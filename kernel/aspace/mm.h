@@ -34,6 +34,7 @@
 
 #include "base/layout.h"
 #include "freestanding/list.h"
+#include "freestanding/rbtree.h"
 #include "mm/vmm.h"
 #include "sched/mutex.h"
 #include "sync/spinlock.h"
@@ -74,14 +75,19 @@ struct vma {
 	struct shmem *shm;   /* MAP_SHARED: the pages; NULL: private */
 	uint64_t shm_pgoff;  /* page of shm that start maps */
 	unsigned prot; /* VMA_READ | VMA_WRITE | VMA_EXEC (or 0), VMA_SHARED */
-	const char *what; /* "[stack]", "[heap]", "anon", the ELF's name */
-	struct list_node link;
+	const char *what;      /* "[stack]", "[heap]", "anon", the ELF's name */
+	struct list_node link; /* in mm->vmas, by address */
+	/* In mm->vma_tree, by address (aspace/regions.c): */
+	struct rb_node node;
+	uint64_t gap;	  /* free bytes between the region below and start */
+	uint64_t max_gap; /* the largest gap in this node's subtree */
 };
 
 struct mm {
 	struct vmm_space space; /* first: vmm_switch takes a struct mm * */
 	struct mutex lock;
 	struct list vmas;	 /* lock: sorted by start, never overlapping */
+	struct rb_tree vma_tree; /* lock: the same regions, for searches */
 	uint64_t brk_start, brk; /* lock: the heap is [brk_start, brk) */
 	size_t resident;	 /* lock: pages mapped */
 	uint64_t mapped;	 /* lock: bytes in regions (/proc vsize) */

@@ -62,7 +62,7 @@ void proc_start_init(const char *path, const char *const *argv, int argc)
 	}
 	ia->path = path;
 	ia->argc = argc;
-	struct task *t = task_create("init", init_thread, ia);
+	struct task *t = task_create_tid("init", init_thread, ia, TID_INIT);
 	/* Descriptors 0, 1 and 2: the console, one open file. */
 	struct file *tty = tty_open();
 	struct files *files = files_alloc();

@@ -14,8 +14,21 @@ void task_entry(void);
 
 static struct spinlock tasks_lock = SPINLOCK_INIT("tasks");
 static struct list all_tasks = {{&all_tasks.head, &all_tasks.head}};
-static unsigned nr_tasks;   /* tasks_lock */
-static atomic_int next_tid; /* 0 is "main" */
+static unsigned nr_tasks; /* tasks_lock */
+/* One numbering for every task (a process's pid is its first thread's
+ * tid): 0 is the boot task "main"; TID_INIT (1) is never handed out here,
+ * it is kept for init, the first user process, which is pid 1 as on every
+ * Unix (task_create_tid); the rest count up from 2. */
+static atomic_int next_tid;
+
+static int take_tid(void)
+{
+	int tid;
+	do
+		tid = atomic_fetch_add(&next_tid, 1);
+	while (tid == TID_INIT);
+	return tid;
+}
 
 /* Joiners sleep here; every exit wakes them all and each re-checks its own
  * task. (One queue per task would need the task alive to wake it.) */
@@ -26,13 +39,13 @@ static struct spinlock dead_lock = SPINLOCK_INIT("dead_tasks");
 static struct list dead = {{&dead.head, &dead.head}};
 static struct waitq reaper_wq = WAITQ_INIT(reaper_wq, "reaper: work");
 
-static struct task *task_alloc(const char *name)
+static struct task *task_alloc(const char *name, int tid)
 {
 	struct task *t = kzalloc(sizeof(*t));
 	if (!t)
 		return NULL;
 	t->magic = TASK_MAGIC;
-	t->tid = atomic_fetch_add(&next_tid, 1);
+	t->tid = tid;
 	strlcpy(t->name, name, sizeof(t->name));
 	t->state = TASK_NEW; /* until sched_start_task */
 	t->prio = PRIO_DEFAULT;
@@ -74,9 +87,10 @@ void task_start(struct task *from)
 	kthread_exit(0);
 }
 
-struct task *task_create(const char *name, void (*fn)(void *), void *arg)
+struct task *task_create_tid(const char *name, void (*fn)(void *), void *arg,
+			     int tid)
 {
-	struct task *t = task_alloc(name);
+	struct task *t = task_alloc(name, tid);
 	if (!t)
 		return NULL;
 	uint64_t *top = kstack_alloc();
@@ -107,9 +121,14 @@ struct task *task_create(const char *name, void (*fn)(void *), void *arg)
 	return t;
 }
 
+struct task *task_create(const char *name, void (*fn)(void *), void *arg)
+{
+	return task_create_tid(name, fn, arg, take_tid());
+}
+
 struct task *task_adopt_boot_context(const char *name, void *stack_top)
 {
-	struct task *t = task_alloc(name);
+	struct task *t = task_alloc(name, take_tid());
 	if (t) {
 		t->kstack_top = stack_top;
 		atomic_store(&t->refs, 1); /* never exits */

@@ -23,6 +23,11 @@
 /* A new task, not yet runnable (sched_start_task starts it); NULL if out of
  * memory. fn NULL makes an idle task. */
 struct task *task_create(const char *name, void (*fn)(void *), void *arg);
+/* The same with a tid of the caller's choosing, which no other task has:
+ * TID_INIT, for init. */
+#define TID_INIT 1
+struct task *task_create_tid(const char *name, void (*fn)(void *), void *arg,
+			     int tid);
 /* The code running on a CPU's boot stack, as a task. */
 struct task *task_adopt_boot_context(const char *name, void *stack_top);
 

@@ -14,47 +14,17 @@
 #define MUTEX_SPINS 20000
 
 /*
- * The mutex is one word with three states, the protocol of Drepper's
- * "Futexes Are Tricky" that lib/pthread/mutex.c also uses:
- *
- *   MUTEX_FREE       nobody holds it
- *   MUTEX_HELD       held, nobody waiting: unlock wakes nobody
- *   MUTEX_CONTENDED  held, maybe waiters: unlock wakes one
- *
- * Why one word. The first version kept `owner` and a separate `waiters`
- * count: unlock stored owner = NULL (release) and then loaded waiters;
- * lock incremented waiters and then tried owner. That is the store-buffer
- * pattern: neither C11 release/acquire nor x86-TSO keeps a store ahead of
- * a later load of ANOTHER location, so unlock could read waiters == 0
- * while the locker, its last try still seeing the old owner, went to
- * sleep -- a lost wake-up (60 in 2^20 trials in a user-space reduction on
- * a 2-core x86-64 host; 1 to 8 in 200,000 under QEMU's TCG). Here
- * the locker's "I am waiting" and unlock's "it is free" are exchanges of
- * the SAME word: one of the two comes first in that word's order of
- * modifications and the other reads what it wrote, so either unlock sees
- * MUTEX_CONTENDED and wakes, or the waiter sees MUTEX_FREE and owns it.
- * No reordering of two locations is involved any more.
- *
- * The owner (for mutex_held, and to name the holder in panics) is
- * bookkeeping next to the algorithm, not part of it: set after the word
- * is taken, cleared before it is released.
+ * The mutex is one word with three states (sched/mutex_word.h says why
+ * one word, and holds the atomic operations on it). The owner (for
+ * mutex_held, and to name the holder in panics) is bookkeeping next to
+ * the algorithm, not part of it: set after the word is taken, cleared
+ * before it is released.
  */
-enum { MUTEX_FREE, MUTEX_HELD, MUTEX_CONTENDED };
-
 void mutex_init(struct mutex *m, const char *name)
 {
-	atomic_init(&m->state, MUTEX_FREE);
+	mutex_word_init(&m->word);
 	atomic_init(&m->owner, NULL);
 	waitq_init(&m->wq, name);
-}
-
-/* FREE -> HELD if it is free; acquire: the last holder's writes are seen. */
-static bool mutex_take_if_free(struct mutex *m)
-{
-	int expected = MUTEX_FREE;
-	return atomic_compare_exchange_strong_explicit(
-		&m->state, &expected, MUTEX_HELD, memory_order_acquire,
-		memory_order_relaxed);
 }
 
 /*
@@ -63,43 +33,39 @@ static bool mutex_take_if_free(struct mutex *m)
  * Contract: may sleep; returns with the word HELD or CONTENDED by the
  * caller. A task that has slept leaves the word CONTENDED even if nobody
  * else waits: one wake-up too many is harmless, one too few is not.
- * The exchange runs inside wait_event, after the task is queued and
- * BLOCKED, so an unlock that comes between it and schedule() finds the
- * task on the queue and makes it runnable (sched/waitq.h). It is
- * sequentially consistent (acq_rel would do): the unlocker that reads
- * MUTEX_CONTENDED must also see the queue entry made before it.
+ * mutex_word_wait_or_take runs inside wait_event, after the task is
+ * queued and BLOCKED, so an unlock that comes between it and schedule()
+ * finds the task on the queue and makes it runnable (sched/waitq.h).
  */
 static void mutex_acquire(struct mutex *m)
 {
 	/* LAB waitq: begin */
-	if (mutex_take_if_free(m))
+	if (mutex_word_take_if_free(&m->word))
 		return;
 	/* Critical sections are usually short: spinning a little while the
 	 * owner finishes is far cheaper than sleeping and being woken (two
 	 * context switches and an IPI). Only then sleep. */
 	for (int i = 0; i < MUTEX_SPINS; i++) {
-		if (atomic_load_explicit(&m->state, memory_order_relaxed) ==
-			    MUTEX_FREE &&
-		    mutex_take_if_free(m))
+		if (mutex_word_looks_free(&m->word) &&
+		    mutex_word_take_if_free(&m->word))
 			return;
 		cpu_relax();
 	}
-	wait_event(&m->wq,
-		   atomic_exchange(&m->state, MUTEX_CONTENDED) == MUTEX_FREE);
+	wait_event(&m->wq, mutex_word_wait_or_take(&m->word));
 	/* LAB waitq: end */
 }
 
 /*
  * mutex_release - the unlock algorithm: free the word, and wake one
  * waiter if a locker marked it contended.
- * Contract: the caller holds the word. The exchange both frees the word
- * and reads whether anyone announced themselves (see the top of the
- * file for why this must be one operation on one word).
+ * Contract: the caller holds the word. Freeing it and reading whether
+ * anyone announced themselves must be one operation on one word
+ * (sched/mutex_word.h says why).
  */
 static void mutex_release(struct mutex *m)
 {
 	/* LAB waitq: begin */
-	if (atomic_exchange(&m->state, MUTEX_FREE) == MUTEX_CONTENDED)
+	if (mutex_word_release(&m->word))
 		waitq_wake_one(&m->wq);
 	/* LAB waitq: end */
 }
@@ -137,7 +103,7 @@ static void mutex_set_owner(struct mutex *m)
  */
 bool mutex_trylock(struct mutex *m)
 {
-	if (!mutex_take_if_free(m))
+	if (!mutex_word_take_if_free(&m->word))
 		return false;
 	mutex_set_owner(m);
 	return true;

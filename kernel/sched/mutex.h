@@ -15,13 +15,14 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 
+#include "sched/mutex_word.h"
 #include "sched/waitq.h"
 #include "sync/spinlock.h"
 
 struct task;
 
 struct mutex {
-	atomic_int state; /* MUTEX_FREE, _HELD or _CONTENDED (mutex.c) */
+	struct mutex_word word; /* who holds it; whether unlock must wake */
 	/* Bookkeeping, not the algorithm: the holder, written by it. */
 	_Atomic(struct task *) owner;
 	struct waitq wq; /* where waiters sleep */

@@ -22,6 +22,7 @@
 #include <stdarg.h>
 
 #include "arch/power.h"
+#include "arch/time.h"
 #include "base/kernel.h"
 #include "freestanding/string.h"
 #include "mm/kmalloc.h"
@@ -60,29 +61,25 @@ static bool suite_has_ordinary_tests(const struct ktest *k)
 }
 
 /*
- * Does one item of a selection name this test? "all" names every ordinary
- * test; a suite name names its ordinary tests, or its death test if it has
- * nothing else (ktest=fault_demo); "suite.name" names exactly one test.
- * item is item_len characters long (it need not end in NUL).
+ * Does one item of a selection name this test? "all" names every
+ * ordinary test; a suite name names its ordinary tests, or its death test
+ * if it has nothing else (ktest=fault_demo); "suite.name" names exactly
+ * one test. An item ends at a comma or at the end of the string.
  */
-static bool item_selects(const struct ktest *k, const char *item,
-			 size_t item_len)
+static bool item_selects(const struct ktest *k, const char *item, size_t len)
 {
-	size_t suite_len = strlen(k->suite), name_len = strlen(k->name);
-	if (item_len == suite_len && strncmp(item, k->suite, suite_len) == 0)
+	size_t suite_len = strlen(k->suite);
+	if (len == suite_len && strncmp(item, k->suite, len) == 0)
 		return !k->death_expect || !suite_has_ordinary_tests(k);
-	if (item_len == suite_len + 1 + name_len &&
-	    strncmp(item, k->suite, suite_len) == 0 && item[suite_len] == '.' &&
-	    strncmp(item + suite_len + 1, k->name, name_len) == 0)
+	if (len > suite_len && strncmp(item, k->suite, suite_len) == 0 &&
+	    item[suite_len] == '.' && strlen(k->name) == len - suite_len - 1 &&
+	    strncmp(item + suite_len + 1, k->name, len - suite_len - 1) == 0)
 		return true;
-	return item_len == 3 && strncmp(item, "all", 3) == 0 &&
-	       !k->death_expect;
+	return len == 3 && strncmp(item, "all", 3) == 0 && !k->death_expect;
 }
 
-/* Whether selection (a ktest= value; NULL selects every test) runs k. A
- * selection is one item or several separated by commas
- * (ktest=spinlock,smp.shared_counter_under_spinlock_is_exact): the lab
- * grader (tools/grade.py) runs a lab's tests in one boot that way. */
+/* Whether selection (a ktest= value, items separated by commas, as in
+ * ktest=smp,sched; NULL selects every test) runs k. */
 static bool selected(const struct ktest *k, const char *selection)
 {
 	if (!selection)
@@ -205,6 +202,7 @@ noreturn void ktest_main(const char *selection)
 		kprintf("    KTAP version 1\n    # Subtest: %s\n    1..%d\n",
 			k->suite, n);
 		int index = 0, suite_failed = 0;
+		uint64_t start = clock_ns();
 		const struct ktest *e;
 		for (int line = 0;
 		     (e = next_in_source_order(k, end, line, selection));
@@ -214,6 +212,10 @@ noreturn void ktest_main(const char *selection)
 			else
 				failed++, suite_failed++;
 		}
+		/* Information only (tests never depend on time): which
+		 * suites a slow or loaded host spends its time in. */
+		kprintf("    # %s took %lu ms\n", k->suite,
+			(clock_ns() - start) / 1000000);
 		kprintf("%s %d %s\n", suite_failed ? "not ok" : "ok",
 			++suite_index, k->suite);
 	}

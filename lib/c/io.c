@@ -28,6 +28,13 @@ int isatty(int fd)
 	       0;
 }
 
+/* TCSBRK with a non-zero argument sends no break: it waits until
+ * everything written to the terminal has gone out. */
+int tcdrain(int fd)
+{
+	return (int)__syscall_ret(syscall3(SYS_ioctl, fd, TCSBRK, 1));
+}
+
 int close(int fd)
 {
 	return (int)__syscall_ret(syscall1(SYS_close, fd));

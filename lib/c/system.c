@@ -1,4 +1,5 @@
 /* What the system says about itself. */
+#include <sys/reboot.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 
@@ -21,4 +22,15 @@ long free_memory(void)
 	if (sysinfo(&info) < 0)
 		return -1;
 	return (long)(info.freeram * info.mem_unit);
+}
+
+/* Linux refuses reboot(2) unless these two magic numbers come first: a
+ * stray call with random arguments must not stop the machine. */
+#define LINUX_REBOOT_MAGIC1 0xfee1dead
+#define LINUX_REBOOT_MAGIC2 672274793
+
+int reboot(int cmd)
+{
+	return (int)__syscall_ret(syscall4(SYS_reboot, LINUX_REBOOT_MAGIC1,
+					   LINUX_REBOOT_MAGIC2, cmd, 0));
 }
