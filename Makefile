@@ -42,7 +42,8 @@ LDFLAGS := -nostdlib -static -T linker.ld -z max-page-size=4096 -z noexecstack \
 KERNEL_SRCS := $(sort $(shell find boot kernel lib/freestanding -name '*.c' -o -name '*.S'))
 KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(KERNEL_SRCS))
 
-.PHONY: all help run test bench gdb qemu-gdb iso deps format clean compile_commands.json FORCE
+.PHONY: all help run test bench gdb qemu-gdb iso deps format clean compile_commands.json FORCE \
+	grade skeleton
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso compile_commands.json
@@ -54,6 +55,8 @@ help:
 	@echo "make gdb      boot halted and attach GDB (GDBPORT=$(GDBPORT)); make qemu-gdb: QEMU only"
 	@echo "make DEBUG=1  build with -Og, nothing optimized out (into build/debug)"
 	@echo "make CC=clang / TOOLPREFIX=x86_64-elf-   other toolchains"
+	@echo "make grade LAB=name      grade a lab (LAB=list: the labs; docs/labs/)"
+	@echo "make skeleton LAB=name   the student tree for a lab (OUT=dir; LAB=all)"
 
 # Rebuild everything when the compiler or flags change (CC=clang after gcc).
 $(B)/config.stamp: FORCE
@@ -136,6 +139,14 @@ test: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso
 bench: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso
 	@$(PYTHON) tools/deps.py all
 	@BUILD='$(B)' $(PYTHON) tools/bench.py
+
+# The course labs (docs/labs/README.md).
+grade:
+	@$(PYTHON) tools/deps.py qemu
+	@BUILD='$(B)' $(PYTHON) tools/grade.py '$(LAB)' $(GRADEFLAGS)
+
+skeleton:
+	@$(PYTHON) tools/skeleton.py '$(LAB)' $(if $(OUT),--out '$(OUT)')
 
 format:
 	clang-format -i $(shell git ls-files '*.c' '*.h')

@@ -29,6 +29,8 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
                      `make run` runs it: prints hello, exits 0
   gdb                GDB drives a halted kernel (tools/gdb_test.py)
   layers             tools/layers.py: the kernel's dependencies point down
+  labs               every lab's skeleton: builds with gcc and clang, grades
+                     below full naming the stub; the markers and the lab table
   ktest.list         only if the ktest=list boot failed (it says why)
 
 It runs make first (--no-build: don't), so nothing stale is tested.
@@ -618,9 +620,113 @@ def layers_group(name):
                  r.returncode == 0, lines[-40:])], time.monotonic() - start
 
 
+def strip_markers(text):
+    return "\n".join(l for l in text.split("\n") if not re.match(r"^\s*/\* LAB \w+: (begin|end) \*/\s*$", l))
+
+
+def labs_group(name):
+    """The course labs (tools/labs.py, docs/labs/): the markers pair up;
+    every graded test exists; and for each lab, its skeleton differs from
+    this tree only in that lab's marked code, builds warning-free with gcc
+    (kernel, user programs) and with clang (the files the cut changed),
+    and `make grade` in it scores below full, with failures that name the
+    function to write. The solution's full marks come from the ktest and
+    user groups, which run the same tests; spinlock and sched, quick, are
+    also graded here end to end. Each skeleton builds in a copy of this
+    tree's build directory, so only what the cut changed is recompiled."""
+    import grade
+    import labs
+    import skeleton
+    start = time.monotonic()
+    try:
+        found = skeleton.check()
+    except skeleton.MarkerError as e:
+        return [Case("lab_markers_pair_up_and_name_known_labs", False, [f"# {e}"])], \
+            time.monotonic() - start
+    if len(found) == 1:
+        # A student's tree (a skeleton): it has only its own lab's
+        # markers, and is graded with make grade, not checked here.
+        return [Case("not_checked_in_a_lab_skeleton", True,
+                     [f"# this tree is the skeleton of lab {list(found)[0]}"])], \
+            time.monotonic() - start
+    cases = [Case("lab_markers_pair_up_and_name_known_labs", True),
+              Case("every_lab_has_marked_code", all(l in found for l in labs.NAMES),
+                   [f"# no markers for lab {l}" for l in labs.NAMES if l not in found])]
+    missing = []
+    for lab in labs.LABS:
+        for t in lab.tests:
+            if t.boot.kind == "ktest":
+                exists = t.case in KTEST_ORDER
+            else:
+                exists = t.case in [c.name for c in native_run(t.boot.prog)[0]]
+            if not exists:
+                missing.append(f"# lab {lab.name}: no test {t.case} "
+                               f"({'ktest=list' if t.boot.kind == 'ktest' else t.boot.prog})")
+    cases.append(Case("every_graded_test_exists", not missing, missing))
+    build = os.path.join(qemu.ROOT, BUILD)
+    solution = {rel: open(os.path.join(qemu.ROOT, rel), "rb").read()
+                for rel in skeleton.tracked_files(qemu.ROOT)}
+    for lab in labs.LABS:
+        out = os.path.join(build, "skeleton", lab.name)
+        skeleton.make_skeleton(lab.name, out)
+        grade.seed_build(out, lab, build)
+        files = grade.lab_files(lab)
+        differ = []
+        for rel, data in solution.items():
+            with open(os.path.join(out, rel), "rb") as f:
+                mine = f.read()
+            if mine != data and (rel not in files or not rel.endswith(skeleton.MARKED_KINDS)) \
+                    and strip_markers(mine.decode(errors="replace")) \
+                    != strip_markers(data.decode(errors="replace")):
+                differ.append(f"# {rel} differs from the solution, and the lab has no markers in it")
+        cases.append(Case(f"{lab.name}.skeleton_differs_only_in_the_labs_code", not differ, differ))
+        gcc = subprocess.run(["make", "--no-print-directory", "-j2", "B=build", "CC=gcc",
+                              "build/kernel.elf", "build/initrd.cpio"], cwd=out,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        problems = [l for l in gcc.stdout.splitlines() if "warning" in l or "error" in l]
+        cases.append(Case(f"{lab.name}.skeleton_builds_warning_free_with_gcc",
+                          gcc.returncode == 0 and not problems,
+                          ["# " + l for l in (problems or gcc.stdout.splitlines())[-TAIL_LINES:]]
+                          if gcc.returncode or problems else []))
+        objs = [f"build-clang/{rel}.o" if skeleton.is_kernel(rel) else f"build-clang/user/{rel}.o"
+                for rel in files if not rel.endswith(".h")]
+        clang = subprocess.run(["make", "--no-print-directory", "-j2", "B=build-clang", "CC=clang"]
+                               + objs, cwd=out, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+        problems = [l for l in clang.stdout.splitlines() if "warning" in l or "error" in l]
+        cases.append(Case(f"{lab.name}.skeleton_cut_files_build_warning_free_with_clang",
+                          clang.returncode == 0 and not problems,
+                          ["# " + l for l in (problems or clang.stdout.splitlines())[-TAIL_LINES:]]
+                          if clang.returncode or problems else []))
+        if gcc.returncode:
+            continue
+        said = []
+        results = grade.grade(lab, out, "build", do_build=False, first_failure=True,
+                              say=said.append)
+        failed = [r for r in results if not r.ok]
+        text = " ".join(" ".join(r.expected + r.happened) for r in failed)
+        stub = f"lab {lab.name}: "
+        others = [l for l in labs.NAMES if l != lab.name and f"lab {l}: " in text]
+        ok = failed and stub in text and "is yours to write" in text and not others
+        cases.append(Case(f"{lab.name}.skeleton_grade_is_below_full_and_names_the_function",
+                          bool(ok), [] if ok else
+                          [f"# score {sum(r.score for r in results)}/{lab.points}; failures "
+                           f"mention: {text[:300]!r}"] + ["# " + l for l in said]))
+    for name_ in ("spinlock", "sched"):
+        lab = labs.BY_NAME[name_]
+        said = []
+        results = grade.grade(lab, qemu.ROOT, BUILD, do_build=False, say=said.append)
+        bad = [r for r in results if not r.ok]
+        cases.append(Case(f"{name_}.solution_scores_full_marks", not bad,
+                          ["# " + l for l in said]
+                          + [f"# {r.test.case}: {' '.join(r.expected + r.happened)[:300]}"
+                             for r in bad]))
+    return cases, time.monotonic() - start
+
+
 def plan_groups(smps):
     tests, list_failure = list_tests(smps[0])
-    groups = [("layers", layers_group)]
+    groups = [("layers", layers_group), ("labs", labs_group)]
     if list_failure:  # no death tests to plan: say why, and run the rest
         groups.append(("ktest.list", lambda n: list_failure))
         tests = {}

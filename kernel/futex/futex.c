@@ -146,6 +146,7 @@ static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
 int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 	       uint32_t bitset, bool shared)
 {
+	/* LAB futex: begin */
 	if (!bitset)
 		return -EINVAL;
 	struct task *self = current();
@@ -195,6 +196,7 @@ int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 	if (woken)
 		return 0;
 	return atomic_load(&self->kill_signal) ? -EINTR : -ETIMEDOUT;
+	/* LAB futex: end */
 }
 
 /* Takes w off its bucket and wakes it. Bucket lock held. */
@@ -213,6 +215,7 @@ static void wake_waiter(struct futex_waiter *w)
  */
 int futex_wake(uint64_t uaddr, int nr, uint32_t bitset, bool shared)
 {
+	/* LAB futex: begin */
 	if (!bitset)
 		return -EINVAL;
 	struct futex_key key;
@@ -235,6 +238,7 @@ int futex_wake(uint64_t uaddr, int nr, uint32_t bitset, bool shared)
 	}
 	spin_unlock(&b->lock);
 	return woken;
+	/* LAB futex: end */
 }
 
 static void lock_two(struct futex_bucket *a, struct futex_bucket *b)
@@ -260,6 +264,7 @@ static void unlock_two(struct futex_bucket *a, struct futex_bucket *b)
 int futex_requeue(uint64_t uaddr, int nr_wake, int nr_requeue, uint64_t uaddr2,
 		  bool cmp, uint32_t val, bool shared)
 {
+	/* LAB futex: begin */
 	if (nr_wake < 0 || nr_requeue < 0)
 		return -EINVAL;
 	struct futex_key k1, k2;
@@ -306,4 +311,5 @@ int futex_requeue(uint64_t uaddr, int nr_wake, int nr_requeue, uint64_t uaddr2,
 	}
 	unlock_two(b1, b2);
 	return woken + moved;
+	/* LAB futex: end */
 }

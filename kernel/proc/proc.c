@@ -128,10 +128,12 @@ _Noreturn void proc_exit_thread(int status)
 	 * A shared wake, as Linux's: joiners wait without
 	 * FUTEX_PRIVATE_FLAG. A bad address is ignored, as Linux does. */
 	if (t->clear_child_tid) {
+		/* LAB futex: begin */
 		uint32_t zero = 0;
 		if (copy_to_user(t->clear_child_tid, &zero, sizeof(zero)) == 0)
 			futex_wake(t->clear_child_tid, 1,
 				   FUTEX_BITSET_MATCH_ANY, true);
+		/* LAB futex: end */
 	}
 	struct mm *mm = t->mm;
 	preempt_disable();

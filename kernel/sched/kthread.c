@@ -111,11 +111,13 @@ struct task *task_create_tid(const char *name, void (*fn)(void *), void *arg,
 	 * become a user process. Below it, the frame switch_to pops: six
 	 * callee-saved registers (zero), then task_entry as the return
 	 * address. */
+	/* LAB kthread: begin */
 	uint64_t *sp = top - sizeof(struct trap_frame) / sizeof(*sp) - 1;
 	*sp = (uint64_t)task_entry;
 	sp -= 6;
 	memset(sp, 0, 6 * sizeof(*sp));
 	t->saved_rsp = (uint64_t)sp;
+	/* LAB kthread: end */
 	return t;
 }
 
@@ -144,11 +146,13 @@ struct task *kthread_create(void (*fn)(void *), void *arg, const char *name)
 
 noreturn void kthread_exit(int code)
 {
+	/* LAB kthread: begin */
 	struct task *t = current();
 	t->exit_code = code;
 	sched_exit_current(); /* state = EXITED, under the run queue lock */
 	schedule();
 	panic("kthread_exit: task '%s' ran after exiting", t->name);
+	/* LAB kthread: end */
 }
 
 static void task_put(struct task *t, bool in_switch)
@@ -175,11 +179,13 @@ void kthread_reap(struct task *from)
 
 int kthread_join(struct task *t)
 {
+	/* LAB kthread: begin */
 	wait_event(&exit_wq, t->state == TASK_EXITED && !t->on_cpu &&
 				     atomic_load(&t->refs) == 1);
 	int code = t->exit_code;
 	task_put(t, false);
 	return code;
+	/* LAB kthread: end */
 }
 
 void kthread_detach(struct task *t)

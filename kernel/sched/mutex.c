@@ -39,6 +39,7 @@ void mutex_init(struct mutex *m, const char *name)
  */
 static void mutex_acquire(struct mutex *m)
 {
+	/* LAB waitq: begin */
 	if (mutex_word_take_if_free(&m->word))
 		return;
 	/* Critical sections are usually short: spinning a little while the
@@ -51,6 +52,7 @@ static void mutex_acquire(struct mutex *m)
 		cpu_relax();
 	}
 	wait_event(&m->wq, mutex_word_wait_or_take(&m->word));
+	/* LAB waitq: end */
 }
 
 /*
@@ -62,8 +64,10 @@ static void mutex_acquire(struct mutex *m)
  */
 static void mutex_release(struct mutex *m)
 {
+	/* LAB waitq: begin */
 	if (mutex_word_release(&m->word))
 		waitq_wake_one(&m->wq);
+	/* LAB waitq: end */
 }
 
 /* Bookkeeping: the caller must not already own m (it would sleep for
@@ -142,12 +146,14 @@ void sem_init(struct semaphore *s, long count, const char *name)
 
 bool sem_trydown(struct semaphore *s)
 {
+	/* LAB waitq: begin */
 	spin_lock(&s->lock);
 	bool got = s->count > 0;
 	if (got)
 		s->count--;
 	spin_unlock(&s->lock);
 	return got;
+	/* LAB waitq: end */
 }
 
 void sem_down(struct semaphore *s)
@@ -157,10 +163,12 @@ void sem_down(struct semaphore *s)
 
 void sem_up(struct semaphore *s)
 {
+	/* LAB waitq: begin */
 	spin_lock(&s->lock);
 	s->count++;
 	spin_unlock(&s->lock);
 	waitq_wake_one(&s->wq);
+	/* LAB waitq: end */
 }
 
 void cond_init(struct condvar *cv, const char *name)
@@ -177,22 +185,28 @@ void cond_init(struct condvar *cv, const char *name)
  */
 void cond_wait(struct condvar *cv, struct mutex *m)
 {
+	/* LAB waitq: begin */
 	unsigned long seq = atomic_load(&cv->seq);
 	mutex_unlock(m);
 	wait_event(&cv->wq, atomic_load(&cv->seq) != seq);
 	mutex_lock(m);
+	/* LAB waitq: end */
 }
 
 void cond_signal(struct condvar *cv)
 {
+	/* LAB waitq: begin */
 	atomic_fetch_add(&cv->seq, 1);
 	waitq_wake_one(&cv->wq);
+	/* LAB waitq: end */
 }
 
 void cond_broadcast(struct condvar *cv)
 {
+	/* LAB waitq: begin */
 	atomic_fetch_add(&cv->seq, 1);
 	waitq_wake_all(&cv->wq);
+	/* LAB waitq: end */
 }
 
 void completion_init(struct completion *c, const char *name)

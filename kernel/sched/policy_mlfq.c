@@ -22,6 +22,7 @@ static int slice_for(int level)
 
 static void mlfq_enqueue(struct policy_queues *q, struct task *t)
 {
+	/* LAB sched: begin */
 	policy_assert_locked(q);
 	if (t->level < 0) { /* new: rule 2 */
 		t->level = t->prio;
@@ -32,11 +33,13 @@ static void mlfq_enqueue(struct policy_queues *q, struct task *t)
 		t->slice_left = slice_for(t->level);
 	}
 	list_push_back(&q->level[t->level], &t->rq_link);
+	/* LAB sched: end */
 }
 
 /* Rule 5: everyone back to their starting level. */
 static void boost(struct policy_queues *q, struct task *curr)
 {
+	/* LAB sched: begin */
 	struct list all;
 	list_init(&all);
 	for (int l = 0; l < NR_PRIO; l++)
@@ -50,10 +53,12 @@ static void boost(struct policy_queues *q, struct task *curr)
 		list_push_back(&q->level[t->level], &t->rq_link);
 	}
 	curr->level = curr->prio;
+	/* LAB sched: end */
 }
 
 static bool mlfq_tick(struct policy_queues *q, struct task *curr)
 {
+	/* LAB sched: begin */
 	policy_assert_locked(q);
 	if (++q->ticks % BOOST_TICKS == 0)
 		boost(q, curr);
@@ -66,12 +71,15 @@ static bool mlfq_tick(struct policy_queues *q, struct task *curr)
 		curr->level++;
 	curr->slice_left = slice_for(curr->level);
 	return false;
+	/* LAB sched: end */
 }
 
 static bool mlfq_preempts(const struct task *t, const struct task *curr)
 {
+	/* LAB sched: begin */
 	policy_assert_task_locked(t);
 	return t->level < curr->level;
+	/* LAB sched: end */
 }
 
 const struct sched_policy policy_mlfq = {

@@ -30,6 +30,7 @@
 	.text
 	.global switch_to
 switch_to:
+	/* LAB kthread: begin */
 	push %rbp
 	push %rbx
 	push %r12
@@ -46,6 +47,7 @@ switch_to:
 	pop %rbx
 	pop %rbp
 	ret
+	/* LAB kthread: end */
 
 /* A new task's first return from switch_to lands here, with rax = prev. */
 	.global task_entry

@@ -51,6 +51,7 @@ static void note_waiting_locked(struct waitq *wq, struct task *t,
  */
 void waitq_prepare(struct waitq *wq)
 {
+	/* LAB waitq: begin */
 	struct task *t = current();
 	spin_lock(&wq->lock);
 	if (!list_node_linked(&t->wait_link))
@@ -58,6 +59,7 @@ void waitq_prepare(struct waitq *wq)
 	note_waiting_locked(wq, t, wq->name);
 	spin_unlock(&wq->lock);
 	sched_block_current();
+	/* LAB waitq: end */
 }
 
 /*
@@ -67,6 +69,7 @@ void waitq_prepare(struct waitq *wq)
  */
 void waitq_finish(struct waitq *wq)
 {
+	/* LAB waitq: begin */
 	struct task *t = current();
 	spin_lock(&wq->lock);
 	if (list_node_linked(&t->wait_link))
@@ -74,6 +77,7 @@ void waitq_finish(struct waitq *wq)
 	note_waiting_locked(wq, t, NULL);
 	spin_unlock(&wq->lock);
 	sched_unblock_current();
+	/* LAB waitq: end */
 }
 
 /*
@@ -87,6 +91,7 @@ void waitq_finish(struct waitq *wq)
  */
 static int wake_waiters(struct waitq *wq, bool all)
 {
+	/* LAB waitq: begin */
 	int n = 0;
 	spin_lock(&wq->lock);
 	list_for_each(node, &wq->waiters) {
@@ -99,6 +104,7 @@ static int wake_waiters(struct waitq *wq, bool all)
 	}
 	spin_unlock(&wq->lock);
 	return n;
+	/* LAB waitq: end */
 }
 
 int waitq_wake_all(struct waitq *wq)

@@ -90,11 +90,13 @@ static void spin_pause(struct spinlock *lock)
  */
 static void ticket_lock(struct spinlock *lock)
 {
+	/* LAB spinlock: begin */
 	unsigned ticket =
 		atomic_fetch_add_explicit(&lock->next, 1, memory_order_relaxed);
 	while (atomic_load_explicit(&lock->owner, memory_order_acquire) !=
 	       ticket)
 		spin_pause(lock);
+	/* LAB spinlock: end */
 }
 
 /*
@@ -105,9 +107,11 @@ static void ticket_lock(struct spinlock *lock)
  */
 static void ticket_unlock(struct spinlock *lock)
 {
+	/* LAB spinlock: begin */
 	unsigned served =
 		atomic_load_explicit(&lock->owner, memory_order_relaxed);
 	atomic_store_explicit(&lock->owner, served + 1, memory_order_release);
+	/* LAB spinlock: end */
 }
 
 /* Bookkeeping before a wait: taking a lock this CPU holds would spin for
@@ -159,11 +163,13 @@ static void spin_note_released(struct spinlock *lock)
  */
 void spin_lock_at(struct spinlock *lock, const char *site)
 {
+	/* LAB spinlock: begin */
 	irq_push_off();
 	spin_check_not_held(lock, site);
 	spin_wait_begin();
 	ticket_lock(lock);
 	spin_note_acquired(lock, site);
+	/* LAB spinlock: end */
 }
 
 /*
@@ -173,7 +179,9 @@ void spin_lock_at(struct spinlock *lock, const char *site)
  */
 void spin_unlock(struct spinlock *lock)
 {
+	/* LAB spinlock: begin */
 	spin_note_released(lock);
 	ticket_unlock(lock);
 	irq_pop_off();
+	/* LAB spinlock: end */
 }

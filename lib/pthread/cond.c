@@ -71,6 +71,7 @@ int pthread_cond_destroy(pthread_cond_t *c)
 int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 			   const struct timespec *abstime)
 {
+	/* LAB pthread: begin */
 	if (abstime && check_abstime(abstime))
 		return EINVAL;
 	uint32_t seq = __atomic_load_n(&c->seq, __ATOMIC_ACQUIRE);
@@ -81,6 +82,7 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 	int r = futex_wait_until(&c->seq, seq, c->clock, abstime, 0);
 	mutex_reacquire_after_wait(m, held);
 	return r;
+	/* LAB pthread: end */
 }
 
 int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
@@ -90,14 +92,18 @@ int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 
 int pthread_cond_signal(pthread_cond_t *c)
 {
+	/* LAB pthread: begin */
 	__atomic_fetch_add(&c->seq, 1, __ATOMIC_RELEASE);
 	futex_wake_word(&c->seq, 1);
 	return 0;
+	/* LAB pthread: end */
 }
 
 int pthread_cond_broadcast(pthread_cond_t *c)
 {
+	/* LAB pthread: begin */
 	__atomic_fetch_add(&c->seq, 1, __ATOMIC_RELEASE);
 	futex_wake_word(&c->seq, INT_MAX);
 	return 0;
+	/* LAB pthread: end */
 }

@@ -81,6 +81,7 @@ static int mutex_lock_word(uint32_t *word, const struct timespec *abstime)
 	uint32_t c = cmpxchg(word, 0, 1);
 	if (c == 0)
 		return 0; /* the fast path: it was free */
+	/* LAB pthread: begin */
 	do {
 		/* Mark it contended (if it is not already), then sleep
 		 * while it stays that way. */
@@ -91,6 +92,7 @@ static int mutex_lock_word(uint32_t *word, const struct timespec *abstime)
 		}
 	} while ((c = cmpxchg(word, 0, 2)) != 0);
 	return 0;
+	/* LAB pthread: end */
 }
 
 /*
@@ -101,8 +103,10 @@ static int mutex_lock_word(uint32_t *word, const struct timespec *abstime)
 static void mutex_unlock_word(uint32_t *word)
 {
 	if (__atomic_fetch_sub(word, 1, __ATOMIC_RELEASE) != 1) {
+		/* LAB pthread: begin */
 		__atomic_store_n(word, 0, __ATOMIC_RELEASE);
 		futex_wake_word(word, 1);
+		/* LAB pthread: end */
 	}
 }
 

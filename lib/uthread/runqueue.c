@@ -62,6 +62,7 @@ struct uthread *runqueue_pop(struct runqueue *rq)
  */
 struct uthread *runqueue_steal(struct worker *thief, struct worker *victim)
 {
+	/* LAB uthread: begin */
 	UT_ASSERT(thief != victim);
 	if (atomic_load_explicit(&victim->rq.length, memory_order_relaxed) == 0)
 		return NULL;
@@ -89,4 +90,5 @@ struct uthread *runqueue_steal(struct worker *thief, struct worker *victim)
 		runqueue_push(&thief->rq, t);
 	}
 	return first;
+	/* LAB uthread: end */
 }

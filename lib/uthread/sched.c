@@ -164,10 +164,12 @@ static struct uthread *worker_pick_next(struct worker *w)
 		if (t)
 			return t;
 		for (int i = 1; i < uthread_rt.nworkers; i++) {
+			/* LAB uthread: begin */
 			int victim = (w->id + i) % uthread_rt.nworkers;
 			t = runqueue_steal(w, &uthread_rt.worker[victim]);
 			if (t)
 				return t;
+			/* LAB uthread: end */
 		}
 		if (!worker_idle(w))
 			return NULL;

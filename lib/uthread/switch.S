@@ -46,6 +46,7 @@
 	.global uthread_switch
 	.type uthread_switch, @function
 uthread_switch:
+	/* LAB uthread: begin */
 	pushq %rbp
 	pushq %rbx
 	pushq %r12
@@ -67,6 +68,7 @@ uthread_switch:
 	popq %rbx
 	popq %rbp
 	ret
+	/* LAB uthread: end */
 	.size uthread_switch, .-uthread_switch
 
 /*
