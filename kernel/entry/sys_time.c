@@ -98,12 +98,11 @@ long sys_nanosleep(uint64_t req, uint64_t rem)
 	return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
 }
 
-/* Only a kill interrupts a sleep (there are no signal handlers yet); the
- * thread is on its way out then, so rem is left alone. */
+/* A signal to handle ends the sleep early with EINTR, and a relative
+ * sleep's rem gets the time that was left. */
 long sys_clock_nanosleep(int clock, int flags, uint64_t req, uint64_t rem)
 {
 	static struct waitq sleepers = WAITQ_INIT(sleepers, "nanosleep");
-	(void)rem;
 	if (clock == CLOCK_THREAD_CPUTIME_ID)
 		return -EINVAL;
 	if (read_clock(clock) < 0 || clock == CLOCK_PROCESS_CPUTIME_ID)
@@ -119,10 +118,21 @@ long sys_clock_nanosleep(int clock, int flags, uint64_t req, uint64_t rem)
 		ns = ns > now ? ns - now : 0;
 	}
 	struct task *self = current();
-	if (ns &&
-	    wait_event_timeout(&sleepers, atomic_load(&self->kill_signal), ns))
-		return -EINTR;
-	return 0;
+	uint64_t deadline = clock_ns() + ns;
+	if (!ns ||
+	    !wait_event_timeout(&sleepers, task_signal_pending(self), ns))
+		return 0;
+	if (rem && !(flags & TIMER_ABSTIME)) {
+		uint64_t now = clock_ns(),
+			 left = deadline > now ? deadline - now : 0;
+		struct {
+			int64_t sec, nsec;
+		} ts = {(int64_t)(left / 1000000000),
+			(int64_t)(left % 1000000000)};
+		if (copy_to_user(rem, &ts, sizeof(ts)) < 0)
+			return -EFAULT;
+	}
+	return -EINTR;
 }
 
 long sys_sched_yield(void)

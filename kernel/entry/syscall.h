@@ -77,6 +77,13 @@ long sys_getpriority(int which, int who);
 /* sys_signal.c */
 long sys_rt_sigaction(int sig, uint64_t act, uint64_t oact, size_t setsize);
 long sys_rt_sigprocmask(int how, uint64_t set, uint64_t oset, size_t setsize);
+long sys_rt_sigreturn(struct trap_frame *frame);
+long sys_rt_sigpending(uint64_t set, size_t setsize);
+long sys_rt_sigsuspend(uint64_t mask, size_t setsize);
+long sys_rt_sigtimedwait(uint64_t set, uint64_t info, uint64_t timeout,
+			 size_t setsize);
+long sys_sigaltstack(uint64_t ss, uint64_t old, uint64_t user_rsp);
+long sys_pause(void);
 long sys_setpgid(int pid, int pgid);
 long sys_getpgid(int pid);
 long sys_setsid(void);

@@ -231,13 +231,13 @@ int proc_wait(int pid, int *status, bool nohang)
 			pid_remove_process(z); /* its pid is gone for good */
 		}
 		spin_unlock(&proc_lock);
-		if (z || !any || nohang || atomic_load(&current()->kill_signal))
+		if (z || !any || nohang || task_signal_pending(current()))
 			break;
 		schedule();
 	}
 	waitq_finish(&self->child_exit);
 	if (!z && any && !nohang)
-		return -EINTR;
+		return -ERESTARTSYS;
 	if (!z)
 		return any ? 0 : -ECHILD;
 	int zpid = z->pid;
