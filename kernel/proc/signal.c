@@ -25,7 +25,8 @@
  * handler can run, so there is nothing to wait for.
  *
  * Init is protected, as on Linux: a signal sent to it that it has no
- * handler for is dropped (SIGKILL included). Were init to die, the
+ * handler for is dropped (SIGKILL included), or, if init blocks it,
+ * dropped when it is unblocked. Were init to die, the
  * machine would power off: a child's kill(1, SIGKILL) must not do that.
  * Init still dies of its own faults.
  *
@@ -99,25 +100,25 @@ static void send_locked(struct process *p, struct task *t, int sig,
 		return;
 	uint64_t bit = SIGNAL_BIT(sig);
 	const struct k_sigaction *ka = &p->sig_action[sig - 1];
-	if (p == init_process && !has_handler(ka))
+	bool someone_takes_it = t && !(t->sig_blocked & bit);
+	list_for_each(node, &p->threads) {
+		struct task *u = list_entry(node, struct task, proc_link);
+		someone_takes_it |= !t && !(u->sig_blocked & bit);
+	}
+	/* A blocked signal is kept whatever its action now: the action may
+	 * change before it is unblocked (and rt_sigtimedwait may take it). */
+	if (someone_takes_it && p == init_process && !has_handler(ka))
 		return;
 	if (sig == SIGKILL) {
-		kill_threads_locked(p, SIGKILL);
+		if (p != init_process)
+			kill_threads_locked(p, SIGKILL);
 		return;
 	}
-	if (ignored_locked(p, sig))
+	if (someone_takes_it && ignored_locked(p, sig))
 		return;
-	if (ka->handler == SIG_DFL_HANDLER) {
-		bool someone_takes_it = t ? !(t->sig_blocked & bit) : false;
-		list_for_each(node, &p->threads) {
-			struct task *u =
-				list_entry(node, struct task, proc_link);
-			someone_takes_it |= !t && !(u->sig_blocked & bit);
-		}
-		if (someone_takes_it) {
-			kill_threads_locked(p, sig);
-			return;
-		}
+	if (someone_takes_it && ka->handler == SIG_DFL_HANDLER) {
+		kill_threads_locked(p, sig);
+		return;
 	}
 	uint64_t *pending = t ? &t->sig_pending : &p->sig_pending;
 	struct signal_record *info = t ? t->sig_info : p->sig_info;
@@ -312,7 +313,9 @@ int signal_dequeue(struct k_sigaction *ka, struct signal_record *rec)
 			spin_unlock(&proc_lock);
 			return 0;
 		}
-		if (ignored_locked(p, sig))
+		if (ignored_locked(p, sig) ||
+		    (p == init_process &&
+		     !has_handler(&p->sig_action[sig - 1])))
 			continue;
 		*ka = p->sig_action[sig - 1];
 		if (ka->handler == SIG_DFL_HANDLER) {
