@@ -79,6 +79,7 @@ static char data64[64] = "written to a pipe";
 static long ts_short[2] = {0, 1000};
 static long act_dfl[4] = {0, 0, 0, 0};
 static long sigset_empty[1];
+static long itimer_off[4];
 static long sigset_usr2[1] = {1l << (SIGUSR2 - 1)};
 static char alt_stack[SIGSTKSZ];
 static long stack_valid[3] = {(long)alt_stack, 0, SIGSTKSZ};
@@ -238,6 +239,22 @@ static const struct row rows[] = {
 	 24,
 	 0,
 	 0},
+	{"setitimer",
+	 "new",
+	 SYS_setitimer,
+	 {ITIMER_REAL, P, 0},
+	 IN | NULLOK,
+	 S(itimer_off),
+	 0},
+	{"setitimer",
+	 "old",
+	 SYS_setitimer,
+	 {ITIMER_REAL, 0, P},
+	 OUT | NULLOK,
+	 32,
+	 0,
+	 0},
+	{"getitimer", "value", SYS_getitimer, {ITIMER_REAL, P}, OUT, 32, 0, 0},
 	{"clock_gettime",
 	 "tp",
 	 SYS_clock_gettime,

@@ -9,6 +9,7 @@
 #include "c/libc.h"
 #include "c/syscall.h"
 #include "threads.h"
+#include <sys/time.h>
 
 #define MS 1000000L
 
@@ -617,6 +618,85 @@ static void a_default_action_kills_a_child_that_did_not_catch_it(void)
 	KTAP_EXPECT_EQ(WTERMSIG(status), SIGTERM);
 }
 
+/* --- timers ------------------------------------------------------------ */
+
+/* Waits in sigsuspend until n handlers have run (SIGALRM blocked
+ * outside it, so none is missed between the check and the wait). */
+static void wait_for_handlers(int n)
+{
+	sigset_t none;
+	sigemptyset(&none);
+	while (got_count < n)
+		sigsuspend(&none);
+}
+
+static void block_sigalrm(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGALRM);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
+static void alarm_returns_the_seconds_left_of_the_last_one(void)
+{
+	set_handler(SIGALRM, record, 0);
+	KTAP_EXPECT_EQ(alarm(100), 0);
+	KTAP_EXPECT_EQ(alarm(5), 100);
+	KTAP_EXPECT_EQ(alarm(0), 5);
+	KTAP_EXPECT_EQ(alarm(0), 0);
+	set_default(SIGALRM);
+}
+
+static void a_one_shot_itimer_raises_sigalrm_once(void)
+{
+	reset_record();
+	set_handler(SIGALRM, record, 0);
+	block_sigalrm();
+	struct itimerval it = {.it_value = {0, 50000}};
+	KTAP_EXPECT_EQ(setitimer(ITIMER_REAL, &it, NULL), 0);
+	wait_for_handlers(1);
+	KTAP_EXPECT_EQ(got_signo, SIGALRM);
+	KTAP_EXPECT_EQ(got_code, SI_KERNEL);
+	struct itimerval now;
+	KTAP_EXPECT_EQ(getitimer(ITIMER_REAL, &now), 0);
+	KTAP_EXPECT_EQ(now.it_value.tv_sec, 0);
+	KTAP_EXPECT_EQ(now.it_value.tv_usec, 0);
+	unblock_all();
+	set_default(SIGALRM);
+}
+
+static void an_interval_itimer_repeats_until_disarmed(void)
+{
+	reset_record();
+	set_handler(SIGALRM, record, 0);
+	block_sigalrm();
+	struct itimerval it = {.it_interval = {0, 20000},
+			       .it_value = {0, 20000}},
+			 off = {0}, old;
+	KTAP_EXPECT_EQ(setitimer(ITIMER_REAL, &it, NULL), 0);
+	wait_for_handlers(3);
+	KTAP_EXPECT_EQ(setitimer(ITIMER_REAL, &off, &old), 0);
+	KTAP_EXPECT_EQ(old.it_interval.tv_usec, 20000);
+	KTAP_EXPECT_GE(got_count, 3);
+	unblock_all();
+	set_default(SIGALRM);
+}
+
+static void getitimer_reports_the_time_left(void)
+{
+	struct itimerval it = {.it_value = {10, 0}}, now, off = {0};
+	KTAP_EXPECT_EQ(setitimer(ITIMER_REAL, &it, NULL), 0);
+	KTAP_EXPECT_EQ(getitimer(ITIMER_REAL, &now), 0);
+	KTAP_EXPECT_TRUE(now.it_value.tv_sec == 9 || now.it_value.tv_sec == 10);
+	KTAP_EXPECT_EQ(now.it_interval.tv_sec, 0);
+	setitimer(ITIMER_REAL, &off, NULL);
+	struct itimerval bad = {.it_value = {0, 1000000}};
+	errno = 0;
+	KTAP_EXPECT_EQ(setitimer(ITIMER_REAL, &bad, NULL), -1);
+	KTAP_EXPECT_EQ(errno, EINVAL);
+}
+
 static const struct ktap_test tests[] = {
 	KTAP_TEST(raise_runs_the_handler_with_si_tkill_and_our_pid),
 	KTAP_TEST(kill_runs_the_handler_with_si_user_and_our_pid),
@@ -644,6 +724,10 @@ static const struct ktap_test tests[] = {
 	KTAP_TEST(tgkill_reaches_only_the_thread_it_names),
 	KTAP_TEST(tgkill_to_a_thread_of_another_process_is_esrch),
 	KTAP_TEST(a_default_action_kills_a_child_that_did_not_catch_it),
+	KTAP_TEST(alarm_returns_the_seconds_left_of_the_last_one),
+	KTAP_TEST(a_one_shot_itimer_raises_sigalrm_once),
+	KTAP_TEST(an_interval_itimer_repeats_until_disarmed),
+	KTAP_TEST(getitimer_reports_the_time_left),
 };
 
 int main(void)

@@ -9,6 +9,7 @@
 #include "freestanding/linux_abi.h"
 #include "freestanding/string.h"
 #include "mm/pmm.h"
+#include "proc/proc.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
@@ -133,6 +134,80 @@ long sys_clock_nanosleep(int clock, int flags, uint64_t req, uint64_t rem)
 			return -EFAULT;
 	}
 	return -EINTR;
+}
+
+/* struct itimerval: two struct timevals, interval first. */
+struct user_itimerval {
+	int64_t interval_sec, interval_usec, value_sec, value_usec;
+};
+
+#define NS_PER_USEC 1000
+#define NS_PER_SEC 1000000000ul
+
+static void to_itimerval(struct user_itimerval *v, uint64_t value_ns,
+			 uint64_t interval_ns)
+{
+	/* Round up: a timer with time left never reads as 0 (disarmed). */
+	value_ns += NS_PER_USEC - 1;
+	*v = (struct user_itimerval){
+		.interval_sec = (int64_t)(interval_ns / NS_PER_SEC),
+		.interval_usec =
+			(int64_t)(interval_ns % NS_PER_SEC / NS_PER_USEC),
+		.value_sec = (int64_t)(value_ns / NS_PER_SEC),
+		.value_usec = (int64_t)(value_ns % NS_PER_SEC / NS_PER_USEC),
+	};
+}
+
+static bool timeval_ok(int64_t sec, int64_t usec)
+{
+	return sec >= 0 && usec >= 0 && usec < 1000000;
+}
+
+/* Only ITIMER_REAL exists; the CPU-time timers answer EINVAL. */
+long sys_setitimer(int which, uint64_t unew, uint64_t uold)
+{
+	if (which != ITIMER_REAL)
+		return -EINVAL;
+	struct user_itimerval v = {0};
+	if (unew && copy_from_user(&v, unew, sizeof(v)) < 0)
+		return -EFAULT;
+	if (!timeval_ok(v.value_sec, v.value_usec) ||
+	    !timeval_ok(v.interval_sec, v.interval_usec))
+		return -EINVAL;
+	uint64_t old_value, old_interval;
+	proc_set_itimer((uint64_t)v.value_sec * NS_PER_SEC +
+				(uint64_t)v.value_usec * NS_PER_USEC,
+			(uint64_t)v.interval_sec * NS_PER_SEC +
+				(uint64_t)v.interval_usec * NS_PER_USEC,
+			&old_value, &old_interval);
+	to_itimerval(&v, old_value, old_interval);
+	if (uold && copy_to_user(uold, &v, sizeof(v)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_getitimer(int which, uint64_t ucur)
+{
+	if (which != ITIMER_REAL)
+		return -EINVAL;
+	uint64_t value, interval;
+	proc_get_itimer(&value, &interval);
+	struct user_itimerval v;
+	to_itimerval(&v, value, interval);
+	return copy_to_user(ucur, &v, sizeof(v)) < 0 ? -EFAULT : 0;
+}
+
+/* alarm: ITIMER_REAL in whole seconds; returns the old one's seconds
+ * left, rounded as Linux rounds them (half a second up, never to 0). */
+long sys_alarm(unsigned seconds)
+{
+	uint64_t old_value, old_interval;
+	proc_set_itimer((uint64_t)seconds * NS_PER_SEC, 0, &old_value,
+			&old_interval);
+	uint64_t secs = old_value / NS_PER_SEC, rest = old_value % NS_PER_SEC;
+	if ((!secs && rest) || rest >= NS_PER_SEC / 2)
+		secs++;
+	return (long)secs;
 }
 
 long sys_sched_yield(void)

@@ -216,6 +216,15 @@ long syscall_dispatch(struct trap_frame *f)
 	case SYS_clock_nanosleep:
 		r = sys_clock_nanosleep((int)a0, (int)a1, a2, a3);
 		break;
+	case SYS_setitimer:
+		r = sys_setitimer((int)a0, a1, a2);
+		break;
+	case SYS_getitimer:
+		r = sys_getitimer((int)a0, a1);
+		break;
+	case SYS_alarm:
+		r = sys_alarm((unsigned)a0);
+		break;
 	case SYS_sched_yield:
 		r = sys_sched_yield();
 		break;

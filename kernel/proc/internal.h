@@ -33,6 +33,10 @@ void signal_block_for_handler(int sig, const struct k_sigaction *ka);
 void signal_set_blocked(uint64_t blocked);
 /* execve: handlers become SIG_DFL (SIG_IGN stays), no alternate stack. */
 void signal_exec_reset(struct process *p);
+/* sig from the kernel (si_code SI_KERNEL) to process p (signal.c). */
+void signal_send_process(struct process *p, int sig);
+/* Disarms p's ITIMER_REAL for good: p is exiting (itimer.c). */
+void itimer_exit(struct process *p);
 
 /* Init has ended with status: report it and power off (init.c). */
 void report_init_exit(int status);

@@ -66,6 +66,7 @@ struct process *process_alloc(struct files *files)
 	list_node_init(&p->sibling);
 	list_node_init(&p->pid_link);
 	list_node_init(&p->all_link);
+	list_node_init(&p->itimer.link);
 	waitq_init(&p->child_exit, "wait4");
 	waitq_init(&p->thread_exit, "execve");
 	return p;
@@ -97,6 +98,7 @@ static void process_exit(struct process *p, int status)
 {
 	if (p == init_process)
 		report_init_exit(status);
+	itimer_exit(p);
 	/* Close its files now, not when it is reaped: a pipe's reader must
 	 * see end-of-file as soon as the writer is gone. */
 	files_put(p->files);

@@ -24,6 +24,7 @@
 
 #include "freestanding/list.h"
 #include "sched/task.h"
+#include "sched/timer.h"
 #include "sched/waitq.h"
 
 struct files;
@@ -59,6 +60,11 @@ struct process {
 	struct k_sigaction sig_action[64];
 	uint64_t sig_pending; /* proc_lock: sent to the process (kill) */
 	struct signal_record sig_info[64]; /* proc_lock: of each pending one */
+	/* ITIMER_REAL (itimer.c): when it next fires, clock_ns (0: off), and
+	 * its interval (proc_lock); armed and cancelled under itimer.c's
+	 * lock. */
+	uint64_t itimer_deadline, itimer_interval;
+	struct timer itimer;
 	struct task *exec_task;	  /* proc_lock: in execve, ending the others */
 	struct waitq thread_exit; /* one of its threads exited (execve) */
 };
@@ -147,6 +153,12 @@ void signal_setup_frame(struct trap_frame *frame, int sig,
  * user's stack; a frame that is unreadable or asks for a non-canonical
  * rip or rsp kills the process. Returns the restored rax. */
 long signal_return(struct trap_frame *frame);
+/* setitimer(ITIMER_REAL) and alarm: SIGALRM after value_ns, then every
+ * interval_ns (0: once); value_ns 0 disarms. Stores what was left of the
+ * old one and its interval. getitimer: what is left, and the interval. */
+void proc_set_itimer(uint64_t value_ns, uint64_t interval_ns,
+		     uint64_t *old_value_ns, uint64_t *old_interval_ns);
+void proc_get_itimer(uint64_t *value_ns, uint64_t *interval_ns);
 int proc_setpgid(int pid, int pgid);
 /* Runs fn on user thread tid (0: the caller) and returns its result, or
  * -ESRCH. For another thread fn runs under a spinlock: it must not sleep. */

@@ -196,6 +196,14 @@ int proc_kill(int pid, int sig)
 	return r;
 }
 
+void signal_send_process(struct process *p, int sig)
+{
+	struct signal_record rec = {.code = SI_KERNEL};
+	spin_lock(&proc_lock);
+	send_locked(p, NULL, sig, rec);
+	spin_unlock(&proc_lock);
+}
+
 bool proc_fault_signal(int sig, int code, uint64_t addr)
 {
 	struct task *t = current();
