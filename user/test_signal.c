@@ -9,6 +9,7 @@
 #include "c/libc.h"
 #include "c/syscall.h"
 #include "threads.h"
+#include <pthread.h>
 #include <sys/time.h>
 
 #define MS 1000000L
@@ -618,6 +619,68 @@ static void a_default_action_kills_a_child_that_did_not_catch_it(void)
 	KTAP_EXPECT_EQ(WTERMSIG(status), SIGTERM);
 }
 
+static volatile int worker_tid, worker_stop;
+
+static void *worker(void *arg)
+{
+	(void)arg;
+	worker_tid = gettid();
+	while (!__atomic_load_n(&worker_stop, __ATOMIC_ACQUIRE))
+		sleep_ns(2 * MS);
+	return NULL;
+}
+
+static void wait_for_count(int n)
+{
+	for (int i = 0; i < 1000 && got_count < n; i++)
+		sleep_ns(2 * MS);
+}
+
+static void pthread_kill_runs_the_handler_on_that_thread(void)
+{
+	reset_record();
+	worker_tid = worker_stop = 0;
+	set_handler(SIGUSR1, record, SA_RESTART);
+	pthread_t t;
+	KTAP_ASSERT_EQ(pthread_create(&t, NULL, worker, NULL), 0);
+	while (!worker_tid)
+		sleep_ns(MS);
+	KTAP_EXPECT_EQ(pthread_kill(t, SIGUSR1), 0);
+	wait_for_count(1);
+	__atomic_store_n(&worker_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	KTAP_EXPECT_EQ(got_count, 1);
+	KTAP_EXPECT_EQ(got_tid, worker_tid);
+	KTAP_EXPECT_EQ(got_code, SI_TKILL);
+	set_default(SIGUSR1);
+}
+
+static void kill_reaches_the_thread_that_does_not_block_it(void)
+{
+	reset_record();
+	worker_tid = worker_stop = 0;
+	set_handler(SIGUSR1, record, SA_RESTART);
+	/* A new thread starts with its creator's mask: the worker is made
+	 * with SIGUSR1 unblocked, and only then does this thread block it. */
+	pthread_t t;
+	KTAP_ASSERT_EQ(pthread_create(&t, NULL, worker, NULL), 0);
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	KTAP_EXPECT_EQ(pthread_sigmask(SIG_BLOCK, &set, NULL), 0);
+	while (!worker_tid)
+		sleep_ns(MS);
+	KTAP_EXPECT_EQ(kill(getpid(), SIGUSR1), 0);
+	wait_for_count(1);
+	__atomic_store_n(&worker_stop, 1, __ATOMIC_RELEASE);
+	pthread_join(t, NULL);
+	KTAP_EXPECT_EQ(got_count, 1);
+	KTAP_EXPECT_EQ(got_tid, worker_tid);
+	KTAP_EXPECT_EQ(got_code, SI_USER);
+	unblock_all();
+	set_default(SIGUSR1);
+}
+
 /* --- timers ------------------------------------------------------------ */
 
 /* Waits in sigsuspend until n handlers have run (SIGALRM blocked
@@ -724,6 +787,8 @@ static const struct ktap_test tests[] = {
 	KTAP_TEST(tgkill_reaches_only_the_thread_it_names),
 	KTAP_TEST(tgkill_to_a_thread_of_another_process_is_esrch),
 	KTAP_TEST(a_default_action_kills_a_child_that_did_not_catch_it),
+	KTAP_TEST(pthread_kill_runs_the_handler_on_that_thread),
+	KTAP_TEST(kill_reaches_the_thread_that_does_not_block_it),
 	KTAP_TEST(alarm_returns_the_seconds_left_of_the_last_one),
 	KTAP_TEST(a_one_shot_itimer_raises_sigalrm_once),
 	KTAP_TEST(an_interval_itimer_repeats_until_disarmed),

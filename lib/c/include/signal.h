@@ -81,6 +81,12 @@ int sigaddset(sigset_t *set, int sig);
 int sigdelset(sigset_t *set, int sig);
 int sigismember(const sigset_t *set, int sig);
 
+/* The calling thread's mask, and a signal to one thread
+ * (lib/pthread/signal.c): 0 or an error number. */
+typedef struct pthread *pthread_t;
+int pthread_sigmask(int how, const sigset_t *set, sigset_t *old);
+int pthread_kill(pthread_t thread, int sig);
+
 int kill(pid_t pid, int sig);
 /* Sends sig to the calling thread. */
 int raise(int sig);
