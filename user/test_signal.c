@@ -138,6 +138,24 @@ static void a_blocked_signal_waits_until_it_is_unblocked(void)
 	set_default(SIGUSR1);
 }
 
+static void a_write_to_a_pipe_without_readers_raises_sigpipe(void)
+{
+	reset_record();
+	set_handler(SIGPIPE, record, 0);
+	int fds[2];
+	pipe(fds);
+	close(fds[0]);
+	errno = 0;
+	KTAP_EXPECT_EQ(write(fds[1], "x", 1), -1);
+	KTAP_EXPECT_EQ(errno, EPIPE);
+	KTAP_EXPECT_EQ(got_count, 1);
+	KTAP_EXPECT_EQ(got_signo, SIGPIPE);
+	KTAP_EXPECT_EQ(got_code, SI_USER);
+	KTAP_EXPECT_EQ(got_pid, getpid());
+	close(fds[1]);
+	set_default(SIGPIPE);
+}
+
 static volatile int order[8], order_n;
 
 static void note(int what)
@@ -763,6 +781,7 @@ static void getitimer_reports_the_time_left(void)
 static const struct ktap_test tests[] = {
 	KTAP_TEST(raise_runs_the_handler_with_si_tkill_and_our_pid),
 	KTAP_TEST(kill_runs_the_handler_with_si_user_and_our_pid),
+	KTAP_TEST(a_write_to_a_pipe_without_readers_raises_sigpipe),
 	KTAP_TEST(the_handler_starts_with_rsp_8_mod_16),
 	KTAP_TEST(a_blocked_signal_waits_until_it_is_unblocked),
 	KTAP_TEST(a_handler_nests_other_signals_and_defers_its_own),

@@ -101,6 +101,7 @@ long proc_clone(const struct clone_args *a)
 		/* It dies on its way to user mode; an execve waits for it. */
 		if (p->group_exiting || p->exec_task)
 			atomic_store(&t->kill_signal, SIGKILL);
+		signal_new_thread_locked(t);
 		spin_unlock(&proc_lock);
 	} else {
 		spin_lock(&proc_lock);

@@ -33,6 +33,9 @@ void signal_block_for_handler(int sig, const struct k_sigaction *ka);
 void signal_set_blocked(uint64_t blocked);
 /* execve: handlers become SIG_DFL (SIG_IGN stays), no alternate stack. */
 void signal_exec_reset(struct process *p);
+/* A thread t just joined its process: it may take a signal pending
+ * there. proc_lock held (signal.c). */
+void signal_new_thread_locked(struct task *t);
 /* sig from the kernel (si_code SI_KERNEL) to process p (signal.c). */
 void signal_send_process(struct process *p, int sig);
 /* Disarms p's ITIMER_REAL for good: p is exiting (itimer.c). */

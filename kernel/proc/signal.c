@@ -164,12 +164,11 @@ int proc_kill_thread(int tgid, int tid, int sig)
 
 /* A loop over the pid table's list, not the tree: the tree's depth is
  * the user's to choose, the kernel stack's is not. */
-int proc_kill_pgrp(int pgrp, int sig)
+static int kill_pgrp_with(int pgrp, int sig, struct signal_record rec)
 {
 	if (sig < 0 || sig > 64 || pgrp <= 0)
 		return -EINVAL;
 	bool found = false;
-	struct signal_record rec = sender_record(SI_USER);
 	spin_lock(&proc_lock);
 	for (struct process *p = pid_first_process(); p;
 	     p = pid_next_process(p)) {
@@ -180,6 +179,11 @@ int proc_kill_pgrp(int pgrp, int sig)
 	}
 	spin_unlock(&proc_lock);
 	return found ? 0 : -ESRCH;
+}
+
+int proc_kill_pgrp(int pgrp, int sig)
+{
+	return kill_pgrp_with(pgrp, sig, sender_record(SI_USER));
 }
 
 int proc_kill(int pid, int sig)
@@ -417,16 +421,27 @@ void signal_exec_reset(struct process *p)
 	t->sig_altstack_sp = t->sig_altstack_size = 0;
 }
 
-/* Ctrl-C on the console: sig to every process in the group. */
+/* Ctrl-C on the console: sig to every process in the group, from the
+ * kernel (whatever task the keyboard interrupted is not the sender). */
 static void kill_pgrp(int pgrp, int sig)
 {
-	proc_kill_pgrp(pgrp, sig);
+	kill_pgrp_with(pgrp, sig, (struct signal_record){.code = SI_KERNEL});
 }
 
-/* A write to a pipe without readers: SIGPIPE to the writing thread. */
+/* A write to a pipe without readers: SIGPIPE to the writing thread, with
+ * si_code SI_USER and its own pid, as Linux sends it. */
 static void raise_sigpipe(void)
 {
-	proc_kill_thread(0, current()->tid, SIGPIPE);
+	struct task *t = current();
+	struct signal_record rec = sender_record(SI_USER);
+	spin_lock(&proc_lock);
+	send_locked(t->proc, t, SIGPIPE, rec);
+	spin_unlock(&proc_lock);
+}
+
+void signal_new_thread_locked(struct task *t)
+{
+	recalc_locked(t);
 }
 
 void signal_init(void)
