@@ -163,6 +163,16 @@ static bool timeval_ok(int64_t sec, int64_t usec)
 	return sec >= 0 && usec >= 0 && usec < 1000000;
 }
 
+/* A timeval in nanoseconds; past a century it is a century (no clock
+ * deadline overflows). */
+#define ITIMER_MAX_SEC (100ul * 365 * 24 * 3600)
+static uint64_t timeval_ns(int64_t sec, int64_t usec)
+{
+	if ((uint64_t)sec > ITIMER_MAX_SEC)
+		sec = (int64_t)ITIMER_MAX_SEC;
+	return (uint64_t)sec * NS_PER_SEC + (uint64_t)usec * NS_PER_USEC;
+}
+
 /* Only ITIMER_REAL exists; the CPU-time timers answer EINVAL. */
 long sys_setitimer(int which, uint64_t unew, uint64_t uold)
 {
@@ -175,11 +185,9 @@ long sys_setitimer(int which, uint64_t unew, uint64_t uold)
 	    !timeval_ok(v.interval_sec, v.interval_usec))
 		return -EINVAL;
 	uint64_t old_value, old_interval;
-	proc_set_itimer((uint64_t)v.value_sec * NS_PER_SEC +
-				(uint64_t)v.value_usec * NS_PER_USEC,
-			(uint64_t)v.interval_sec * NS_PER_SEC +
-				(uint64_t)v.interval_usec * NS_PER_USEC,
-			&old_value, &old_interval);
+	proc_set_itimer(timeval_ns(v.value_sec, v.value_usec),
+			timeval_ns(v.interval_sec, v.interval_usec), &old_value,
+			&old_interval);
 	to_itimerval(&v, old_value, old_interval);
 	if (uold && copy_to_user(uold, &v, sizeof(v)) < 0)
 		return -EFAULT;

@@ -36,6 +36,9 @@ void signal_exec_reset(struct process *p);
 /* A thread t just joined its process: it may take a signal pending
  * there. proc_lock held (signal.c). */
 void signal_new_thread_locked(struct task *t);
+/* A thread of p has left it: a signal pending for p, meant for that
+ * thread, may now go to another. proc_lock held (signal.c). */
+void signal_thread_gone_locked(struct process *p);
 /* sig from the kernel (si_code SI_KERNEL) to process p (signal.c). */
 void signal_send_process(struct process *p, int sig);
 /* Disarms p's ITIMER_REAL for good: p is exiting (itimer.c). */

@@ -147,6 +147,8 @@ _Noreturn void proc_exit_thread(int status)
 	list_remove(&t->proc_link);
 	pid_remove_thread(t);
 	bool last = list_empty(&p->threads);
+	if (!last)
+		signal_thread_gone_locked(p);
 	if (p->group_exiting)
 		status = p->group_status;
 	spin_unlock(&proc_lock);

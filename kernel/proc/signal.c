@@ -47,6 +47,7 @@
 #include "sync/spinlock.h"
 
 #define UNBLOCKABLE (SIGNAL_BIT(SIGKILL) | SIGNAL_BIT(SIGSTOP))
+#define FOREVER_NS (1ull << 62) /* a timeout this long never ends */
 
 /* Sleepers in rt_sigsuspend and rt_sigtimedwait: woken one by one
  * (wake_up), the queue only gives them a name in `tasks`. */
@@ -388,6 +389,8 @@ long proc_sigtimedwait(uint64_t set, struct signal_record *rec, int *signo,
 {
 	struct task *t = current();
 	set &= ~UNBLOCKABLE;
+	if (timeout_ns > FOREVER_NS) /* a deadline that would overflow */
+		timeout_ns = UINT64_MAX;
 	spin_lock(&proc_lock);
 	uint64_t saved = t->sig_blocked;
 	int sig = take_locked(t, set, rec);
@@ -442,6 +445,11 @@ static void raise_sigpipe(void)
 void signal_new_thread_locked(struct task *t)
 {
 	recalc_locked(t);
+}
+
+void signal_thread_gone_locked(struct process *p)
+{
+	recalc_all_locked(p);
 }
 
 void signal_init(void)
