@@ -117,6 +117,15 @@ static const short implemented[] = {
 	SYS_futex,
 	SYS_rt_sigaction,
 	SYS_rt_sigprocmask,
+	SYS_rt_sigreturn,
+	SYS_rt_sigpending,
+	SYS_rt_sigsuspend,
+	SYS_rt_sigtimedwait,
+	SYS_sigaltstack,
+	SYS_pause,
+	SYS_alarm,
+	SYS_setitimer,
+	SYS_getitimer,
 	SYS_setpgid,
 	SYS_getpgid,
 	SYS_getpgrp,
@@ -263,6 +272,27 @@ static bool make_safe(long nr, long a[6])
 		a[0] = rnd() % 2 ? my_pid : 999999;
 		a[1] = rnd() % 2 ? my_pid : 999999;
 		return true;
+	case SYS_rt_sigaction: {
+		/* A handler at a bad address, or at random bytes; with or
+		 * without a restorer, itself maybe bad. A signal then kills
+		 * the child (or its frame cannot be written): that is all. */
+		long *act = (long *)(scratch + SCRATCH_SIZE - 64);
+		act[0] = rnd() % 2 ? bad_pointer() : random_arg();
+		act[1] = (long)(rnd() % 2 ? SA_RESTORER : 0) | random_arg();
+		act[2] = rnd() % 2 ? bad_pointer() : random_arg();
+		act[3] = random_arg();
+		a[1] = rnd() % 4 ? (long)act : bad_pointer();
+		a[3] = rnd() % 4 ? 8 : a[3];
+		return true;
+	}
+	case SYS_sigaltstack: {
+		long *ss = (long *)(scratch + SCRATCH_SIZE - 128);
+		ss[0] = rnd() % 2 ? bad_pointer() : random_arg();
+		ss[1] = rnd() % 2 ? 0 : random_arg();
+		ss[2] = random_arg();
+		a[0] = rnd() % 4 ? (long)ss : bad_pointer();
+		return true;
+	}
 	case SYS_setpgid:
 		a[0] = rnd() % 2 ? 0 : my_pid;
 		a[1] = rnd() % 2 ? 0 : my_pid;

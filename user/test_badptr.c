@@ -17,7 +17,8 @@
  *     calls returning a byte count (read, getrandom) return the bytes
  *     before the end, as Linux does.
  *
- * Rows left out, for now: ioctl (the host's stdin is not a terminal, so
+ * Rows left out, for now: rt_sigsuspend (with a good mask it waits for
+ * a signal, for ever); ioctl (the host's stdin is not a terminal, so
  * Linux says ENOTTY before looking at the pointer); wait4's rusage, futex,
  * clone's tls/ptid/ctid, arch_prctl, mmap and friends (owned by other
  * work in progress, added after it is merged); set_tid_address (stores the
@@ -78,6 +79,10 @@ static char data64[64] = "written to a pipe";
 static long ts_short[2] = {0, 1000};
 static long act_dfl[4] = {0, 0, 0, 0};
 static long sigset_empty[1];
+static long itimer_off[4];
+static long sigset_usr2[1] = {1l << (SIGUSR2 - 1)};
+static char alt_stack[SIGSTKSZ];
+static long stack_valid[3] = {(long)alt_stack, 0, SIGSTKSZ};
 static long cpu_mask[1];
 static long iov_file[2], iov_pipe[2];
 static char iov_buf[8];
@@ -204,6 +209,61 @@ static const struct row rows[] = {
 	 8,
 	 0,
 	 0},
+	{"rt_sigpending", "set", SYS_rt_sigpending, {P, 8}, OUT, 8, 0, 0},
+	/* SIGUSR2 is blocked and made pending before each of these. */
+	{"rt_sigtimedwait",
+	 "set",
+	 SYS_rt_sigtimedwait,
+	 {P, 0, (long)ts_short, 8},
+	 IN,
+	 S(sigset_usr2),
+	 0},
+	{"rt_sigtimedwait",
+	 "info",
+	 SYS_rt_sigtimedwait,
+	 {(long)sigset_usr2, P, (long)ts_short, 8},
+	 OUT | NULLOK,
+	 128,
+	 0,
+	 0},
+	{"rt_sigtimedwait",
+	 "timeout",
+	 SYS_rt_sigtimedwait,
+	 {(long)sigset_usr2, 0, P, 8},
+	 IN | NULLOK,
+	 S(ts_short),
+	 0},
+	{"sigaltstack",
+	 "ss",
+	 SYS_sigaltstack,
+	 {P, 0},
+	 IN | NULLOK,
+	 S(stack_valid),
+	 0},
+	{"sigaltstack",
+	 "old_ss",
+	 SYS_sigaltstack,
+	 {0, P},
+	 OUT | NULLOK,
+	 24,
+	 0,
+	 0},
+	{"setitimer",
+	 "new",
+	 SYS_setitimer,
+	 {ITIMER_REAL, P, 0},
+	 IN | NULLOK,
+	 S(itimer_off),
+	 0},
+	{"setitimer",
+	 "old",
+	 SYS_setitimer,
+	 {ITIMER_REAL, 0, P},
+	 OUT | NULLOK,
+	 32,
+	 0,
+	 0},
+	{"getitimer", "value", SYS_getitimer, {ITIMER_REAL, P}, OUT, 32, 0, 0},
 	{"clock_gettime",
 	 "tp",
 	 SYS_clock_gettime,
@@ -381,6 +441,9 @@ static long call(const struct row *r, long ptr)
 	}
 	if (r->nr == SYS_read || r->nr == SYS_readv || r->nr == SYS_fstat)
 		sys(SYS_lseek, file_fd, 0, 0);
+	if (r->nr == SYS_rt_sigtimedwait)
+		sys(SYS_tgkill, sys(SYS_getpid, 0, 0, 0),
+		    sys(SYS_gettid, 0, 0, 0), SIGUSR2);
 	long ret;
 	if (r->nr == SYS_execve) {
 		long pid = sys(SYS_fork, 0, 0, 0);
@@ -410,6 +473,11 @@ static long call(const struct row *r, long ptr)
 		sys(SYS_close, a[0], 0, 0);
 	if (child > 0)
 		syscall6(SYS_wait4, child, 0, 0, 0, 0, 0);
+	if (r->nr == SYS_rt_sigtimedwait) { /* take what a failure left */
+		long zero[2] = {0, 0};
+		syscall6(SYS_rt_sigtimedwait, (long)sigset_usr2, 0, (long)zero,
+			 8, 0, 0);
+	}
 	char drain[256];
 	while (sys(SYS_read, pipe_fds[0], (long)drain, sizeof(drain)) > 0)
 		;
@@ -536,6 +604,7 @@ int main(int argc, char **argv, char **envp)
 	pad_stack(argv, envp);
 	if (setup())
 		return 1;
+	syscall6(SYS_rt_sigprocmask, SIG_BLOCK, (long)sigset_usr2, 0, 8, 0, 0);
 
 	int n = 0, failed = 0;
 	for (unsigned i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)

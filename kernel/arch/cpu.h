@@ -8,7 +8,19 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* RFLAGS bits (Intel SDM vol. 1, 3.4.3) */
+#define RFLAGS_CF (1ul << 0)
+#define RFLAGS_FIXED (1ul << 1) /* reads as 1 */
+#define RFLAGS_PF (1ul << 2)
+#define RFLAGS_AF (1ul << 4)
+#define RFLAGS_ZF (1ul << 6)
+#define RFLAGS_SF (1ul << 7)
+#define RFLAGS_TF (1ul << 8)
 #define RFLAGS_IF (1ul << 9)
+#define RFLAGS_DF (1ul << 10)
+#define RFLAGS_OF (1ul << 11)
+#define RFLAGS_RF (1ul << 16)
+#define RFLAGS_AC (1ul << 18)
 
 #define CR0_MP (1ul << 1)
 #define CR0_EM (1ul << 2)

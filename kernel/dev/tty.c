@@ -144,11 +144,10 @@ static long tty_read(struct file *f, uint64_t ubuf, size_t n)
 		got = take_input(buf, n);
 		if (got != -EAGAIN || (f->flags & O_NONBLOCK))
 			break;
-		wait_event(&tty.readers,
-			   tty.head != tty.tail || tty.eofs > 0 ||
-				   atomic_load(&self->kill_signal));
-		if (atomic_load(&self->kill_signal))
-			return -EINTR;
+		wait_event(&tty.readers, tty.head != tty.tail || tty.eofs > 0 ||
+						 task_signal_pending(self));
+		if (task_signal_pending(self))
+			return -ERESTARTSYS;
 	}
 	if (got > 0 && copy_to_user(ubuf, buf, (size_t)got) < 0)
 		return -EFAULT;

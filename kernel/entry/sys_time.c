@@ -9,6 +9,7 @@
 #include "freestanding/linux_abi.h"
 #include "freestanding/string.h"
 #include "mm/pmm.h"
+#include "proc/proc.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
@@ -98,12 +99,11 @@ long sys_nanosleep(uint64_t req, uint64_t rem)
 	return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
 }
 
-/* Only a kill interrupts a sleep (there are no signal handlers yet); the
- * thread is on its way out then, so rem is left alone. */
+/* A signal to handle ends the sleep early with EINTR, and a relative
+ * sleep's rem gets the time that was left. */
 long sys_clock_nanosleep(int clock, int flags, uint64_t req, uint64_t rem)
 {
 	static struct waitq sleepers = WAITQ_INIT(sleepers, "nanosleep");
-	(void)rem;
 	if (clock == CLOCK_THREAD_CPUTIME_ID)
 		return -EINVAL;
 	if (read_clock(clock) < 0 || clock == CLOCK_PROCESS_CPUTIME_ID)
@@ -119,10 +119,103 @@ long sys_clock_nanosleep(int clock, int flags, uint64_t req, uint64_t rem)
 		ns = ns > now ? ns - now : 0;
 	}
 	struct task *self = current();
-	if (ns &&
-	    wait_event_timeout(&sleepers, atomic_load(&self->kill_signal), ns))
-		return -EINTR;
+	uint64_t deadline = clock_ns() + ns;
+	if (!ns ||
+	    !wait_event_timeout(&sleepers, task_signal_pending(self), ns))
+		return 0;
+	if (rem && !(flags & TIMER_ABSTIME)) {
+		uint64_t now = clock_ns(),
+			 left = deadline > now ? deadline - now : 0;
+		struct {
+			int64_t sec, nsec;
+		} ts = {(int64_t)(left / 1000000000),
+			(int64_t)(left % 1000000000)};
+		if (copy_to_user(rem, &ts, sizeof(ts)) < 0)
+			return -EFAULT;
+	}
+	return -EINTR;
+}
+
+/* struct itimerval: two struct timevals, interval first. */
+struct user_itimerval {
+	int64_t interval_sec, interval_usec, value_sec, value_usec;
+};
+
+#define NS_PER_USEC 1000
+#define NS_PER_SEC 1000000000ul
+
+static void to_itimerval(struct user_itimerval *v, uint64_t value_ns,
+			 uint64_t interval_ns)
+{
+	/* Round up: a timer with time left never reads as 0 (disarmed). */
+	value_ns += NS_PER_USEC - 1;
+	*v = (struct user_itimerval){
+		.interval_sec = (int64_t)(interval_ns / NS_PER_SEC),
+		.interval_usec =
+			(int64_t)(interval_ns % NS_PER_SEC / NS_PER_USEC),
+		.value_sec = (int64_t)(value_ns / NS_PER_SEC),
+		.value_usec = (int64_t)(value_ns % NS_PER_SEC / NS_PER_USEC),
+	};
+}
+
+static bool timeval_ok(int64_t sec, int64_t usec)
+{
+	return sec >= 0 && usec >= 0 && usec < 1000000;
+}
+
+/* A timeval in nanoseconds; past a century it is a century (no clock
+ * deadline overflows). */
+#define ITIMER_MAX_SEC (100ul * 365 * 24 * 3600)
+static uint64_t timeval_ns(int64_t sec, int64_t usec)
+{
+	if ((uint64_t)sec > ITIMER_MAX_SEC)
+		sec = (int64_t)ITIMER_MAX_SEC;
+	return (uint64_t)sec * NS_PER_SEC + (uint64_t)usec * NS_PER_USEC;
+}
+
+/* Only ITIMER_REAL exists; the CPU-time timers answer EINVAL. */
+long sys_setitimer(int which, uint64_t unew, uint64_t uold)
+{
+	if (which != ITIMER_REAL)
+		return -EINVAL;
+	struct user_itimerval v = {0};
+	if (unew && copy_from_user(&v, unew, sizeof(v)) < 0)
+		return -EFAULT;
+	if (!timeval_ok(v.value_sec, v.value_usec) ||
+	    !timeval_ok(v.interval_sec, v.interval_usec))
+		return -EINVAL;
+	uint64_t old_value, old_interval;
+	proc_set_itimer(timeval_ns(v.value_sec, v.value_usec),
+			timeval_ns(v.interval_sec, v.interval_usec), &old_value,
+			&old_interval);
+	to_itimerval(&v, old_value, old_interval);
+	if (uold && copy_to_user(uold, &v, sizeof(v)) < 0)
+		return -EFAULT;
 	return 0;
+}
+
+long sys_getitimer(int which, uint64_t ucur)
+{
+	if (which != ITIMER_REAL)
+		return -EINVAL;
+	uint64_t value, interval;
+	proc_get_itimer(&value, &interval);
+	struct user_itimerval v;
+	to_itimerval(&v, value, interval);
+	return copy_to_user(ucur, &v, sizeof(v)) < 0 ? -EFAULT : 0;
+}
+
+/* alarm: ITIMER_REAL in whole seconds; returns the old one's seconds
+ * left, rounded as Linux rounds them (half a second up, never to 0). */
+long sys_alarm(unsigned seconds)
+{
+	uint64_t old_value, old_interval;
+	proc_set_itimer((uint64_t)seconds * NS_PER_SEC, 0, &old_value,
+			&old_interval);
+	uint64_t secs = old_value / NS_PER_SEC, rest = old_value % NS_PER_SEC;
+	if ((!secs && rest) || rest >= NS_PER_SEC / 2)
+		secs++;
+	return (long)secs;
 }
 
 long sys_sched_yield(void)

@@ -30,6 +30,8 @@ long syscall_dispatch(struct trap_frame *f)
 {
 	uint64_t a0 = f->rdi, a1 = f->rsi, a2 = f->rdx, a3 = f->r10, a4 = f->r8,
 		 a5 = f->r9;
+	struct task *self = current();
+	self->syscall_nr = f->rax;
 	long r;
 	switch (f->rax) {
 	case SYS_read:
@@ -154,6 +156,24 @@ long syscall_dispatch(struct trap_frame *f)
 	case SYS_rt_sigprocmask:
 		r = sys_rt_sigprocmask((int)a0, a1, a2, a3);
 		break;
+	case SYS_rt_sigreturn:
+		r = sys_rt_sigreturn(f);
+		break;
+	case SYS_rt_sigpending:
+		r = sys_rt_sigpending(a0, a1);
+		break;
+	case SYS_rt_sigsuspend:
+		r = sys_rt_sigsuspend(a0, a1);
+		break;
+	case SYS_rt_sigtimedwait:
+		r = sys_rt_sigtimedwait(a0, a1, a2, a3);
+		break;
+	case SYS_sigaltstack:
+		r = sys_sigaltstack(a0, a1, f->rsp);
+		break;
+	case SYS_pause:
+		r = sys_pause();
+		break;
 	case SYS_setpgid:
 		r = sys_setpgid((int)a0, (int)a1);
 		break;
@@ -196,6 +216,15 @@ long syscall_dispatch(struct trap_frame *f)
 	case SYS_clock_nanosleep:
 		r = sys_clock_nanosleep((int)a0, (int)a1, a2, a3);
 		break;
+	case SYS_setitimer:
+		r = sys_setitimer((int)a0, a1, a2);
+		break;
+	case SYS_getitimer:
+		r = sys_getitimer((int)a0, a1);
+		break;
+	case SYS_alarm:
+		r = sys_alarm((unsigned)a0);
+		break;
 	case SYS_sched_yield:
 		r = sys_sched_yield();
 		break;
@@ -227,6 +256,12 @@ long syscall_dispatch(struct trap_frame *f)
 		log_unknown(f->rax);
 		r = -ENOSYS;
 	}
+	/* An interrupted call: user_return_work restarts it or says EINTR.
+	 * rt_sigreturn's "result" is the rax it restored, never a code. */
+	self->syscall_may_restart =
+		self->syscall_nr != SYS_rt_sigreturn &&
+		(r == -ERESTARTSYS || r == -ERESTARTNOINTR ||
+		 r == -ERESTARTNOHAND);
 	f->rax = (uint64_t)r;
 	return r;
 }

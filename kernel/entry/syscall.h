@@ -77,6 +77,13 @@ long sys_getpriority(int which, int who);
 /* sys_signal.c */
 long sys_rt_sigaction(int sig, uint64_t act, uint64_t oact, size_t setsize);
 long sys_rt_sigprocmask(int how, uint64_t set, uint64_t oset, size_t setsize);
+long sys_rt_sigreturn(struct trap_frame *frame);
+long sys_rt_sigpending(uint64_t set, size_t setsize);
+long sys_rt_sigsuspend(uint64_t mask, size_t setsize);
+long sys_rt_sigtimedwait(uint64_t set, uint64_t info, uint64_t timeout,
+			 size_t setsize);
+long sys_sigaltstack(uint64_t ss, uint64_t old, uint64_t user_rsp);
+long sys_pause(void);
 long sys_setpgid(int pid, int pgid);
 long sys_getpgid(int pid);
 long sys_setsid(void);
@@ -89,6 +96,9 @@ long sys_clock_gettime(int clock, uint64_t tp);
 long sys_gettimeofday(uint64_t tv, uint64_t tz);
 long sys_nanosleep(uint64_t req, uint64_t rem);
 long sys_clock_nanosleep(int clock, int flags, uint64_t req, uint64_t rem);
+long sys_setitimer(int which, uint64_t new_value, uint64_t old_value);
+long sys_getitimer(int which, uint64_t cur);
+long sys_alarm(unsigned seconds);
 long sys_sched_yield(void);
 long sys_getcpu(uint64_t cpu, uint64_t node, uint64_t cache);
 long sys_uname(uint64_t buf);

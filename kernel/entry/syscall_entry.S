@@ -51,9 +51,11 @@ enter_user:
  * Back to user mode from a frame at the top of the kernel stack: first the
  * work that must happen before (reschedule, a pending kill), with
  * interrupts off so that no new work can slip in after the check, then
- * sysretq when the frame came from `syscall` and its rip is canonical
- * (sysret to a non-canonical rip faults in ring 0 on Intel CPUs, with the
- * user's rsp: never allowed), else iretq.
+ * sysretq when the frame came from `syscall`, its rcx and r11 hold its rip
+ * and rflags (what sysret leaves there; not so after signal delivery or
+ * rt_sigreturn) and its rip is canonical (sysret to a non-canonical rip
+ * faults in ring 0 on Intel CPUs, with the user's rsp: never allowed),
+ * else iretq.
  */
 	.global user_return
 user_return:
@@ -62,6 +64,10 @@ user_return:
 	call user_return_work
 	POP_GPRS
 	cmpq $VEC_SYSCALL, (%rsp)
+	jne 1f
+	cmp 16(%rsp), %rcx	/* sysret sets rcx = rip, r11 = rflags: */
+	jne 1f			/* only iretq can return other values */
+	cmp 32(%rsp), %r11	/* (a signal frame, rt_sigreturn) */
 	jne 1f
 	mov 16(%rsp), %rcx	/* rip */
 	mov %rcx, %r11

@@ -2,8 +2,9 @@
  * What happens when user mode faults, or the kernel faults at a user
  * address: arch/traps.c calls user_fault (the hook user_fault_init
  * registers). A page fault goes to the address space first (mm_fault);
- * what that cannot fix ends the process with the signal Linux would
- * send, after a line on the console saying why. It is entry's, with the
+ * what that cannot fix raises the signal Linux would send: its handler
+ * runs if the program has one that is not blocked, otherwise the process
+ * ends, after a line on the console saying why. It is entry's, with the
  * other ways user mode comes into the kernel: it calls the layers below.
  */
 #include "entry/user_fault.h"
@@ -120,7 +121,14 @@ static bool user_fault(struct trap_frame *frame, uint64_t cr2)
 	if (!from_user || !t->proc)
 		return false; /* the kernel's own fault: extable or panic */
 	int sig = signal_for((unsigned)frame->vector);
-	if (frame->vector == VEC_PAGE_FAULT)
+	bool page_fault = frame->vector == VEC_PAGE_FAULT;
+	int code = !page_fault			    ? SI_KERNEL
+		   : frame->error_code & PF_PRESENT ? SEGV_ACCERR
+						    : SEGV_MAPERR;
+	/* A handler for it, not blocked: it runs on the way back. */
+	if (proc_fault_signal(sig, code, page_fault ? cr2 : frame->rip))
+		return true;
+	if (page_fault)
 		kprintf("%s at %lx ip %lx in %s[%d]\n", signal_name(sig), cr2,
 			frame->rip, t->name, t->proc->pid);
 	else

@@ -52,7 +52,7 @@ static long pipe_read(struct file *f, uint64_t ubuf, size_t n)
 	if (used_locked(p) == 0 && p->writers > 0 && (f->flags & O_NONBLOCK))
 		r = -EAGAIN;
 	else
-		r = wait_event_mutex_killable(
+		r = wait_event_mutex_interruptible(
 			&p->wq, used_locked(p) > 0 || p->writers == 0,
 			&p->lock);
 	if (r) {
@@ -96,7 +96,7 @@ static long pipe_write(struct file *f, uint64_t ubuf, size_t n)
 			if (f->flags & O_NONBLOCK)
 				r = -EAGAIN;
 			else
-				r = wait_event_mutex_killable(
+				r = wait_event_mutex_interruptible(
 					&p->wq,
 					PIPE_SIZE - used_locked(p) >= need ||
 						p->readers == 0,

@@ -25,6 +25,7 @@
 #include "mm/vmm.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
+#include "sched/waitq.h"
 #include "sync/spinlock.h"
 
 #define FUTEX_BUCKETS 256
@@ -140,8 +141,9 @@ static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
  * Contract: returns -EAGAIN at once if *uaddr != val when checked under
  * the bucket lock; otherwise the caller is queued before that lock is
  * released (so a futex_wake that follows a change of *uaddr finds it)
- * and sleeps until woken (0), the deadline passes (-ETIMEDOUT) or the
- * task is killed (-EINTR). Spurious wake-ups of the task are absorbed.
+ * and sleeps until woken (0), the deadline passes (-ETIMEDOUT) or a
+ * signal is to be handled (-EINTR with a deadline, else -ERESTARTSYS). Spurious
+ * wake-ups of the task are absorbed.
  */
 int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 	       uint32_t bitset, bool shared)
@@ -178,7 +180,7 @@ int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 		timer_arm_wakeup(&timer, deadline_ns, self);
 	for (;;) {
 		sched_block_current();
-		if (atomic_load(&w.woken) || atomic_load(&self->kill_signal) ||
+		if (atomic_load(&w.woken) || task_signal_pending(self) ||
 		    (deadline_ns && clock_ns() >= deadline_ns))
 			break;
 		schedule();
@@ -195,7 +197,11 @@ int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 	spin_unlock(&b->lock);
 	if (woken)
 		return 0;
-	return atomic_load(&self->kill_signal) ? -EINTR : -ETIMEDOUT;
+	if (!task_signal_pending(self))
+		return -ETIMEDOUT;
+	/* A restart would start a relative timeout again: interrupted timed
+	 * waits end with EINTR, as Linux's do once a handler has run. */
+	return deadline_ns ? -EINTR : -ERESTARTSYS;
 	/* LAB futex: end */
 }
 

@@ -22,8 +22,9 @@
 void futex_init(void);
 
 /* Sleeps while *uaddr == val, until woken by a waker whose bitset shares
- * a bit with ours, until deadline_ns (clock_ns; 0 = none), or until the
- * task is killed. Returns 0, -EAGAIN, -ETIMEDOUT, -EINTR, -EFAULT. */
+ * a bit with ours, until deadline_ns (clock_ns; 0 = none), or until a
+ * signal is to be handled. Returns 0, -EAGAIN, -ETIMEDOUT, -EINTR (a timed
+ * wait interrupted), -ERESTARTSYS (an untimed one), -EFAULT. */
 int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 	       uint32_t bitset, bool shared);
 

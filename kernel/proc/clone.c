@@ -12,6 +12,7 @@
 #include "base/kernel.h"
 #include "entry/user_entry.h"
 #include "freestanding/errno.h"
+#include "freestanding/string.h"
 #include "fs/file.h"
 #include "mm/kmalloc.h"
 #include "proc/internal.h"
@@ -100,9 +101,15 @@ long proc_clone(const struct clone_args *a)
 		/* It dies on its way to user mode; an execve waits for it. */
 		if (p->group_exiting || p->exec_task)
 			atomic_store(&t->kill_signal, SIGKILL);
+		signal_new_thread_locked(t);
 		spin_unlock(&proc_lock);
 	} else {
-		p->sig_ignored = self->proc->sig_ignored;
+		spin_lock(&proc_lock);
+		memcpy(p->sig_action, self->proc->sig_action,
+		       sizeof(p->sig_action));
+		spin_unlock(&proc_lock);
+		t->sig_altstack_sp = self->sig_altstack_sp;
+		t->sig_altstack_size = self->sig_altstack_size;
 		process_attach(p, t, self->proc);
 	}
 	kthread_detach(t);

@@ -213,8 +213,10 @@ int proc_exec(const char *path, const char *args, size_t args_len, int argc,
 	preempt_enable();
 	if (old)
 		mm_put(old);
-	if (t->proc)
+	if (t->proc) {
 		files_close_on_exec(t->proc->files);
+		signal_exec_reset(t->proc);
+	}
 	strlcpy(t->name, basename(path), sizeof(t->name));
 	if (t->proc)
 		strlcpy(t->proc->name, t->name, sizeof(t->proc->name));

@@ -66,6 +66,7 @@ struct process *process_alloc(struct files *files)
 	list_node_init(&p->sibling);
 	list_node_init(&p->pid_link);
 	list_node_init(&p->all_link);
+	list_node_init(&p->itimer.link);
 	waitq_init(&p->child_exit, "wait4");
 	waitq_init(&p->thread_exit, "execve");
 	return p;
@@ -97,6 +98,7 @@ static void process_exit(struct process *p, int status)
 {
 	if (p == init_process)
 		report_init_exit(status);
+	itimer_exit(p);
 	/* Close its files now, not when it is reaped: a pipe's reader must
 	 * see end-of-file as soon as the writer is gone. */
 	files_put(p->files);
@@ -147,6 +149,8 @@ _Noreturn void proc_exit_thread(int status)
 	list_remove(&t->proc_link);
 	pid_remove_thread(t);
 	bool last = list_empty(&p->threads);
+	if (!last)
+		signal_thread_gone_locked(p);
 	if (p->group_exiting)
 		status = p->group_status;
 	spin_unlock(&proc_lock);
@@ -233,13 +237,13 @@ int proc_wait(int pid, int *status, bool nohang)
 			pid_remove_process(z); /* its pid is gone for good */
 		}
 		spin_unlock(&proc_lock);
-		if (z || !any || nohang || atomic_load(&current()->kill_signal))
+		if (z || !any || nohang || task_signal_pending(current()))
 			break;
 		schedule();
 	}
 	waitq_finish(&self->child_exit);
 	if (!z && any && !nohang)
-		return -EINTR;
+		return -ERESTARTSYS;
 	if (!z)
 		return any ? 0 : -ECHILD;
 	int zpid = z->pid;

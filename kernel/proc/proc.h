@@ -24,9 +24,18 @@
 
 #include "freestanding/list.h"
 #include "sched/task.h"
+#include "sched/timer.h"
 #include "sched/waitq.h"
 
 struct files;
+
+/* struct k_sigaction: rt_sigaction's argument as the x86-64 kernel (not
+ * libc) sees it. handler is SIG_DFL (0), SIG_IGN (1) or a user address. */
+struct k_sigaction {
+	uint64_t handler, flags, restorer, mask;
+};
+#define SIG_DFL_HANDLER 0
+#define SIG_IGN_HANDLER 1
 
 struct trap_frame;
 
@@ -46,10 +55,17 @@ struct process {
 	struct waitq child_exit;   /* a child of this process changed state */
 	struct files *files;	   /* open files (its threads share them) */
 	char cwd[256];		   /* working directory (own: chdir) */
-	int pgid;		/* proc_lock: process group (Ctrl-C's target) */
-	uint64_t sig_ignored;	/* proc_lock: SIG_IGN, bit sig-1 */
-	uint64_t sig_pending;	/* proc_lock: blocked by every thread */
-	struct task *exec_task; /* proc_lock: in execve, ending the others */
+	int pgid; /* proc_lock: process group (Ctrl-C's target) */
+	/* proc_lock: what rt_sigaction set for each signal (index sig-1) */
+	struct k_sigaction sig_action[64];
+	uint64_t sig_pending; /* proc_lock: sent to the process (kill) */
+	struct signal_record sig_info[64]; /* proc_lock: of each pending one */
+	/* ITIMER_REAL (itimer.c): when it next fires, clock_ns (0: off), and
+	 * its interval (proc_lock); armed and cancelled under itimer.c's
+	 * lock. */
+	uint64_t itimer_deadline, itimer_interval;
+	struct timer itimer;
+	struct task *exec_task;	  /* proc_lock: in execve, ending the others */
 	struct waitq thread_exit; /* one of its threads exited (execve) */
 };
 
@@ -81,19 +97,68 @@ int proc_exec(const char *path, const char *args, size_t args_len, int argc,
 _Noreturn void proc_exit_group(int status);
 /* Ends the calling thread; the last one out ends the process. */
 _Noreturn void proc_exit_thread(int status);
-/* kill(pid, sig): the default action of every signal Spindle delivers
- * ends the process. Returns 0, -ESRCH, -EINVAL. */
+/* kill(pid, sig): sig for process pid (signal.c says what becomes of
+ * it). Returns 0, -ESRCH, -EINVAL. */
 int proc_kill(int pid, int sig);
 /* tgkill/tkill: the thread tid (of process tgid, if tgid > 0). */
 int proc_kill_thread(int tgid, int tid, int sig);
 /* kill(-pgrp, sig) and Ctrl-C: every process in the group. */
 int proc_kill_pgrp(int pgrp, int sig);
-/* rt_sigaction's part that exists: SIG_IGN (ignore) or SIG_DFL. Returns
- * 0 / -EINVAL and whether sig was ignored before. */
-int proc_sigaction(int sig, bool ignore, bool set, bool *was_ignored);
-/* rt_sigprocmask: the calling thread's blocked set (SIGKILL and SIGSTOP
- * cannot be blocked); pending signals it unblocks are delivered. */
-void proc_set_sigmask(uint64_t blocked);
+/* rt_sigaction: sets sig's action to *act (if act), stores the old one
+ * in *old (if old). 0, or -EINVAL (a bad signal, or SIGKILL/SIGSTOP). */
+int proc_sigaction(int sig, const struct k_sigaction *act,
+		   struct k_sigaction *old);
+/* rt_sigprocmask for the calling thread (SIGKILL and SIGSTOP cannot be
+ * blocked): how is SIG_BLOCK/SIG_UNBLOCK/SIG_SETMASK, set may be NULL.
+ * Stores the old mask in *old; 0 or -EINVAL. */
+int proc_sigprocmask(int how, const uint64_t *set, uint64_t *old);
+/* rt_sigpending: blocked signals pending for the thread or its process. */
+uint64_t proc_sigpending(void);
+/* rt_sigsuspend: waits with mask in force until a signal is to be
+ * handled; returns -ERESTARTNOHAND (the old mask comes back after the
+ * handler). */
+long proc_sigsuspend(uint64_t mask);
+/* rt_sigtimedwait: takes a pending signal of set (waiting at most
+ * timeout_ns, UINT64_MAX: for ever), returns its number and its record;
+ * -EAGAIN at the timeout, -EINTR if a signal outside set is to be
+ * handled. */
+long proc_sigtimedwait(uint64_t set, struct signal_record *rec, int *signo,
+		       uint64_t timeout_ns);
+/* sigaltstack: the calling thread's alternate signal stack. */
+struct altstack {
+	uint64_t sp, size;
+	uint32_t flags;
+};
+int proc_sigaltstack(const struct altstack *ss, struct altstack *old,
+		     uint64_t user_rsp);
+/* A fault the process has a handler for (not blocked): queues sig for
+ * the calling thread with si_code code and address addr and returns
+ * true; false means the fault must kill, as with no handler. */
+bool proc_fault_signal(int sig, int code, uint64_t addr);
+/*
+ * Delivery, on the way back to user mode (entry/user_return.c): takes
+ * the calling thread's next signal to handle. Signals ignored are
+ * dropped here and a default action that kills does not return. Returns
+ * its number with its action and record, or 0 when none is left (then a
+ * mask rt_sigsuspend saved is put back).
+ */
+int signal_dequeue(struct k_sigaction *ka, struct signal_record *rec);
+/* Builds the signal frame for sig on the user stack (signal_frame.c) and
+ * points frame at the handler; kills the process (SIGSEGV) if the frame
+ * cannot be written. Then blocks what the action says. */
+void signal_setup_frame(struct trap_frame *frame, int sig,
+			const struct k_sigaction *ka,
+			const struct signal_record *rec);
+/* rt_sigreturn: restores frame and the mask from the signal frame at the
+ * user's stack; a frame that is unreadable or asks for a non-canonical
+ * rip or rsp kills the process. Returns the restored rax. */
+long signal_return(struct trap_frame *frame);
+/* setitimer(ITIMER_REAL) and alarm: SIGALRM after value_ns, then every
+ * interval_ns (0: once); value_ns 0 disarms. Stores what was left of the
+ * old one and its interval. getitimer: what is left, and the interval. */
+void proc_set_itimer(uint64_t value_ns, uint64_t interval_ns,
+		     uint64_t *old_value_ns, uint64_t *old_interval_ns);
+void proc_get_itimer(uint64_t *value_ns, uint64_t *interval_ns);
 int proc_setpgid(int pid, int pgid);
 /* Runs fn on user thread tid (0: the caller) and returns its result, or
  * -ESRCH. For another thread fn runs under a spinlock: it must not sleep. */

@@ -68,7 +68,7 @@ bool mutex_held(struct mutex *m); /* by the calling task */
 	do {                                                                   \
 		mutex_assert_held(m);                                          \
 		(void)waitq_wait_held_(wq, cond, mutex_unlock(m),              \
-				       mutex_lock(m), false);                  \
+				       mutex_lock(m), WAIT_UNINTERRUPTIBLE);   \
 	} while (0)
 
 /* ... and gives up with -EINTR when a fatal signal is pending (0: cond
@@ -77,7 +77,16 @@ bool mutex_held(struct mutex *m); /* by the calling task */
 	({                                                                     \
 		mutex_assert_held(m);                                          \
 		waitq_wait_held_(wq, cond, mutex_unlock(m), mutex_lock(m),     \
-				 true);                                        \
+				 WAIT_KILLABLE);                               \
+	})
+
+/* ... or with -ERESTARTSYS when a signal is to be handled (a system call
+ * that the signal interrupts: see kernel/entry/user_return.c). */
+#define wait_event_mutex_interruptible(wq, cond, m)                            \
+	({                                                                     \
+		mutex_assert_held(m);                                          \
+		waitq_wait_held_(wq, cond, mutex_unlock(m), mutex_lock(m),     \
+				 WAIT_INTERRUPTIBLE);                          \
 	})
 
 void sem_init(struct semaphore *s, long count, const char *name);

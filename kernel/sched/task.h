@@ -47,6 +47,13 @@
 #define NR_PRIO 8 /* priority levels: 0 is the highest */
 #define PRIO_DEFAULT 4
 
+/* What is known of a pending signal (kernel/proc fills it): its
+ * siginfo's si_code, the sender's pid, and a fault's address. */
+struct signal_record {
+	int code, pid;
+	uint64_t addr;
+};
+
 enum task_state {
 	TASK_RUNNING,  /* on a CPU now */
 	TASK_RUNNABLE, /* on a run queue, waiting for a CPU */
@@ -105,6 +112,20 @@ struct task {
 	 * never accept the access, and retrying would loop for ever. */
 	uint64_t idle_fault_ip, idle_fault_addr;
 	uint64_t sig_blocked; /* proc_lock: rt_sigprocmask, bit sig-1 */
+	uint64_t sig_pending; /* proc_lock: sent to this thread (tgkill) */
+	struct signal_record sig_info[64]; /* proc_lock: of each pending one */
+	/* A signal this thread does not block is pending (here or for its
+	 * process): interruptible waits end, and the return to user mode
+	 * delivers it. Written under proc_lock, read anywhere. */
+	atomic_bool sig_wake;
+	uint64_t sig_saved_mask; /* own: rt_sigsuspend's mask to put back */
+	bool sig_restore_mask;	 /* own: sig_saved_mask is to be put back */
+	/* own: sigaltstack; size 0 when there is none */
+	uint64_t sig_altstack_sp, sig_altstack_size;
+	uint32_t sig_altstack_flags;
+	/* own: the system call a signal interrupted, for its restart */
+	uint64_t syscall_nr;
+	bool syscall_may_restart;
 	int nice; /* proc_lock: what setpriority set (-20..19); prio is from it
 		   */
 	struct list_node proc_link; /* on its process's threads (proc_lock) */

@@ -24,25 +24,45 @@ static struct timer_list *list_of(unsigned cpu)
 	return tl;
 }
 
-void timer_arm_wakeup(struct timer *t, uint64_t deadline_ns, struct task *task)
+/* Puts t on tl's list in deadline order. tl->lock held. */
+static void insert_locked(struct timer_list *tl, struct timer *t)
 {
-	irq_push_off(); /* stay on this CPU while choosing its list */
-	t->deadline_ns = deadline_ns;
-	t->task = task;
-	t->cpu = this_cpu()->id;
-	struct timer_list *tl = list_of(t->cpu);
-	spin_lock(&tl->lock);
 	struct list_node *pos = &tl->armed.head;
 	list_for_each(n, &tl->armed) {
 		if (list_entry(n, struct timer, link)->deadline_ns >
-		    deadline_ns) {
+		    t->deadline_ns) {
 			pos = n;
 			break;
 		}
 	}
 	list_insert_before(pos, &t->link);
+}
+
+static void arm(struct timer *t, uint64_t deadline_ns)
+{
+	irq_push_off(); /* stay on this CPU while choosing its list */
+	t->deadline_ns = deadline_ns;
+	t->cpu = this_cpu()->id;
+	struct timer_list *tl = list_of(t->cpu);
+	spin_lock(&tl->lock);
+	insert_locked(tl, t);
 	spin_unlock(&tl->lock);
 	irq_pop_off();
+}
+
+void timer_arm_wakeup(struct timer *t, uint64_t deadline_ns, struct task *task)
+{
+	t->task = task;
+	t->fire = NULL;
+	arm(t, deadline_ns);
+}
+
+void timer_arm_callback(struct timer *t, uint64_t deadline_ns,
+			uint64_t (*fire)(struct timer *t))
+{
+	t->task = NULL;
+	t->fire = fire;
+	arm(t, deadline_ns);
 }
 
 void timer_cancel(struct timer *t)
@@ -65,7 +85,15 @@ void timers_run_expired(void)
 		if (t->deadline_ns > now)
 			break;
 		list_remove(&t->link);
-		wake_up(t->task);
+		if (!t->fire) {
+			wake_up(t->task);
+			continue;
+		}
+		uint64_t next = t->fire(t);
+		if (next) {
+			t->deadline_ns = next > now ? next : now + 1;
+			insert_locked(tl, t);
+		}
 	}
 	spin_unlock(&tl->lock);
 }

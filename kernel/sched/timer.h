@@ -17,11 +17,21 @@ struct task;
 struct timer {
 	uint64_t deadline_ns; /* clock_ns() value */
 	struct task *task;    /* woken at the deadline */
-	unsigned cpu;	      /* whose list it is on */
+	/* ... or, if set, called instead: from the tick, interrupts off,
+	 * with its CPU's timer lock held (so once timer_cancel has
+	 * returned it is not running). It may take spinlocks that are
+	 * never held while a timer is armed or cancelled, and returns the
+	 * next deadline (0: done). */
+	uint64_t (*fire)(struct timer *t);
+	unsigned cpu; /* whose list it is on */
 	struct list_node link;
 };
 
 void timer_arm_wakeup(struct timer *t, uint64_t deadline_ns, struct task *task);
+/* Arms t to call fire at deadline_ns (see struct timer). t must not be
+ * armed already. */
+void timer_arm_callback(struct timer *t, uint64_t deadline_ns,
+			uint64_t (*fire)(struct timer *t));
 /* Disarms t if it has not fired; safe to call either way. */
 void timer_cancel(struct timer *t);
 /* From the tick: wakes the tasks of every expired timer on this CPU. */

@@ -109,7 +109,7 @@ int waitq_wake_one(struct waitq *wq);
 	do {                                                                   \
 		spin_assert_held(lock);                                        \
 		(void)waitq_wait_held_(wq, cond, spin_unlock(lock),            \
-				       spin_lock(lock), false);                \
+				       spin_lock(lock), WAIT_UNINTERRUPTIBLE); \
 	} while (0)
 
 /*
@@ -124,7 +124,7 @@ int waitq_wake_one(struct waitq *wq);
 	({                                                                     \
 		spin_assert_held(lock);                                        \
 		waitq_wait_held_(wq, cond, spin_unlock(lock), spin_lock(lock), \
-				 true);                                        \
+				 WAIT_KILLABLE);                               \
 	})
 
 /* Does t have a fatal signal pending (is it being killed)? */
@@ -133,16 +133,30 @@ static inline bool task_fatal_signal_pending(struct task *t)
 	return atomic_load(&t->kill_signal) != 0;
 }
 
+/* ... or any signal it must act on (a handler to run): the test of an
+ * interruptible sleep. kernel/proc sets sig_wake, then wakes the task. */
+static inline bool task_signal_pending(struct task *t)
+{
+	return task_fatal_signal_pending(t) || atomic_load(&t->sig_wake);
+}
+
+/* How a wait may end early (waitq_wait_held_'s `mode`). */
+enum wait_mode {
+	WAIT_UNINTERRUPTIBLE, /* only when cond is true */
+	WAIT_KILLABLE,	      /* -EINTR: the task is being killed */
+	WAIT_INTERRUPTIBLE,   /* -ERESTARTSYS: a signal is to be handled */
+};
+
 /*
  * The loop behind wait_event_locked and the sleeping-lock forms
  * (wait_event_mutex, sched/mutex.h): `release` and `retake` are the
  * statements that drop and take the caller's lock. Evaluates to 0, or to
- * -EINTR if `killable` and a fatal signal ended the wait. The task leaves
+ * -EINTR / -ERESTARTSYS if `mode` let a signal end the wait. The task leaves
  * wq (waitq_finish) before it re-takes the lock: taking a sleeping lock
  * may itself wait, on the lock's own queue, and a task is on one wait
  * queue at a time.
  */
-#define waitq_wait_held_(wq, cond, release, retake, killable)                  \
+#define waitq_wait_held_(wq, cond, release, retake, mode)                      \
 	({                                                                     \
 		int err_ = 0;                                                  \
 		while (!(cond)) {                                              \
@@ -151,10 +165,16 @@ static inline bool task_fatal_signal_pending(struct task *t)
 				waitq_finish(wq);                              \
 				break;                                         \
 			}                                                      \
-			if ((killable) &&                                      \
+			if ((mode) == WAIT_KILLABLE &&                         \
 			    task_fatal_signal_pending(current())) {            \
 				waitq_finish(wq);                              \
 				err_ = -EINTR;                                 \
+				break;                                         \
+			}                                                      \
+			if ((mode) == WAIT_INTERRUPTIBLE &&                    \
+			    task_signal_pending(current())) {                  \
+				waitq_finish(wq);                              \
+				err_ = -ERESTARTSYS;                           \
 				break;                                         \
 			}                                                      \
 			release;                                               \

@@ -1,5 +1,7 @@
-/* Clocks and sleeping. */
+/* Clocks, sleeping and interval timers. */
+#include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "c/syscall.h"
 
@@ -12,4 +14,25 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	return (int)__syscall_ret(
 		syscall2(SYS_nanosleep, (long)req, (long)rem));
+}
+
+int setitimer(int which, const struct itimerval *value, struct itimerval *old)
+{
+	return (int)__syscall_ret(
+		syscall3(SYS_setitimer, which, (long)value, (long)old));
+}
+
+int getitimer(int which, struct itimerval *value)
+{
+	return (int)__syscall_ret(syscall2(SYS_getitimer, which, (long)value));
+}
+
+unsigned alarm(unsigned seconds)
+{
+	return (unsigned)syscall1(SYS_alarm, seconds);
+}
+
+int pause(void)
+{
+	return (int)__syscall_ret(syscall0(SYS_pause));
 }

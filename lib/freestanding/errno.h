@@ -35,4 +35,12 @@
 #define ENOTSUP 95 /* = EOPNOTSUPP on Linux */
 #define ETIMEDOUT 110
 
+/* Kernel-internal: a blocking call a signal interrupted. They never reach
+ * user space: the return to user mode turns them into EINTR or a restart
+ * of the call (kernel/entry/user_return.c). Linux's numbers
+ * (include/linux/errno.h), so a trace reads the same. */
+#define ERESTARTSYS 512	   /* restart if the handler has SA_RESTART */
+#define ERESTARTNOINTR 513 /* always restart */
+#define ERESTARTNOHAND 514 /* restart only if no handler ran */
+
 #endif

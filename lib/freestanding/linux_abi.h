@@ -40,7 +40,11 @@
 #define SYS_madvise 28
 #define SYS_dup 32
 #define SYS_dup2 33
+#define SYS_pause 34
 #define SYS_nanosleep 35
+#define SYS_getitimer 36
+#define SYS_alarm 37
+#define SYS_setitimer 38
 #define SYS_getpid 39
 #define SYS_clone 56
 #define SYS_fork 57
@@ -69,6 +73,9 @@
 #define SYS_setsid 112
 #define SYS_getpgid 121
 #define SYS_getsid 124
+#define SYS_rt_sigpending 127
+#define SYS_rt_sigtimedwait 128
+#define SYS_rt_sigsuspend 130
 #define SYS_sigaltstack 131
 #define SYS_getpriority 140
 #define SYS_setpriority 141
@@ -270,6 +277,41 @@
 #define SIG_BLOCK 0
 #define SIG_UNBLOCK 1
 #define SIG_SETMASK 2
+
+/* rt_sigaction(2) flags (struct k_sigaction's sa_flags) */
+#define SA_NOCLDSTOP 0x00000001
+#define SA_NOCLDWAIT 0x00000002
+#define SA_SIGINFO 0x00000004
+#define SA_RESTORER 0x04000000
+#define SA_ONSTACK 0x08000000
+#define SA_RESTART 0x10000000
+#define SA_NODEFER 0x40000000
+#define SA_RESETHAND 0x80000000u
+
+/* siginfo's si_code: who sent the signal (asm-generic/siginfo.h) */
+#define SI_USER 0      /* kill */
+#define SI_KERNEL 0x80 /* the kernel (a fault's siginfo has its own) */
+#define SI_TIMER (-2)  /* a POSIX timer */
+#define SI_TKILL (-6)  /* tkill, tgkill */
+#define SEGV_MAPERR 1  /* SIGSEGV: no mapping at the address */
+#define SEGV_ACCERR 2  /* SIGSEGV: a mapping that forbids the access */
+
+/* ucontext's uc_flags (asm/ucontext.h) */
+#define UC_FP_XSTATE 0x1
+#define UC_SIGCONTEXT_SS 0x2
+#define UC_STRICT_RESTORE_SS 0x4
+
+/* sigaltstack(2) */
+#define SS_ONSTACK 1
+#define SS_DISABLE 2
+#define SS_AUTODISARM (1u << 31)
+#define MINSIGSTKSZ 2048
+#define SIGSTKSZ 8192
+
+/* setitimer(2) timers */
+#define ITIMER_REAL 0
+#define ITIMER_VIRTUAL 1
+#define ITIMER_PROF 2
 
 /* wait4(2) options */
 #define WNOHANG 1

@@ -35,4 +35,10 @@ void *sbrk(intptr_t increment);
 /* The environment main got as its third argument. */
 extern char **environ;
 
+/* SIGALRM after seconds (0: cancels); returns the old alarm's seconds
+ * left. */
+unsigned alarm(unsigned seconds);
+/* Waits for a signal to be handled; returns -1 with errno EINTR. */
+int pause(void);
+
 #endif
