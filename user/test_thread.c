@@ -26,11 +26,23 @@ static void threads_share_memory(void)
 	KTAP_EXPECT_EQ(counter, 4);
 }
 
+/* Waits until *p is set: the thread is alive until then. */
+static int wait_for_flag(void *p)
+{
+	while (!__atomic_load_n((int *)p, __ATOMIC_SEQ_CST))
+		sched_yield();
+	return 0;
+}
+
 static void a_thread_has_its_own_tid(void)
 {
 	struct thread t;
-	KTAP_EXPECT_EQ(thread_start(&t, add_one, &(int){0}), 0);
-	int tid = t.tid; /* PARENT_SETTID wrote it before clone returned */
+	int may_end = 0;
+	KTAP_EXPECT_EQ(thread_start(&t, wait_for_flag, &may_end), 0);
+	/* PARENT_SETTID wrote the tid before clone returned; the thread
+	 * stays alive meanwhile, or its exit could clear it already. */
+	int tid = t.tid;
+	__atomic_store_n(&may_end, 1, __ATOMIC_SEQ_CST);
 	KTAP_EXPECT_GT(tid, 0);
 	KTAP_EXPECT_NE(tid, getpid());
 	thread_join(&t);
