@@ -8,6 +8,14 @@ CMDLINE   ?=
 QEMUFLAGS ?=
 GDBPORT   ?= 1234
 DEBUG     ?= 0
+# make gdb PROG=NAME: boot with init=/bin/NAME (unless CMDLINE says
+# otherwise) and load build/user/NAME's symbols into GDB as well.
+PROG      ?=
+ifneq ($(PROG),)
+ifeq ($(strip $(CMDLINE)),)
+CMDLINE   := init=/bin/$(PROG)
+endif
+endif
 
 # --- Toolchain: host gcc by default, CC=clang, or TOOLPREFIX=x86_64-elf- ---
 TOOLPREFIX ?=
@@ -52,6 +60,7 @@ help:
 	@echo "make test     build and run the whole test suite"
 	@echo "make bench    measure Spindle against Linux in the same QEMU (about 5 min)"
 	@echo "make gdb      boot halted and attach GDB (GDBPORT=$(GDBPORT)); make qemu-gdb: QEMU only"
+	@echo "make gdb PROG=NAME   the same, running /bin/NAME as init, its symbols loaded"
 	@echo "make DEBUG=1  build with -Og, nothing optimized out (into build/debug)"
 	@echo "make CC=clang / TOOLPREFIX=x86_64-elf-   other toolchains"
 
@@ -111,7 +120,7 @@ deps:
 	@$(PYTHON) tools/deps.py all
 
 RUN_ENV = SMP='$(SMP)' MEM='$(MEM)' BOOT='$(BOOT)' CMDLINE='$(CMDLINE)' \
-	QEMUFLAGS='$(QEMUFLAGS)' GDBPORT='$(GDBPORT)' BUILD='$(B)'
+	QEMUFLAGS='$(QEMUFLAGS)' GDBPORT='$(GDBPORT)' BUILD='$(B)' PROG='$(PROG)'
 RUN_DEPS = $(B)/kernel.elf $(B)/initrd.cpio $(if $(filter iso,$(BOOT)),$(B)/spindle.iso)
 
 run: $(RUN_DEPS)

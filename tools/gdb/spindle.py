@@ -8,7 +8,13 @@ CPU was stopped in the middle of changing a list, what they print can be
 half-updated. The kernel's layout comes from kernel/base/layout.h, the task
 structures from the kernel's debug information.
 """
+import os
+import sys
+
 import gdb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import spindle_user  # noqa: E402
 
 # kernel/base/layout.h: all physical memory is mapped here, so physical
 # address p is readable at DIRECT_MAP_BASE + p (the loader's early page
@@ -266,5 +272,7 @@ stops at the top of the task's kernel stack."""
 PageWalk()
 Tasks()
 TaskBacktrace()
+spindle_user.register()
 print("Spindle GDB helpers: spindle-pagewalk ADDR [CR3], spindle-tasks, "
-      "spindle-task-bt TID (`help COMMAND` for each)")
+      "spindle-task-bt TID, spindle-user FILE, spindle-ubreak/kbreak FUNCTION "
+      "(`help COMMAND` for each)")
