@@ -503,6 +503,13 @@ def cpu_count(smp):
     return int(smp.split(",")[0])
 
 
+def one_running_task_per_cpu(output):
+    """Whether the monitor's task list shows some running task, and never
+    two on one CPU (an idle task switched away is not running)."""
+    cpus = re.findall(r"\n +\d+  \S+ +running +(\d+) ", output)
+    return bool(cpus) and len(cpus) == len(set(cpus))
+
+
 def console_group(name):
     """Types at the kernel monitor over the serial line: the bytes must come
     back (echo, through the UART's receive interrupt and the IOAPIC), and
@@ -519,6 +526,7 @@ def console_group(name):
         ("tasks_lists_main_and_the_reaper",
          re.search(r"\n +0  main +running", b.output) is not None
          and re.search(r"reaper +blocked .*reaper: work", b.output) is not None),
+        ("tasks_shows_at_most_one_running_task_per_cpu", one_running_task_per_cpu(b.output)),
         ("poweroff_exits_cleanly", b.status == qemu.EXIT_SUCCESS and not b.timed_out),
     ]
     cases = [Case(n, ok, [] if ok else [f"# boot: {b.why()}; log: {log}"] + log_tail(b.output))

@@ -256,6 +256,11 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 			prev->nr_involuntary++;
 		else
 			prev->nr_voluntary++;
+	} else {
+		/* Off its CPU the idle task is ready, not running: reports
+		 * (Ctrl-T, spindle-tasks) must not show two running tasks on
+		 * one CPU. It is never queued; pick_next falls back on it. */
+		prev->state = TASK_RUNNABLE;
 	}
 	trace_switch(prev, next, preempted);
 	account_switch(prev, next);
@@ -473,5 +478,7 @@ void sched_init_cpu(void *stack_top)
 		panic("sched: no memory for the idle task");
 	idle->affinity = 1ul << c->id;
 	idle->cpu = c->id;
+	idle->state =
+		TASK_RUNNABLE; /* never started: picked when nothing else */
 	rq->idle = idle;
 }
