@@ -50,7 +50,7 @@ LDFLAGS := -nostdlib -static -T linker.ld -z max-page-size=4096 -z noexecstack \
 KERNEL_SRCS := $(sort $(shell find boot kernel lib/freestanding -name '*.c' -o -name '*.S'))
 KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(KERNEL_SRCS))
 
-.PHONY: all help run test bench gdb qemu-gdb iso deps format clean compile_commands.json FORCE
+.PHONY: all help run test bench gdb qemu-gdb trace iso deps format clean compile_commands.json FORCE
 .DELETE_ON_ERROR:
 
 all: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso compile_commands.json
@@ -61,6 +61,7 @@ help:
 	@echo "make bench    measure Spindle against Linux in the same QEMU (about 5 min)"
 	@echo "make gdb      boot halted and attach GDB (GDBPORT=$(GDBPORT)); make qemu-gdb: QEMU only"
 	@echo "make gdb PROG=NAME   the same, running /bin/NAME as init, its symbols loaded"
+	@echo "make trace PROG=NAME  the scheduler timeline of a program: build/trace/NAME.json, .svg"
 	@echo "make DEBUG=1  build with -Og, nothing optimized out (into build/debug)"
 	@echo "make CC=clang / TOOLPREFIX=x86_64-elf-   other toolchains"
 
@@ -134,6 +135,14 @@ qemu-gdb: $(RUN_DEPS)
 gdb: $(RUN_DEPS)
 	@$(PYTHON) tools/deps.py qemu
 	@$(RUN_ENV) $(PYTHON) tools/qemu.py gdb
+
+# The scheduler timeline of one program (tools/trace.py): build/trace/PROG.json
+# (Chrome trace events: Perfetto opens it) and build/trace/PROG.svg.
+trace: $(B)/kernel.elf $(B)/initrd.cpio
+	@test -n '$(PROG)' || { echo "usage: make trace PROG=NAME [SMP=4]"; exit 2; }
+	@$(PYTHON) tools/deps.py qemu
+	@$(PYTHON) tools/deps.py trace
+	@SMP='$(SMP)' MEM='$(MEM)' QEMUFLAGS='$(QEMUFLAGS)' BUILD='$(B)' $(PYTHON) tools/trace.py '$(PROG)'
 
 test: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso
 	@$(PYTHON) tools/deps.py all

@@ -28,6 +28,10 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
                      `printf 'echo hello\\nexit\\n' | tools/qemu.py run`, as
                      `make run` runs it: prints hello, exits 0
   gdb                GDB drives a halted kernel (tools/gdb_test.py)
+  trace.race         `make trace PROG=race SMP=4` (tools/trace.py): the trace
+                     dump comes back and its Chrome trace JSON passes the
+                     schema check (fields, no overlapping slices on a CPU,
+                     every switch-in has its switch-out)
   layers             tools/layers.py: the kernel's dependencies point down
   ktest.list         only if the ktest=list boot failed (it says why)
 
@@ -42,6 +46,7 @@ suite goes on.
 import argparse
 import difflib
 import glob
+import json
 import os
 import re
 import shutil
@@ -705,6 +710,7 @@ def plan_groups(smps):
                            lambda n, smp=smp, t=test, e=expect: death_group(
                                n, boot_settings(smp=smp, cmdline=f"ktest={t}"), t, e)))
     groups.append(("gdb", gdb_group))
+    groups.append(("trace.race", trace_group))
     return groups
 
 
@@ -723,6 +729,33 @@ def gdb_group(name):
     cases = [Case(n, ok, [f"# {line}" for line in diag.splitlines()] if not ok else [])
              for n, ok, diag in results]
     return cases, time.monotonic() - start
+
+
+def trace_group(name):
+    """`make trace PROG=race SMP=4`, as tools/trace.py does it, into
+    build/test-logs/trace/: the dump comes back whole and the Chrome
+    trace JSON passes the schema check (trace.check)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "spindle_trace", os.path.join(qemu.ROOT, "tools", "trace.py"))
+    trace = importlib.util.module_from_spec(spec)  # not the standard library's trace
+    spec.loader.exec_module(trace)
+    out_dir = os.path.join(LOGS, "trace")
+    run = trace.collect("race", boot_settings(smp="4"), out_dir,
+                        picture=trace.deps.module_available("matplotlib"))
+    why = [f"# {run.error or run.boot.why()}; log: {run.log}"]
+    with_json = run.json is not None and json.load(open(run.json)).get("traceEvents") == run.events
+    race = [e for e in run.events if e["ph"] == "X" and e["name"].startswith("race ")]
+    checks = [
+        ("dump_comes_back_whole", not run.error and bool(run.records)),
+        ("json_has_trace_events", with_json),
+        ("schema_fields_no_overlap_switches_pair", with_json and not run.problems),
+        ("race_threads_have_slices", len({e["args"]["tid"] for e in race}) >= 4),
+        ("picture_is_drawn", run.svg is not None and os.path.getsize(run.svg) > 0),
+    ]
+    cases = [Case(n, ok, [] if ok else why + [f"# schema: {p}" for p in run.problems[:10]])
+             for n, ok in checks]
+    return cases, run.boot.seconds
 
 
 def build(build_dir):

@@ -304,7 +304,7 @@ void sched_finish_switch(struct task *from)
 			  !task_allowed_on(from, c->id);
 	}
 	if (migrate) {
-		trace_event(TRACE_MIGRATE, from, first_allowed_cpu(from));
+		trace_move(TRACE_MIGRATE, from, c->id, first_allowed_cpu(from));
 		queue_task_unlock(rq, from, c->id);
 	} else {
 		spin_unlock(&rq->lock);
