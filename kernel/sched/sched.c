@@ -456,6 +456,7 @@ void sched_init_cpu(void *stack_top)
 	fpu_enable_cpu();
 	spin_init(&rq->lock, "runqueue");
 	policy->init(&rq->q);
+	trace_init_cpu(c->id);
 	/* The code running now becomes a task: "main" on the boot CPU,
 	 * this CPU's idle task on the others. */
 	struct task *self = task_adopt_boot_context(

@@ -5,6 +5,7 @@
 #include "arch/time.h"
 #include "base/kernel.h"
 #include "freestanding/string.h"
+#include "mm/kmalloc.h"
 #include "sched/task.h"
 
 struct trace_ring {
@@ -12,16 +13,32 @@ struct trace_ring {
 	uint64_t next; /* records ever written; next slot is next % size */
 };
 
-static struct trace_ring rings[MAX_CPUS];
+/* Allocated as each CPU starts (trace_init_cpu), so that only CPUs that
+ * exist pay for a ring, not all MAX_CPUS of them in the kernel image. */
+static struct trace_ring *rings[MAX_CPUS];
+
+void trace_init_cpu(unsigned cpu)
+{
+	if (!rings[cpu])
+		rings[cpu] = kzalloc(sizeof(struct trace_ring));
+	if (!rings[cpu])
+		pr_warn("trace: no memory for cpu %u's ring: not traced\n",
+			cpu);
+}
+
+/* A record, from static storage when this CPU has no ring: */
+static struct trace_record discarded;
 
 /* Fills the next record of this CPU's ring but for its type-specific
- * fields, which the caller sets while interrupts stay off. */
+ * fields, which the caller sets while interrupts stay off. Before the
+ * CPU has a ring, the record goes nowhere. */
 static struct trace_record *record(enum trace_type type, int tid,
 				   const char *what)
 {
 	struct cpu *c = this_cpu();
-	struct trace_ring *r = &rings[c->id];
-	struct trace_record *e = &r->rec[r->next++ % TRACE_RECORDS];
+	struct trace_ring *r = rings[c->id];
+	struct trace_record *e =
+		!r ? &discarded : &r->rec[r->next++ % TRACE_RECORDS];
 	e->tsc = rdtsc();
 	e->type = type;
 	e->cpu = c->id;
@@ -93,7 +110,9 @@ void trace_thread(const struct task *t, int pid)
 
 unsigned trace_read(unsigned cpu, struct trace_record *out, unsigned max)
 {
-	struct trace_ring *r = &rings[cpu];
+	struct trace_ring *r = rings[cpu];
+	if (!r)
+		return 0;
 	uint64_t end = r->next;
 	uint64_t n = MIN(MIN(end, (uint64_t)TRACE_RECORDS), (uint64_t)max);
 	for (uint64_t i = 0; i < n; i++)
@@ -109,7 +128,9 @@ static const char *const reason_names[] = {"", "block", "yield", "preempt",
 void trace_dump(unsigned n)
 {
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++) {
-		struct trace_ring *r = &rings[cpu];
+		struct trace_ring *r = rings[cpu];
+		if (!r)
+			continue;
 		uint64_t end = r->next, count = MIN(MIN(end, (uint64_t)n),
 						    (uint64_t)TRACE_RECORDS);
 		kprintf("trace: cpu %u, last %lu of %lu events:\n", cpu, count,
@@ -139,7 +160,9 @@ void trace_dump_all(void)
 {
 	kprintf("trace-begin cpus %u tsc_hz %lu\n", nr_cpus, tsc_hz);
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++) {
-		struct trace_ring *r = &rings[cpu];
+		struct trace_ring *r = rings[cpu];
+		if (!r)
+			continue;
 		uint64_t end = r->next;
 		uint64_t kept = MIN(end, (uint64_t)TRACE_RECORDS);
 		kprintf("trace-cpu %u events %lu kept %lu\n", cpu, end, kept);

@@ -32,7 +32,7 @@
 
 struct task;
 
-#define TRACE_RECORDS 1024 /* per CPU: 48 KiB */
+#define TRACE_RECORDS 1024 /* per CPU: 48 KiB, kmalloc'd as it starts */
 
 enum trace_type {
 	TRACE_SWITCH = 1,
@@ -64,6 +64,8 @@ struct trace_record {
 	char what[16];
 };
 
+/* Gives cpu its ring; events on a CPU without one are not recorded. */
+void trace_init_cpu(unsigned cpu);
 void trace_switch(const struct task *prev, const struct task *next,
 		  bool preempted);
 /* TRACE_WAKE, TRACE_MIGRATE, TRACE_STEAL: t goes to cpu (from `from`). */

@@ -238,10 +238,13 @@ task, and the other task (a switch) or the CPU (a wake-up, a migration)."""
 
     def invoke(self, argument, from_tty):
         n = int(gdb.parse_and_eval(argument)) if argument.strip() else 16
-        rings = static("kernel/sched/trace.c", "rings")
-        size = rings[0]["rec"].type.range()[1] + 1
+        rings = static("kernel/sched/trace.c", "rings")  # a pointer a CPU
         for cpu in range(cpu_count()):
-            ring = rings[cpu]
+            if not int(rings[cpu]):
+                print(f"cpu {cpu}: no trace ring yet")
+                continue
+            ring = rings[cpu].dereference()
+            size = ring["rec"].type.range()[1] + 1
             end = int(ring["next"])
             count = min(n, end, size)
             print(f"cpu {cpu}: last {count} of {end} events")
