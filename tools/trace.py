@@ -36,11 +36,11 @@ import qemu  # noqa: E402
 TIMEOUT = 600  # seconds for the whole boot: generous, a busy host is slow
 IDLE_TIMEOUT = 180  # no output line for this long: hung
 CPU_PID = 0  # the Chrome trace "process" that holds one track per CPU
-IDLE_NAMES = ("idle",)  # tasks that are the CPU doing nothing: no slice
 
 # kernel/sched/trace.h
 SWITCH, WAKE, MIGRATE, STEAL, FUTEX_WAIT, FUTEX_WAKE, THREAD = range(1, 8)
 REASONS = {1: "blocked", 2: "yielded", 3: "preempted", 4: "exited"}
+TO_IDLE = 0x100  # or'ed into a switch's reason: the next task is the idle task
 
 Record = collections.namedtuple("Record", "cpu tsc type reason tid arg other addr what")
 
@@ -78,10 +78,15 @@ def build_events(cpus, tsc_hz, records):
 
     end = us(max(r.tsc for r in records))
     pid_of, name_of = {}, {}  # tid -> process id, tid -> thread name
+    idle = set()
     for r in records:
+        if r.type == SWITCH and r.reason & TO_IDLE:
+            idle.add(r.arg)
+        if r.type == SWITCH and r.other > 0:
+            pid_of[r.arg] = r.other
         if r.type == THREAD:
             pid_of[r.tid], name_of[r.tid] = r.arg, r.what
-        elif r.type == SWITCH and r.reason != 1 and r.what:  # a block names the wait
+        elif r.type == SWITCH and r.reason & 0xFF != 1 and r.what:  # a block names the wait
             name_of.setdefault(r.arg, r.what)
         elif r.type in (WAKE, MIGRATE, STEAL) and r.what:
             name_of.setdefault(r.tid, r.what)
@@ -91,7 +96,7 @@ def build_events(cpus, tsc_hz, records):
         return f"{name} {pid_of[tid]}/{tid}" if tid in pid_of else f"{name} (kernel) {tid}"
 
     def is_idle(tid):
-        return name_of.get(tid, "") in IDLE_NAMES
+        return tid in idle
 
     events = [{"name": "process_name", "ph": "M", "pid": CPU_PID, "tid": 0, "ts": 0,
                "args": {"name": "CPUs"}}]
@@ -117,7 +122,7 @@ def build_events(cpus, tsc_hz, records):
         first_seen.setdefault(r.cpu, t)
         if r.type == SWITCH:
             tid, since = running.get(r.cpu, (r.tid, first_seen[r.cpu]))
-            slices.append((r.cpu, r.tid, since, t, REASONS.get(r.reason, "?")))
+            slices.append((r.cpu, r.tid, since, t, REASONS.get(r.reason & 0xFF, "?")))
             running[r.cpu] = (r.arg, t)
             wake = pending_wakes.pop(r.arg, None)
             if wake is not None and not is_idle(r.arg):

@@ -262,7 +262,7 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 		 * one CPU. It is never queued; pick_next falls back on it. */
 		prev->state = TASK_RUNNABLE;
 	}
-	trace_switch(prev, next, preempted);
+	trace_switch(prev, next, preempted, next == rq->idle);
 	account_switch(prev, next);
 	if (migrates)
 		prev->state = TASK_RUNNABLE;

@@ -4,13 +4,15 @@
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "base/kernel.h"
+#include "boot/cmdline.h"
 #include "freestanding/string.h"
 #include "mm/kmalloc.h"
 #include "sched/task.h"
 
 struct trace_ring {
-	struct trace_record rec[TRACE_RECORDS];
 	uint64_t next; /* records ever written; next slot is next % size */
+	uint32_t size; /* const: TRACE_RECORDS, TRACE_RECORDS_LONG if tracing */
+	struct trace_record rec[];
 };
 
 /* Allocated as each CPU starts (trace_init_cpu), so that only CPUs that
@@ -19,8 +21,13 @@ static struct trace_ring *rings[MAX_CPUS];
 
 void trace_init_cpu(unsigned cpu)
 {
+	uint32_t size =
+		cmdline_get("trace") ? TRACE_RECORDS_LONG : TRACE_RECORDS;
 	if (!rings[cpu])
-		rings[cpu] = kzalloc(sizeof(struct trace_ring));
+		rings[cpu] = kzalloc(sizeof(struct trace_ring) +
+				     size * sizeof(struct trace_record));
+	if (rings[cpu])
+		rings[cpu]->size = size;
 	if (!rings[cpu])
 		pr_warn("trace: no memory for cpu %u's ring: not traced\n",
 			cpu);
@@ -37,8 +44,7 @@ static struct trace_record *record(enum trace_type type, int tid,
 {
 	struct cpu *c = this_cpu();
 	struct trace_ring *r = rings[c->id];
-	struct trace_record *e =
-		!r ? &discarded : &r->rec[r->next++ % TRACE_RECORDS];
+	struct trace_record *e = !r ? &discarded : &r->rec[r->next++ % r->size];
 	e->tsc = rdtsc();
 	e->type = type;
 	e->cpu = c->id;
@@ -54,7 +60,7 @@ static struct trace_record *record(enum trace_type type, int tid,
 }
 
 void trace_switch(const struct task *prev, const struct task *next,
-		  bool preempted)
+		  bool preempted, bool to_idle)
 {
 	uint16_t reason = preempted			? TRACE_PREEMPT
 			  : prev->state == TASK_BLOCKED ? TRACE_BLOCK
@@ -65,8 +71,9 @@ void trace_switch(const struct task *prev, const struct task *next,
 					reason == TRACE_BLOCK && prev->wait_what
 						? prev->wait_what
 						: next->name);
-	e->reason = reason;
+	e->reason = reason | (to_idle ? TRACE_TO_IDLE : 0);
 	e->arg = next->tid;
+	e->other = next->pid;
 	irq_pop_off();
 }
 
@@ -100,8 +107,9 @@ void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
 	irq_pop_off();
 }
 
-void trace_thread(const struct task *t, int pid)
+void trace_thread(struct task *t, int pid)
 {
+	t->pid = pid;
 	irq_push_off();
 	struct trace_record *e = record(TRACE_THREAD, t->tid, t->name);
 	e->arg = pid;
@@ -114,9 +122,9 @@ unsigned trace_read(unsigned cpu, struct trace_record *out, unsigned max)
 	if (!r)
 		return 0;
 	uint64_t end = r->next;
-	uint64_t n = MIN(MIN(end, (uint64_t)TRACE_RECORDS), (uint64_t)max);
+	uint64_t n = MIN(MIN(end, (uint64_t)r->size), (uint64_t)max);
 	for (uint64_t i = 0; i < n; i++)
-		out[i] = r->rec[(end - n + i) % TRACE_RECORDS];
+		out[i] = r->rec[(end - n + i) % r->size];
 	return (unsigned)n;
 }
 
@@ -131,16 +139,15 @@ void trace_dump(unsigned n)
 		struct trace_ring *r = rings[cpu];
 		if (!r)
 			continue;
-		uint64_t end = r->next, count = MIN(MIN(end, (uint64_t)n),
-						    (uint64_t)TRACE_RECORDS);
+		uint64_t end = r->next,
+			 count = MIN(MIN(end, (uint64_t)n), (uint64_t)r->size);
 		kprintf("trace: cpu %u, last %lu of %lu events:\n", cpu, count,
 			end);
 		for (uint64_t i = end - count; i < end; i++) {
-			const struct trace_record *e =
-				&r->rec[i % TRACE_RECORDS];
+			const struct trace_record *e = &r->rec[i % r->size];
 			kprintf("  %16lu %-7s %-7s tid %-5d %s %-5d %.16s\n",
 				e->tsc, type_names[e->type % TRACE_NR_TYPES],
-				reason_names[e->reason % 5], e->tid,
+				reason_names[(e->reason & 0xff) % 5], e->tid,
 				e->type == TRACE_SWITCH ? "-> tid" : "arg",
 				e->arg, e->what);
 		}
@@ -164,11 +171,10 @@ void trace_dump_all(void)
 		if (!r)
 			continue;
 		uint64_t end = r->next;
-		uint64_t kept = MIN(end, (uint64_t)TRACE_RECORDS);
+		uint64_t kept = MIN(end, (uint64_t)r->size);
 		kprintf("trace-cpu %u events %lu kept %lu\n", cpu, end, kept);
 		for (uint64_t i = end - kept; i < end; i++) {
-			const struct trace_record *e =
-				&r->rec[i % TRACE_RECORDS];
+			const struct trace_record *e = &r->rec[i % r->size];
 			char what[sizeof(e->what) + 1] = {0};
 			memcpy(what, e->what, sizeof(e->what));
 			for (char *p = what; *p; p++)

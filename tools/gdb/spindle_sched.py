@@ -221,7 +221,8 @@ Without TID: the task on the CPU GDB has selected."""
                   f"{vma_prot(int(vma['prot']))} {what}")
 
 
-TRACE_TYPES = {1: "switch", 2: "wake", 3: "migrate"}
+TRACE_TYPES = {1: "switch", 2: "wake", 3: "migrate", 4: "steal", 5: "fwait", 6: "fwake",
+               7: "thread"}
 TRACE_REASONS = {0: "", 1: "block", 2: "yield", 3: "preempt", 4: "exit"}
 
 
@@ -244,18 +245,18 @@ task, and the other task (a switch) or the CPU (a wake-up, a migration)."""
                 print(f"cpu {cpu}: no trace ring yet")
                 continue
             ring = rings[cpu].dereference()
-            size = ring["rec"].type.range()[1] + 1
+            size = int(ring["size"])
             end = int(ring["next"])
             count = min(n, end, size)
             print(f"cpu {cpu}: last {count} of {end} events")
             for i in range(end - count, end):
                 e = ring["rec"][i % size]
                 kind = TRACE_TYPES.get(int(e["type"]), "?")
-                other = "-> tid" if kind == "switch" else "cpu"
+                other = "-> tid" if kind == "switch" else "arg"
                 raw = bytes(gdb.selected_inferior().read_memory(int(e["what"].address), 12))
                 what = raw.split(b"\0")[0].decode("ascii", "replace")
                 print(f"  {int(e['tsc']):>16} {kind:<7} "
-                      f"{TRACE_REASONS.get(int(e['reason']), '?'):<7} tid {int(e['tid']):<5} "
+                      f"{TRACE_REASONS.get(int(e['reason']) & 0xFF, '?'):<7} tid {int(e['tid']):<5} "
                       f"{other} {int(e['arg']):<5} {what}")
 
 
