@@ -744,7 +744,10 @@ def trace_group(name):
     run = trace.collect("race", boot_settings(smp="4"), out_dir,
                         picture=trace.deps.module_available("matplotlib"))
     why = [f"# {run.error or run.boot.why()}; log: {run.log}"]
-    with_json = run.json is not None and json.load(open(run.json)).get("traceEvents") == run.events
+    with_json = False
+    if run.json is not None:
+        with open(run.json) as f:
+            with_json = json.load(f).get("traceEvents") == run.events
     race = [e for e in run.events if e["ph"] == "X" and e["name"].startswith("race ")]
     checks = [
         ("dump_comes_back_whole", not run.error and bool(run.records)),

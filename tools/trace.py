@@ -121,7 +121,7 @@ def build_events(cpus, tsc_hz, records):
         t = us(r.tsc)
         first_seen.setdefault(r.cpu, t)
         if r.type == SWITCH:
-            tid, since = running.get(r.cpu, (r.tid, first_seen[r.cpu]))
+            _, since = running.get(r.cpu, (r.tid, first_seen[r.cpu]))
             slices.append((r.cpu, r.tid, since, t, REASONS.get(r.reason & 0xFF, "?")))
             running[r.cpu] = (r.arg, t)
             wake = pending_wakes.pop(r.arg, None)
