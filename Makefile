@@ -8,6 +8,14 @@ CMDLINE   ?=
 QEMUFLAGS ?=
 GDBPORT   ?= 1234
 DEBUG     ?= 0
+# make gdb PROG=NAME: boot with init=/bin/NAME (unless CMDLINE says
+# otherwise) and load build/user/NAME's symbols into GDB as well.
+PROG      ?=
+ifneq ($(PROG),)
+ifeq ($(strip $(CMDLINE)),)
+CMDLINE   := init=/bin/$(PROG)
+endif
+endif
 
 # --- Toolchain: host gcc by default, CC=clang, or TOOLPREFIX=x86_64-elf- ---
 TOOLPREFIX ?=
@@ -42,7 +50,7 @@ LDFLAGS := -nostdlib -static -T linker.ld -z max-page-size=4096 -z noexecstack \
 KERNEL_SRCS := $(sort $(shell find boot kernel lib/freestanding -name '*.c' -o -name '*.S'))
 KERNEL_OBJS := $(patsubst %,$(B)/%.o,$(KERNEL_SRCS))
 
-.PHONY: all help run test bench gdb qemu-gdb iso deps format clean compile_commands.json FORCE \
+.PHONY: all help run test bench gdb qemu-gdb trace iso deps format clean compile_commands.json FORCE \
 	grade skeleton
 .DELETE_ON_ERROR:
 
@@ -53,6 +61,8 @@ help:
 	@echo "make test     build and run the whole test suite"
 	@echo "make bench    measure Spindle against Linux in the same QEMU (about 5 min)"
 	@echo "make gdb      boot halted and attach GDB (GDBPORT=$(GDBPORT)); make qemu-gdb: QEMU only"
+	@echo "make gdb PROG=NAME   the same, running /bin/NAME as init, its symbols loaded"
+	@echo "make trace PROG=NAME  the scheduler timeline of a program: build/trace/NAME.json, .svg"
 	@echo "make DEBUG=1  build with -Og, nothing optimized out (into build/debug)"
 	@echo "make CC=clang / TOOLPREFIX=x86_64-elf-   other toolchains"
 	@echo "make grade LAB=name      grade a lab (LAB=list: the labs; docs/labs/)"
@@ -114,7 +124,7 @@ deps:
 	@$(PYTHON) tools/deps.py all
 
 RUN_ENV = SMP='$(SMP)' MEM='$(MEM)' BOOT='$(BOOT)' CMDLINE='$(CMDLINE)' \
-	QEMUFLAGS='$(QEMUFLAGS)' GDBPORT='$(GDBPORT)' BUILD='$(B)'
+	QEMUFLAGS='$(QEMUFLAGS)' GDBPORT='$(GDBPORT)' BUILD='$(B)' PROG='$(PROG)'
 RUN_DEPS = $(B)/kernel.elf $(B)/initrd.cpio $(if $(filter iso,$(BOOT)),$(B)/spindle.iso)
 
 run: $(RUN_DEPS)
@@ -128,6 +138,14 @@ qemu-gdb: $(RUN_DEPS)
 gdb: $(RUN_DEPS)
 	@$(PYTHON) tools/deps.py qemu
 	@$(RUN_ENV) $(PYTHON) tools/qemu.py gdb
+
+# The scheduler timeline of one program (tools/trace.py): build/trace/PROG.json
+# (Chrome trace events: Perfetto opens it) and build/trace/PROG.svg.
+trace: $(B)/kernel.elf $(B)/initrd.cpio
+	@test -n '$(PROG)' || { echo "usage: make trace PROG=NAME [SMP=4]"; exit 2; }
+	@$(PYTHON) tools/deps.py qemu
+	@$(PYTHON) tools/deps.py trace
+	@SMP='$(SMP)' MEM='$(MEM)' QEMUFLAGS='$(QEMUFLAGS)' BUILD='$(B)' $(PYTHON) tools/trace.py '$(PROG)'
 
 test: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso
 	@$(PYTHON) tools/deps.py all

@@ -6,6 +6,7 @@ usage: deps.py qemu|grub|musl|all
 As root it runs apt-get; otherwise it prints the exact command to run and
 fails. Nothing else in the tree assumes a package is installed.
 """
+import importlib.util
 import os
 import shutil
 import subprocess
@@ -23,14 +24,32 @@ NEEDS = {
     # against musl and runs them on the host and on Spindle.
     "musl": {"musl-gcc": "musl-tools"},
 }
+# Python module -> Debian package, by group: `make trace` draws its picture
+# with matplotlib (tools/trace.py). A Debian package installs for Debian's
+# own interpreter (DEBIAN_PYTHON), which may not be the python3 on PATH
+# (pyenv, a venv): either one having the module is enough.
+MODULES = {"trace": {"matplotlib": "python3-matplotlib"}}
+DEBIAN_PYTHON = "/usr/bin/python3"
+
+
+def module_available(module):
+    """Whether this interpreter, or else Debian's, can import module."""
+    if importlib.util.find_spec(module) is not None:
+        return True
+    return os.path.exists(DEBIAN_PYTHON) and subprocess.run(
+        [DEBIAN_PYTHON, "-c", f"import {module}"], stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL).returncode == 0
 GRUB_PC_MODULES = "/usr/lib/grub/i386-pc"  # grub-pc-bin: BIOS boot images
 
 
 def missing(groups):
     pkgs = []
     for group in groups:
-        for prog, pkg in NEEDS[group].items():
+        for prog, pkg in NEEDS.get(group, {}).items():
             if not shutil.which(prog) and pkg not in pkgs:
+                pkgs.append(pkg)
+        for module, pkg in MODULES.get(group, {}).items():
+            if not module_available(module) and pkg not in pkgs:
                 pkgs.append(pkg)
         if group == "grub" and not os.path.isdir(GRUB_PC_MODULES):
             pkgs.append("grub-pc-bin")
@@ -39,7 +58,7 @@ def missing(groups):
 
 def main():
     what = sys.argv[1] if len(sys.argv) > 1 else "all"
-    groups = list(NEEDS) if what == "all" else [what]
+    groups = list(NEEDS) + list(MODULES) if what == "all" else [what]
     pkgs = missing(groups)
     if not pkgs:
         return 0

@@ -3,12 +3,15 @@
 
 usage: gdb_test.py [BUILD_DIR]     (default build/debug: make DEBUG=1 first)
 
-run(root, build_dir, port) boots BUILD_DIR/kernel.elf with QEMU -kernel on
-one CPU, halted, with its gdbstub on port (a free one if None). It drives
-`gdb -batch` with the preamble of `make gdb` (qemu.gdb_argv: architecture
-set before connecting, symbols, tools/gdb/spindle.py, `hbreak kmain`), then
-continue, next, print, bt, and returns one (name, ok, diagnostic) for each
-behaviour:
+run(root, build_dir, port) runs three sessions, one after the other. Each
+boots BUILD_DIR/kernel.elf with QEMU -kernel, halted, with its gdbstub on
+port (a free one if None), and drives `gdb -batch` with the preamble of
+`make gdb` (qemu.gdb_argv: architecture set before connecting, symbols,
+tools/gdb/spindle.py, `hbreak kmain`; with a user program, as `make gdb
+PROG=NAME`: init=/bin/NAME and spindle-user). It returns one (name, ok,
+diagnostic) for each behaviour.
+
+The kernel session (one CPU, no program): continue, next, print, bt:
 
   connects_with_64bit_registers  no "Remote 'g' packet reply is too long";
                                  the registers read (rip at reset)
@@ -21,9 +24,30 @@ behaviour:
   pagewalk_translates_kmain      spindle-pagewalk maps kmain's address to
                                  its physical address (image at KERNEL_VMA)
 
-Everything runs under one deadline; QEMU is killed on every path. The GDB
-session is written to BUILD_DIR/gdb-test.log, the serial console to
-BUILD_DIR/gdb-test.serial.log.
+The hello session (PROG=hello, one CPU): from user main into the kernel:
+
+  user_main_breakpoint           `break main` stops in user/hello.c's main
+  stepi_enters_syscall_entry     `stepi` at write()'s syscall instruction
+                                 lands in the kernel's syscall_entry
+  syscall_backtrace_kernel_then_user
+                                 in sys_write, `bt` shows sys_write,
+                                 syscall_dispatch, syscall_entry, then the
+                                 user's write and main, by name
+  finish_returns_to_user_code    three `finish`es end in user code (below
+                                 0x800000000000) just after the syscall
+
+The waiters session (PROG=waiters, two CPUs): user/waiters parks three
+threads on one futex and calls all_waiting():
+
+  futex_lists_the_three_waiters  spindle-futex: the three threads, blocked,
+                                 on the futex at &parked
+  runqueues_show_main_running    spindle-runqueues: waiters' main thread
+                                 running on a CPU, named with its GDB thread
+
+Each session runs under its own deadline (generous: nothing is timed, a
+slow host only takes longer); QEMU is killed on every path. The GDB
+sessions are written to BUILD_DIR/gdb-test[.SESSION].log, the serial
+consoles to BUILD_DIR/gdb-test[.SESSION].serial.log.
 """
 import os
 import re
@@ -37,9 +61,10 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import qemu  # noqa: E402
 
-# GDB gets this long for the whole session (kmain is reached in about a
-# second); QEMU is killed right after. Both stay well under a minute.
-GDB_TIMEOUT = 40
+# GDB gets this long for a whole session (kmain is reached in about a
+# second, a user program's main in a few); QEMU is killed right after.
+GDB_TIMEOUT = 120
+USER_TOP = 0x0000800000000000
 KERNEL_VMA = 0xFFFFFFFF80000000  # kernel/base/layout.h: image = KERNEL_VMA + phys
 PVH_MAGIC = 0x336EC578  # boot/boot.h BOOT_MAGIC_PVH: kmain's loader_magic
 NEXTS = 3
@@ -54,6 +79,25 @@ STEPS = [
     ("bt", ["bt"]),
     ("pagewalk", ["print/x &kmain", "spindle-pagewalk kmain"]),
 ]
+# With PROG=hello: from user main to the syscall instruction in write(),
+# one stepi into the kernel, on to the C handler, and back out. SYSCALL is
+# replaced by that instruction's address (syscall_address()).
+HELLO_STEPS = [
+    ("continue", ["continue"]),
+    ("main", ["break main", "continue"]),
+    ("syscall", ["break *SYSCALL", "continue"]),
+    ("stepi", ["stepi", "frame"]),
+    ("handler", ["break sys_write", "continue", "bt"]),
+    ("finish", ["finish", "finish", "finish", "frame", "print/x $pc"]),
+]
+
+# With PROG=waiters on two CPUs: the helpers while three threads sleep.
+WAITERS_STEPS = [
+    ("continue", ["continue"]),
+    ("parked", ["break all_waiting", "continue", "print/x &parked"]),
+    ("futex", ["spindle-futex"]),
+    ("runqueues", ["spindle-runqueues"]),
+]
 MARK = "@@section "
 
 
@@ -65,12 +109,12 @@ def free_port():
         return s.getsockname()[1]
 
 
-def gdb_command_line(s, kernel):
+def gdb_command_line(s, kernel, steps):
     """`make gdb`'s GDB command line, in batch mode, then every step, each
     after a marker line that split_sections finds."""
     argv = qemu.gdb_argv(s, kernel)
     argv.insert(1, "-batch")
-    for section, commands in STEPS:
+    for section, commands in steps:
         argv += ["-ex", f"echo \\n{MARK}{section}\\n"]
         for command in commands:
             argv += ["-ex", command]
@@ -90,16 +134,17 @@ def split_sections(output):
     return {k: "\n".join(v).strip() for k, v in sections.items()}
 
 
-def run_session(root, build_dir, port):
+def run_session(root, build_dir, port, steps, smp="1", prog="", log_name="gdb-test"):
     """Runs QEMU and GDB; returns (GDB's output, a note on how the session
     ended, or '' if normally)."""
     build = os.path.join(root, build_dir)
-    s = dict(qemu.settings({}), smp="1", boot="kernel", build=build, gdbport=str(port))
+    s = dict(qemu.settings({}), smp=smp, boot="kernel", build=build, gdbport=str(port),
+             prog=prog, cmdline=f"init=/bin/{prog}" if prog else "")
     kernel = os.path.join(build, "kernel.elf")
-    qemu_argv = qemu.qemu_argv(s, serial=f"file:{os.path.join(build, 'gdb-test.serial.log')}",
+    qemu_argv = qemu.qemu_argv(s, serial=f"file:{os.path.join(build, log_name + '.serial.log')}",
                                gdb_halted=True)
-    gdb_argv = gdb_command_line(s, kernel)
-    with open(os.path.join(build, "gdb-test.log"), "w") as log:
+    gdb_argv = gdb_command_line(s, kernel, steps)
+    with open(os.path.join(build, log_name + ".log"), "w") as log:
         for argv in (qemu_argv, gdb_argv):
             log.write("$ " + " ".join(shlex.quote(a) for a in argv) + "\n")
         log.flush()
@@ -186,25 +231,100 @@ CHECKS = [
 ]
 
 
+def syscall_address(program):
+    """The address of the `syscall` instruction in program's write(), from
+    objdump (user programs are static: the address is the file's)."""
+    out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", program],
+                         capture_output=True, text=True).stdout
+    body = out.split("<write>:\n", 1)[1] if "<write>:\n" in out else ""
+    m = re.search(r"^\s*([0-9a-f]+):\s+syscall\b", body.split("\n\n", 1)[0], re.M)
+    return int(m.group(1), 16) if m else None
+
+
+def frame_names(bt):
+    """The function names of a backtrace's frames, in order."""
+    return re.findall(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\w+) \(", bt, re.M)
+
+
+def kernel_then_user(bt):
+    """Whether bt goes sys_write, syscall_dispatch, syscall_entry, then
+    (after any inlined helpers) the user's write and main."""
+    names = frame_names(bt)
+    if names[:3] != ["sys_write", "syscall_dispatch", "syscall_entry"]:
+        return False
+    user = names[3:]
+    return "write" in user and "main" in user and user.index("write") < user.index("main") \
+        and re.search(r" main \(.*\) at user/hello\.c:\d+$", bt, re.M) is not None
+
+
+def pc_after_syscall(sec, syscall):
+    """Whether the last `print/x $pc` is the instruction after the syscall
+    (a syscall instruction is 2 bytes), in user space."""
+    m = re.findall(r"^\$\d+ = (0x[0-9a-f]+)$", sec["finish"], re.M)
+    return bool(m) and syscall is not None and int(m[-1], 16) == syscall + 2 < USER_TOP
+
+
+def parked_address(sec):
+    m = re.search(r"^\$\d+ = (0x[0-9a-f]+)", sec["parked"], re.M)
+    return int(m.group(1), 16) if m else None
+
+
+def three_waiters_on_parked(sec):
+    address = parked_address(sec)
+    lines = [line for line in sec["futex"].splitlines()
+             if re.search(r"^\s+futex 0x[0-9a-f]+ \(private.*: tid \d+ waiters \(pid \d+\) "
+                          r"blocked", line)]
+    return address is not None and len(lines) == 3 and all(
+        f"futex {address:#x} " in line for line in lines)
+
+
+HELLO_CHECKS = [
+    ("user_main_breakpoint",
+     "`break main`, `continue`: 'Breakpoint 2, main (...) at user/hello.c:LINE'",
+     ["preamble", "main"],
+     lambda sec, out: re.search(r"Breakpoint 2, main \(.*\) at user/hello\.c:\d+",
+                                sec["main"]) is not None),
+    ("stepi_enters_syscall_entry",
+     "`stepi` at write()'s syscall instruction to stop in syscall_entry",
+     ["syscall", "stepi"],
+     lambda sec, out: re.search(r"^#0\s+(0x[0-9a-f]+ in )?syscall_entry \(\)",
+                                sec["stepi"], re.M) is not None),
+    ("syscall_backtrace_kernel_then_user",
+     "`bt` in sys_write: sys_write, syscall_dispatch, syscall_entry, then write and main "
+     "(user/hello.c)",
+     ["handler"],
+     lambda sec, out: kernel_then_user(sec["handler"])),
+    ("finish_returns_to_user_code",
+     "three `finish`es to end at the user instruction after the syscall",
+     ["finish"],
+     lambda sec, out: pc_after_syscall(sec, sec.get("@syscall"))),
+]
+
+WAITERS_CHECKS = [
+    ("futex_lists_the_three_waiters",
+     "spindle-futex: three 'tid N waiters (pid P) blocked' lines on the futex at &parked",
+     ["parked", "futex"],
+     lambda sec, out: three_waiters_on_parked(sec)),
+    ("runqueues_show_main_running",
+     "spindle-runqueues: 'cpu N (thread M): running tid T waiters' for one CPU",
+     ["parked", "runqueues"],
+     lambda sec, out: len(re.findall(r"^cpu \d+ \(thread \d+\): running tid \d+ waiters;",
+                                     sec["runqueues"], re.M)) == 1),
+]
+
+
 def shorten(line, width=160):
     """line, cut to width (GDB can print a whole register packet)."""
     return line if len(line) <= width else line[:width] + " ..."
 
 
-def run(root, build_dir, port=None):
-    """The checks above, as a list of (name, ok, diagnostic); build_dir is
-    relative to root (or absolute), port None picks a free one."""
-    kernel = os.path.join(root, build_dir, "kernel.elf")
-    missing = [tool for tool in ("qemu-system-x86_64", "gdb") if not shutil.which(tool)]
-    if missing or not os.path.exists(kernel):
-        why = (f"not installed: {', '.join(missing)}" if missing else
-               f"no kernel at {kernel} (make DEBUG=1 build/debug/kernel.elf)")
-        return [(name, False, why) for name, _, _, _ in CHECKS]
-    output, note = run_session(root, build_dir, port or free_port())
+def check(root, build_dir, log_name, steps, checks, output, note, extra=None):
+    """Applies checks to a session's output: [(name, ok, diagnostic)]."""
     sec = split_sections(output)
-    sec.update({name: "" for name, _ in STEPS if name not in sec})
+    sec.update({name: "" for name, _ in steps if name not in sec})
+    sec.update(extra or {})
     results = []
-    for name, expected, shown, passes in CHECKS:
+    for name, expected, shown, passes in checks:
         if passes(sec, output):
             results.append((name, True, ""))
             continue
@@ -212,8 +332,39 @@ def run(root, build_dir, port=None):
         for section in shown:
             lines += [f"GDB ({section}):"] + ["  " + shorten(line)
                                               for line in sec[section].splitlines()]
-        lines.append(f"whole session: {os.path.join(root, build_dir, 'gdb-test.log')}")
+        lines.append(f"whole session: {os.path.join(root, build_dir, log_name + '.log')}")
         results.append((name, False, "\n".join(lines)))
+    return results
+
+
+def run(root, build_dir, port=None):
+    """The checks above, as a list of (name, ok, diagnostic); build_dir is
+    relative to root (or absolute), port None picks a free one."""
+    kernel = os.path.join(root, build_dir, "kernel.elf")
+    all_checks = CHECKS + HELLO_CHECKS + WAITERS_CHECKS
+    missing = [tool for tool in ("qemu-system-x86_64", "gdb", "objdump")
+               if not shutil.which(tool)]
+    if missing or not os.path.exists(kernel):
+        why = (f"not installed: {', '.join(missing)}" if missing else
+               f"no kernel at {kernel} (make DEBUG=1 build/debug/kernel.elf)")
+        return [(name, False, why) for name, _, _, _ in all_checks]
+    output, note = run_session(root, build_dir, port or free_port(), STEPS)
+    results = check(root, build_dir, "gdb-test", STEPS, CHECKS, output, note)
+
+    syscall = syscall_address(os.path.join(root, build_dir, "user", "hello"))
+    steps = [(name, [c.replace("SYSCALL", f"{syscall or 0:#x}") for c in commands])
+             for name, commands in HELLO_STEPS]
+    output, note = run_session(root, build_dir, port or free_port(), steps, prog="hello",
+                               log_name="gdb-test.hello")
+    if syscall is None:
+        note = (note + "; " if note else "") + "no syscall instruction in hello's write()"
+    results += check(root, build_dir, "gdb-test.hello", steps, HELLO_CHECKS, output, note,
+                     {"@syscall": syscall})
+
+    output, note = run_session(root, build_dir, port or free_port(), WAITERS_STEPS, smp="2",
+                               prog="waiters", log_name="gdb-test.waiters")
+    results += check(root, build_dir, "gdb-test.waiters", WAITERS_STEPS, WAITERS_CHECKS,
+                     output, note)
     return results
 
 

@@ -6,7 +6,9 @@ usage: qemu.py run | gdbserver | gdb
 Settings come from the environment, as `make run` passes them:
   SMP (-smp, as is: "4" or "4,sockets=2,cores=2"), MEM, BOOT (iso|kernel),
   CMDLINE (kernel command line; with BOOT=iso it is baked into the ISO),
-  QEMUFLAGS (appended), GDBPORT, BUILD (the build directory).
+  QEMUFLAGS (appended), GDBPORT, BUILD (the build directory), PROG (a user
+  program: `make gdb PROG=NAME` boots with init=/bin/NAME, which the
+  Makefile puts in CMDLINE, and GDB loads BUILD/user/NAME's symbols).
 
 The test harness imports this module and uses boot() to run a kernel with a
 timeout and read back how it ended.
@@ -51,6 +53,7 @@ def settings(env=os.environ):
         "qemuflags": env.get("QEMUFLAGS", ""),
         "gdbport": env.get("GDBPORT") or "1234",
         "build": env.get("BUILD") or "build",
+        "prog": env.get("PROG", ""),
     }
 
 
@@ -267,13 +270,17 @@ def gdb_argv(s, kernel):
     """GDB with Spindle's symbols and helpers, attached to QEMU's gdbstub.
     The architecture must be set before connecting: QEMU always sends the
     64-bit register set, and GDB would fail with "Remote 'g' packet reply
-    is too long" if it still assumed 32-bit code."""
-    return ["gdb", "-q", "-nx",
+    is too long" if it still assumed 32-bit code. With s["prog"], the user
+    program's symbols are loaded too (spindle-user, tools/gdb/spindle_user.py)."""
+    argv = ["gdb", "-q", "-nx",
             "-ex", "set architecture i386:x86-64",
             "-ex", f"file {kernel}",
-            "-ex", f"source {os.path.join(TOOLS, 'gdb', 'spindle.py')}",
-            "-ex", f"target remote localhost:{s['gdbport']}",
-            "-ex", "hbreak kmain"]
+            "-ex", f"source {os.path.join(TOOLS, 'gdb', 'spindle.py')}"]
+    if s.get("prog"):
+        user = os.path.join(os.path.dirname(kernel), "user", s["prog"])
+        argv += ["-ex", f"spindle-user {user}"]
+    return argv + ["-ex", f"target remote localhost:{s['gdbport']}",
+                   "-ex", "hbreak kmain"]
 
 
 def main(argv):
@@ -298,7 +305,11 @@ def main(argv):
         print(f"QEMU is halted, waiting for a debugger on localhost:{s['gdbport']}.\n"
               f"Attach from another terminal with:\n  {shlex.join(gdb_argv(s, kernel))}",
               file=sys.stderr)
-        os.execvp(argv[0], argv)
+        code = subprocess.call(argv)
+        if code in (0, EXIT_SUCCESS):  # Ctrl-A X, or the kernel powered off
+            return 0
+        print(f"qemu.py: {describe_exit(code)} (QEMU exit status {code})", file=sys.stderr)
+        return code
     if mode == "gdb":
         log = os.path.join(ROOT, s["build"], "serial.log")
         qemu = subprocess.Popen(qemu_argv(s, serial=f"file:{log}", gdb_halted=True),

@@ -28,6 +28,10 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
                      `printf 'echo hello\\nexit\\n' | tools/qemu.py run`, as
                      `make run` runs it: prints hello, exits 0
   gdb                GDB drives a halted kernel (tools/gdb_test.py)
+  trace.race         `make trace PROG=race SMP=4` (tools/trace.py): the trace
+                     dump comes back and its Chrome trace JSON passes the
+                     schema check (fields, no overlapping slices on a CPU,
+                     every switch-in has its switch-out)
   layers             tools/layers.py: the kernel's dependencies point down
   labs               every lab's skeleton: builds with gcc and clang, grades
                      below full naming the stub; the markers and the lab table
@@ -44,6 +48,7 @@ suite goes on.
 import argparse
 import difflib
 import glob
+import json
 import os
 import re
 import shutil
@@ -505,6 +510,13 @@ def cpu_count(smp):
     return int(smp.split(",")[0])
 
 
+def one_running_task_per_cpu(output):
+    """Whether the monitor's task list shows some running task, and never
+    two on one CPU (an idle task switched away is not running)."""
+    cpus = re.findall(r"\n +\d+  \S+ +running +(\d+) ", output)
+    return bool(cpus) and len(cpus) == len(set(cpus))
+
+
 def console_group(name):
     """Types at the kernel monitor over the serial line: the bytes must come
     back (echo, through the UART's receive interrupt and the IOAPIC), and
@@ -521,6 +533,7 @@ def console_group(name):
         ("tasks_lists_main_and_the_reaper",
          re.search(r"\n +0  main +running", b.output) is not None
          and re.search(r"reaper +blocked .*reaper: work", b.output) is not None),
+        ("tasks_shows_at_most_one_running_task_per_cpu", one_running_task_per_cpu(b.output)),
         ("poweroff_exits_cleanly", b.status == qemu.EXIT_SUCCESS and not b.timed_out),
     ]
     cases = [Case(n, ok, [] if ok else [f"# boot: {b.why()}; log: {log}"] + log_tail(b.output))
@@ -803,6 +816,7 @@ def plan_groups(smps):
                            lambda n, smp=smp, t=test, e=expect: death_group(
                                n, boot_settings(smp=smp, cmdline=f"ktest={t}"), t, e)))
     groups.append(("gdb", gdb_group))
+    groups.append(("trace.race", trace_group))
     return groups
 
 
@@ -821,6 +835,36 @@ def gdb_group(name):
     cases = [Case(n, ok, [f"# {line}" for line in diag.splitlines()] if not ok else [])
              for n, ok, diag in results]
     return cases, time.monotonic() - start
+
+
+def trace_group(name):
+    """`make trace PROG=race SMP=4`, as tools/trace.py does it, into
+    build/test-logs/trace/: the dump comes back whole and the Chrome
+    trace JSON passes the schema check (trace.check)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "spindle_trace", os.path.join(qemu.ROOT, "tools", "trace.py"))
+    trace = importlib.util.module_from_spec(spec)  # not the standard library's trace
+    spec.loader.exec_module(trace)
+    out_dir = os.path.join(LOGS, "trace")
+    run = trace.collect("race", boot_settings(smp="4"), out_dir,
+                        picture=trace.deps.module_available("matplotlib"))
+    why = [f"# {run.error or run.boot.why()}; log: {run.log}"]
+    with_json = False
+    if run.json is not None:
+        with open(run.json) as f:
+            with_json = json.load(f).get("traceEvents") == run.events
+    race = [e for e in run.events if e["ph"] == "X" and e["name"].startswith("race ")]
+    checks = [
+        ("dump_comes_back_whole", not run.error and bool(run.records)),
+        ("json_has_trace_events", with_json),
+        ("schema_fields_no_overlap_switches_pair", with_json and not run.problems),
+        ("race_threads_have_slices", len({e["args"]["tid"] for e in race}) >= 4),
+        ("picture_is_drawn", run.svg is not None and os.path.getsize(run.svg) > 0),
+    ]
+    cases = [Case(n, ok, [] if ok else why + [f"# schema: {p}" for p in run.problems[:10]])
+             for n, ok in checks]
+    return cases, run.boot.seconds
 
 
 def build(build_dir):

@@ -64,19 +64,64 @@ static uint64_t runtime_ms(const struct task *t)
 	return ns / 1000000;
 }
 
+/* A blocked task's wait channel; a runnable one's wait_what may still name
+ * what it last slept on (nobody clears it on a wake-up), so it is not
+ * shown. */
+static const char *waits_on(const struct task *t)
+{
+	return t->state == TASK_BLOCKED && t->wait_what ? t->wait_what : "";
+}
+
+/*
+ * Past SAME_THREADS_SHOWN threads of one process in the same state, waiting
+ * on the same thing, the rest become one summary line: a program with a
+ * thousand threads would otherwise flood the console (the task list is in
+ * creation order, so a process's threads mostly come together).
+ */
+#define SAME_THREADS_SHOWN 4
+
+struct task_run {
+	const struct process *proc; /* NULL: no run (kernel threads) */
+	enum task_state state;
+	const char *waits;
+	const char *name;
+	unsigned count; /* threads in the run, shown or not */
+};
+
+static void end_run(struct task_run *run)
+{
+	if (run->count > SAME_THREADS_SHOWN)
+		kprintf("  ...  %u more threads of %s, %s%s%s\n",
+			run->count - SAME_THREADS_SHOWN, run->name,
+			state_names[run->state], run->waits[0] ? " on " : "",
+			run->waits);
+	run->proc = NULL;
+	run->count = 0;
+}
+
 static void print_task(struct task *t, void *arg)
 {
-	(void)arg;
+	struct task_run *run = arg;
+	const char *waits = waits_on(t);
+	if (t->proc && t->proc == run->proc && t->state == run->state &&
+	    !strcmp(waits, run->waits)) {
+		if (++run->count > SAME_THREADS_SHOWN)
+			return;
+	} else {
+		end_run(run);
+		*run = (struct task_run){t->proc, t->state, waits, t->name, 1};
+	}
 	kprintf("%5d  %-15s %-8s %3u  %4d  %8lu  %s\n", t->tid, t->name,
-		state_names[t->state], t->cpu, t->prio, runtime_ms(t),
-		t->wait_what ? t->wait_what : "");
+		state_names[t->state], t->cpu, t->prio, runtime_ms(t), waits);
 }
 
 void monitor_print_tasks(void)
 {
 	kprintf("  tid  name            state    cpu  prio  cpu (ms)  waits "
 		"on\n");
-	task_for_each(print_task, NULL);
+	struct task_run run = {0};
+	task_for_each(print_task, &run);
+	end_run(&run);
 }
 
 static void cmd_trace(void)

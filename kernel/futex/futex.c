@@ -25,6 +25,7 @@
 #include "mm/vmm.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
+#include "sched/trace.h"
 #include "sched/waitq.h"
 #include "sync/spinlock.h"
 
@@ -172,6 +173,7 @@ int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 	}
 	w.bucket = b;
 	list_push_back(&b->waiters, &w.link);
+	trace_futex(TRACE_FUTEX_WAIT, self, uaddr, 0);
 	spin_unlock(&b->lock);
 	self->wait_what = "futex";
 
@@ -243,6 +245,8 @@ int futex_wake(uint64_t uaddr, int nr, uint32_t bitset, bool shared)
 			break;
 	}
 	spin_unlock(&b->lock);
+	if (woken)
+		trace_futex(TRACE_FUTEX_WAKE, current(), uaddr, woken);
 	return woken;
 	/* LAB futex: end */
 }

@@ -20,6 +20,7 @@
 #include "proc/proc.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
+#include "sched/trace.h"
 #include "sync/spinlock.h"
 
 /* arg: CLONE_CHILD_SETTID's word, or NULL. The child stores its tid
@@ -113,6 +114,7 @@ long proc_clone(const struct clone_args *a)
 		process_attach(p, t, self->proc);
 	}
 	kthread_detach(t);
+	trace_thread(t, p->pid);
 	sched_start_task(t);
 	return tid;
 }

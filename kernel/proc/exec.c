@@ -22,6 +22,7 @@
 #include "proc/internal.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
+#include "sched/trace.h"
 #include "sync/spinlock.h"
 
 #define USER_RFLAGS 0x202 /* IF, and the always-one bit 1 */
@@ -218,8 +219,10 @@ int proc_exec(const char *path, const char *args, size_t args_len, int argc,
 		signal_exec_reset(t->proc);
 	}
 	strlcpy(t->name, basename(path), sizeof(t->name));
-	if (t->proc)
+	if (t->proc) {
 		strlcpy(t->proc->name, t->name, sizeof(t->proc->name));
+		trace_thread(t, t->proc->pid);
+	}
 
 	/* A fresh FPU: what fninit and the default MXCSR give. */
 	fpu_init_state(&t->fpu);

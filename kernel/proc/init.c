@@ -6,6 +6,7 @@
 #include "arch/power.h"
 #include "arch/trap.h"
 #include "base/kernel.h"
+#include "boot/cmdline.h"
 #include "dev/tty.h"
 #include "entry/user_entry.h"
 #include "freestanding/string.h"
@@ -15,9 +16,12 @@
 #include "proc/proc.h"
 #include "sched/kthread.h"
 #include "sched/sched.h"
+#include "sched/trace.h"
 
 void report_init_exit(int status)
 {
+	if (cmdline_get("trace"))
+		trace_dump_all();
 	if (status & 0x7f)
 		kprintf("spindle: init killed by signal %d\n", status & 0x7f);
 	else

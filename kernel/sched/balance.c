@@ -22,7 +22,7 @@ static bool pull_one(struct runqueue *from_rq, struct runqueue *to_rq,
 	if (!t)
 		return false;
 	from_rq->nr_queued--;
-	trace_event(TRACE_MIGRATE, t, to);
+	trace_move(TRACE_STEAL, t, (unsigned)(from_rq - runqueues), to);
 	enqueue_locked(to_rq, to, t);
 	return true;
 }

@@ -256,8 +256,13 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 			prev->nr_involuntary++;
 		else
 			prev->nr_voluntary++;
+	} else {
+		/* Off its CPU the idle task is ready, not running: reports
+		 * (Ctrl-T, spindle-tasks) must not show two running tasks on
+		 * one CPU. It is never queued; pick_next falls back on it. */
+		prev->state = TASK_RUNNABLE;
 	}
-	trace_switch(prev, next, preempted);
+	trace_switch(prev, next, preempted, next == rq->idle);
 	account_switch(prev, next);
 	if (migrates)
 		prev->state = TASK_RUNNABLE;
@@ -299,7 +304,7 @@ void sched_finish_switch(struct task *from)
 			  !task_allowed_on(from, c->id);
 	}
 	if (migrate) {
-		trace_event(TRACE_MIGRATE, from, first_allowed_cpu(from));
+		trace_move(TRACE_MIGRATE, from, c->id, first_allowed_cpu(from));
 		queue_task_unlock(rq, from, c->id);
 	} else {
 		spin_unlock(&rq->lock);
@@ -451,6 +456,7 @@ void sched_init_cpu(void *stack_top)
 	fpu_enable_cpu();
 	spin_init(&rq->lock, "runqueue");
 	policy->init(&rq->q);
+	trace_init_cpu(c->id);
 	/* The code running now becomes a task: "main" on the boot CPU,
 	 * this CPU's idle task on the others. */
 	struct task *self = task_adopt_boot_context(
@@ -473,5 +479,7 @@ void sched_init_cpu(void *stack_top)
 		panic("sched: no memory for the idle task");
 	idle->affinity = 1ul << c->id;
 	idle->cpu = c->id;
+	idle->state =
+		TASK_RUNNABLE; /* never started: picked when nothing else */
 	rq->idle = idle;
 }

@@ -101,7 +101,8 @@ struct task {
 	struct mm *mm;	       /* address space; NULL for kernel threads */
 
 	/* user space (kernel/proc; the scheduler only loads fs_base): */
-	struct process *proc;	  /* NULL for kernel threads */
+	struct process *proc; /* NULL for kernel threads */
+	int pid; /* its process's id, for the trace (trace_thread); 0: none */
 	uint64_t fs_base;	  /* own: the user's FS base (TLS) */
 	uint64_t clear_child_tid; /* own: set_tid_address, CLONE_CHILD_CLEARTID
 				   */

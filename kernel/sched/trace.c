@@ -2,83 +2,188 @@
 
 #include "arch/cpu.h"
 #include "arch/percpu.h"
+#include "arch/time.h"
 #include "base/kernel.h"
+#include "boot/cmdline.h"
 #include "freestanding/string.h"
+#include "mm/kmalloc.h"
 #include "sched/task.h"
 
 struct trace_ring {
-	struct trace_record rec[TRACE_RECORDS];
 	uint64_t next; /* records ever written; next slot is next % size */
+	uint32_t size; /* const: TRACE_RECORDS, TRACE_RECORDS_LONG if tracing */
+	struct trace_record rec[];
 };
 
-static struct trace_ring rings[MAX_CPUS];
+/* Allocated as each CPU starts (trace_init_cpu), so that only CPUs that
+ * exist pay for a ring, not all MAX_CPUS of them in the kernel image. */
+static struct trace_ring *rings[MAX_CPUS];
 
-static void record(enum trace_type type, uint16_t reason, int tid, int arg,
-		   const char *what)
+void trace_init_cpu(unsigned cpu)
 {
-	irq_push_off();
+	uint32_t size =
+		cmdline_get("trace") ? TRACE_RECORDS_LONG : TRACE_RECORDS;
+	if (!rings[cpu])
+		rings[cpu] = kzalloc(sizeof(struct trace_ring) +
+				     size * sizeof(struct trace_record));
+	if (rings[cpu])
+		rings[cpu]->size = size;
+	if (!rings[cpu])
+		pr_warn("trace: no memory for cpu %u's ring: not traced\n",
+			cpu);
+}
+
+/* A record, from static storage when this CPU has no ring: */
+static struct trace_record discarded;
+
+/* Fills the next record of this CPU's ring but for its type-specific
+ * fields, which the caller sets while interrupts stay off. Before the
+ * CPU has a ring, the record goes nowhere. */
+static struct trace_record *record(enum trace_type type, int tid,
+				   const char *what)
+{
 	struct cpu *c = this_cpu();
-	struct trace_ring *r = &rings[c->id];
-	struct trace_record *e = &r->rec[r->next++ % TRACE_RECORDS];
+	struct trace_ring *r = rings[c->id];
+	struct trace_record *e = !r ? &discarded : &r->rec[r->next++ % r->size];
 	e->tsc = rdtsc();
 	e->type = type;
 	e->cpu = c->id;
-	e->reason = reason;
+	e->reason = 0;
 	e->tid = tid;
-	e->arg = arg;
+	e->arg = 0;
+	e->other = 0;
+	e->addr = 0;
 	memset(e->what, 0, sizeof(e->what));
 	if (what)
 		memcpy(e->what, what, strnlen(what, sizeof(e->what)));
-	irq_pop_off();
+	return e;
 }
 
 void trace_switch(const struct task *prev, const struct task *next,
-		  bool preempted)
+		  bool preempted, bool to_idle)
 {
 	uint16_t reason = preempted			? TRACE_PREEMPT
 			  : prev->state == TASK_BLOCKED ? TRACE_BLOCK
 			  : prev->state == TASK_EXITED	? TRACE_EXIT
 							: TRACE_YIELD;
-	record(TRACE_SWITCH, reason, prev->tid, next->tid,
-	       reason == TRACE_BLOCK && prev->wait_what ? prev->wait_what
-							: next->name);
+	irq_push_off();
+	struct trace_record *e = record(TRACE_SWITCH, prev->tid,
+					reason == TRACE_BLOCK && prev->wait_what
+						? prev->wait_what
+						: next->name);
+	e->reason = reason | (to_idle ? TRACE_TO_IDLE : 0);
+	e->arg = next->tid;
+	e->other = next->pid;
+	irq_pop_off();
 }
 
 void trace_event(enum trace_type type, const struct task *t, unsigned cpu)
 {
-	record(type, 0, t->tid, (int)cpu, t->name);
+	irq_push_off();
+	struct cpu *c = this_cpu();
+	struct trace_record *e = record(type, t->tid, t->name);
+	e->arg = (int)cpu;
+	e->other = c->in_interrupt || !c->current ? -1 : c->current->tid;
+	irq_pop_off();
+}
+
+void trace_move(enum trace_type type, const struct task *t, unsigned from,
+		unsigned to)
+{
+	irq_push_off();
+	struct trace_record *e = record(type, t->tid, t->name);
+	e->arg = (int)to;
+	e->other = (int)from;
+	irq_pop_off();
+}
+
+void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
+		 int woken)
+{
+	irq_push_off();
+	struct trace_record *e = record(type, t->tid, "futex");
+	e->arg = woken;
+	e->addr = addr;
+	irq_pop_off();
+}
+
+void trace_thread(struct task *t, int pid)
+{
+	t->pid = pid;
+	irq_push_off();
+	struct trace_record *e = record(TRACE_THREAD, t->tid, t->name);
+	e->arg = pid;
+	irq_pop_off();
 }
 
 unsigned trace_read(unsigned cpu, struct trace_record *out, unsigned max)
 {
-	struct trace_ring *r = &rings[cpu];
+	struct trace_ring *r = rings[cpu];
+	if (!r)
+		return 0;
 	uint64_t end = r->next;
-	uint64_t n = MIN(MIN(end, (uint64_t)TRACE_RECORDS), (uint64_t)max);
+	uint64_t n = MIN(MIN(end, (uint64_t)r->size), (uint64_t)max);
 	for (uint64_t i = 0; i < n; i++)
-		out[i] = r->rec[(end - n + i) % TRACE_RECORDS];
+		out[i] = r->rec[(end - n + i) % r->size];
 	return (unsigned)n;
 }
 
-static const char *const type_names[] = {"?", "switch", "wake", "migrate"};
+static const char *const type_names[TRACE_NR_TYPES] = {
+	"?", "switch", "wake", "migrate", "steal", "fwait", "fwake", "thread"};
 static const char *const reason_names[] = {"", "block", "yield", "preempt",
 					   "exit"};
 
 void trace_dump(unsigned n)
 {
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++) {
-		struct trace_ring *r = &rings[cpu];
-		uint64_t end = r->next, count = MIN(MIN(end, (uint64_t)n),
-						    (uint64_t)TRACE_RECORDS);
+		struct trace_ring *r = rings[cpu];
+		if (!r)
+			continue;
+		uint64_t end = r->next,
+			 count = MIN(MIN(end, (uint64_t)n), (uint64_t)r->size);
 		kprintf("trace: cpu %u, last %lu of %lu events:\n", cpu, count,
 			end);
 		for (uint64_t i = end - count; i < end; i++) {
-			const struct trace_record *e =
-				&r->rec[i % TRACE_RECORDS];
-			kprintf("  %16lu %-7s %-7s tid %-5d %s %-5d %.12s\n",
-				e->tsc, type_names[e->type % 4],
-				reason_names[e->reason % 5], e->tid,
-				e->type == TRACE_SWITCH ? "-> tid" : "cpu",
+			const struct trace_record *e = &r->rec[i % r->size];
+			kprintf("  %16lu %-7s %-7s tid %-5d %s %-5d %.16s\n",
+				e->tsc, type_names[e->type % TRACE_NR_TYPES],
+				reason_names[(e->reason & 0xff) % 5], e->tid,
+				e->type == TRACE_SWITCH ? "-> tid" : "arg",
 				e->arg, e->what);
 		}
 	}
+}
+
+/*
+ * One line a record, between a header and an end line, for tools/trace.py:
+ *   trace-begin cpus N tsc_hz HZ
+ *   trace-cpu C events TOTAL kept KEPT
+ *   T C TSC TYPE REASON TID ARG OTHER ADDR WHAT
+ *   trace-end
+ * WHAT is the name with spaces replaced (it ends the line). Called when
+ * nothing else runs (init has exited), so the rings stand still.
+ */
+void trace_dump_all(void)
+{
+	kprintf("trace-begin cpus %u tsc_hz %lu\n", nr_cpus, tsc_hz);
+	for (unsigned cpu = 0; cpu < nr_cpus; cpu++) {
+		struct trace_ring *r = rings[cpu];
+		if (!r)
+			continue;
+		uint64_t end = r->next;
+		uint64_t kept = MIN(end, (uint64_t)r->size);
+		kprintf("trace-cpu %u events %lu kept %lu\n", cpu, end, kept);
+		for (uint64_t i = end - kept; i < end; i++) {
+			const struct trace_record *e = &r->rec[i % r->size];
+			char what[sizeof(e->what) + 1] = {0};
+			memcpy(what, e->what, sizeof(e->what));
+			for (char *p = what; *p; p++)
+				if (*p == ' ')
+					*p = '_';
+			kprintf("T %u %lu %u %u %d %d %d %lx %s\n", e->cpu,
+				e->tsc, e->type, e->reason, e->tid, e->arg,
+				e->other, e->addr, what[0] ? what : "-");
+		}
+	}
+	kprintf("trace-end\n");
 }

@@ -3,17 +3,26 @@
  * scheduling events, cheap enough to stay on (a few stores, no lock: each
  * CPU writes only its own ring, with interrupts off).
  *
- * Record format (stable: tools read it; 32 bytes, little-endian):
+ * Record format (stable: tools/trace.py reads it; 48 bytes):
  *
  *   offset size  field
  *        0    8  tsc      rdtsc() when it happened
  *        8    1  type     enum trace_type
  *        9    1  cpu      the CPU it happened on
- *       10    2  reason   TRACE_SWITCH: enum trace_reason
+ *       10    2  reason   TRACE_SWITCH: enum trace_reason, | TRACE_TO_IDLE
+ *                         when the next task is the CPU's idle task
  *       12    4  tid      the task it is about (SWITCH: the one leaving)
- *       16    4  arg      SWITCH: next tid; WAKE, MIGRATE: target CPU
- *       20   12  what     task name (SWITCH: of the next task), or what a
- *                         task blocks on; NUL-padded, maybe unterminated
+ *       16    4  arg      SWITCH: next tid; WAKE, MIGRATE, STEAL: target
+ *                         CPU; FUTEX_WAKE: how many it woke; THREAD: pid
+ *       20    4  other    SWITCH: next's pid (0: none); WAKE: the waker's tid
+ * (-1 from an interrupt); MIGRATE, STEAL: the CPU it left 24    8  addr
+ * FUTEX_WAIT, FUTEX_WAKE: the user address 32   16  what     task name (SWITCH:
+ * of the next task, THREAD: the thread's), or what a task blocks on;
+ * NUL-padded, maybe unterminated
+ *
+ * `trace` on the kernel command line makes init's exit dump every ring on
+ * the serial console before the power-off (trace_dump_all), which is how
+ * `make trace` (tools/trace.py) collects a run.
  */
 #ifndef SCHED_TRACE_H
 #define SCHED_TRACE_H
@@ -23,12 +32,18 @@
 
 struct task;
 
-#define TRACE_RECORDS 512 /* per CPU */
+#define TRACE_RECORDS 1024	/* per CPU: 48 KiB, kmalloc'd as it starts */
+#define TRACE_RECORDS_LONG 8192 /* with `trace` (make trace): 384 KiB */
 
 enum trace_type {
 	TRACE_SWITCH = 1,
-	TRACE_WAKE = 2,
-	TRACE_MIGRATE = 3,
+	TRACE_WAKE = 2,	      /* tid became runnable, queued on CPU arg */
+	TRACE_MIGRATE = 3,    /* tid moved from CPU other to CPU arg */
+	TRACE_STEAL = 4,      /* balancing pulled tid from other to arg */
+	TRACE_FUTEX_WAIT = 5, /* tid sleeps on the futex at addr */
+	TRACE_FUTEX_WAKE = 6, /* tid woke arg waiters of the futex at addr */
+	TRACE_THREAD = 7,     /* tid is (now) a thread `what` of process arg */
+	TRACE_NR_TYPES,
 };
 
 enum trace_reason {
@@ -37,6 +52,7 @@ enum trace_reason {
 	TRACE_PREEMPT = 3, /* its slice ended, or a better task woke */
 	TRACE_EXIT = 4,	   /* it finished */
 };
+#define TRACE_TO_IDLE 0x100 /* or'ed into a switch's reason */
 
 struct trace_record {
 	uint64_t tsc;
@@ -45,14 +61,28 @@ struct trace_record {
 	uint16_t reason;
 	int32_t tid;
 	int32_t arg;
-	char what[12];
+	int32_t other;
+	uint64_t addr;
+	char what[16];
 };
 
+/* Gives cpu its ring; events on a CPU without one are not recorded. */
+void trace_init_cpu(unsigned cpu);
 void trace_switch(const struct task *prev, const struct task *next,
-		  bool preempted);
+		  bool preempted, bool to_idle);
+/* TRACE_WAKE, TRACE_MIGRATE, TRACE_STEAL: t goes to cpu (from `from`). */
 void trace_event(enum trace_type type, const struct task *t, unsigned cpu);
+void trace_move(enum trace_type type, const struct task *t, unsigned from,
+		unsigned to);
+void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
+		 int woken);
+/* t now runs as a thread of process pid (clone, exec: its name); sets
+ * t->pid, which every switch to t records. */
+void trace_thread(struct task *t, int pid);
 /* Prints the last n records of every CPU, oldest first. */
 void trace_dump(unsigned n);
+/* Prints every record of every CPU in the form tools/trace.py reads. */
+void trace_dump_all(void);
 /* Copies up to max of cpu's records, oldest first; returns how many. */
 unsigned trace_read(unsigned cpu, struct trace_record *out, unsigned max);
 

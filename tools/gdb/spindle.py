@@ -8,7 +8,14 @@ CPU was stopped in the middle of changing a list, what they print can be
 half-updated. The kernel's layout comes from kernel/base/layout.h, the task
 structures from the kernel's debug information.
 """
+import os
+import sys
+
 import gdb
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import spindle_sched  # noqa: E402
+import spindle_user  # noqa: E402
 
 # kernel/base/layout.h: all physical memory is mapped here, so physical
 # address p is readable at DIRECT_MAP_BASE + p (the loader's early page
@@ -175,6 +182,11 @@ def all_tasks():
     return tasks
 
 
+# Past this many threads of one process alike (state, wait), spindle-tasks
+# prints one summary line for the rest, as Ctrl-T does.
+SAME_THREADS_SHOWN = 4
+
+
 def code_location(pc):
     """'function at file:line' for the instruction at pc."""
     symbol = gdb.execute(f"info symbol 0x{pc:x}", to_string=True)
@@ -204,11 +216,27 @@ left behind (kernel/sched/switch.S)."""
             print("no tasks yet (sched_init has not run)")
             return
         print(f"{'tid':>4} {'name':<16} {'state':<9} {'cpu':>3} {'prio':>4}  waiting for")
-        for t in tasks:
-            state = str(t["state"]).removeprefix("TASK_")
-            wait_what = t["wait_what"]
-            waiting = wait_what.string() if state == "BLOCKED" and int(wait_what) else ""
-            print(f"{int(t['tid']):>4} {t['name'].string():<16} {state:<9} "
+        run, count = None, 0  # a run of threads alike (kernel/dev/monitor.c)
+        for t in tasks + [None]:
+            if t is None:
+                key = None
+            else:
+                state = str(t["state"]).removeprefix("TASK_")
+                wait_what = t["wait_what"]
+                # a runnable task's wait_what may be stale: shown only when blocked
+                waiting = wait_what.string() if state == "BLOCKED" and int(wait_what) else ""
+                key = (int(t["proc"]), state, waiting) if int(t["proc"]) else None
+            if key is not None and key == run:
+                count += 1
+            else:
+                if count > SAME_THREADS_SHOWN:
+                    print(f"     ... {count - SAME_THREADS_SHOWN} more threads of {name}, "
+                          f"{run[1]}{' on ' + run[2] if run[2] else ''}")
+                run, count = key, 1
+            if t is None or count > SAME_THREADS_SHOWN:
+                continue
+            name = t["name"].string()
+            print(f"{int(t['tid']):>4} {name:<16} {state:<9} "
                   f"{int(t['cpu']):>3} {int(t['prio']):>4}  {waiting}")
 
 
@@ -266,5 +294,9 @@ stops at the top of the task's kernel stack."""
 PageWalk()
 Tasks()
 TaskBacktrace()
+spindle_user.register()
+spindle_sched.register()
 print("Spindle GDB helpers: spindle-pagewalk ADDR [CR3], spindle-tasks, "
-      "spindle-task-bt TID (`help COMMAND` for each)")
+      "spindle-task-bt TID, spindle-runqueues, spindle-futex, spindle-mm [TID], "
+      "spindle-trace [N], spindle-list, spindle-user FILE, spindle-ubreak/kbreak FUNCTION "
+      "(`help COMMAND` for each)")
