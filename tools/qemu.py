@@ -143,20 +143,25 @@ def boot(s, timeout, log_path=None, iso=None, until=None, script=(), idle_timeou
                             stderr=subprocess.STDOUT, start_new_session=True)
     os.set_blocking(proc.stdout.fileno(), False)
     chunks, timed_out, stopped, stalled = [], False, False, False
+    out = bytearray()
     steps, seen_upto = list(script), 0
     last_line = start
     while True:
         data = proc.stdout.read()
         now = time.monotonic()
         if data:
+            # One growing buffer, searched only where new text can
+            # match: a boot that prints megabytes (a trace dump) stays
+            # linear instead of re-joining everything on each read.
+            searched = max(0, len(out) - 4096)
+            out += data
             chunks.append(data)
             if b"\n" in data:
                 last_line = now
-            if until and until.encode() in b"".join(chunks):
+            if until and out.find(until.encode(), searched) >= 0:
                 stopped = True
                 break
-            out = b"".join(chunks)
-            while steps and steps[0][0].encode() in out[seen_upto:]:
+            while steps and out.find(steps[0][0].encode(), seen_upto) >= 0:
                 seen_upto = out.index(steps[0][0].encode(), seen_upto) + 1
                 proc.stdin.write(steps.pop(0)[1].encode())
                 proc.stdin.flush()
