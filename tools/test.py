@@ -637,6 +637,14 @@ def strip_markers(text):
     return "\n".join(l for l in text.split("\n") if not re.match(r"^\s*/\* LAB \w+: (begin|end) \*/\s*$", l))
 
 
+def compiler_complaints(output):
+    """The lines of a build's output where a compiler, linker or make
+    complains ("file.c:3:5: warning: ...", "make: *** ... Error 1"); not
+    lines that merely name a file such as strerror.c."""
+    return [l for l in output.splitlines()
+            if re.search(r"\b(warning|error):|\*\*\* .*Error \d", l)]
+
+
 def labs_group(name):
     """The course labs (tools/labs.py, docs/labs/): the markers pair up;
     every graded test exists; and for each lab, its skeleton differs from
@@ -696,7 +704,7 @@ def labs_group(name):
         gcc = subprocess.run(["make", "--no-print-directory", "-j2", "B=build", "CC=gcc",
                               "build/kernel.elf", "build/initrd.cpio"], cwd=out,
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        problems = [l for l in gcc.stdout.splitlines() if "warning" in l or "error" in l]
+        problems = compiler_complaints(gcc.stdout)
         cases.append(Case(f"{lab.name}.skeleton_builds_warning_free_with_gcc",
                           gcc.returncode == 0 and not problems,
                           ["# " + l for l in (problems or gcc.stdout.splitlines())[-TAIL_LINES:]]
@@ -706,7 +714,7 @@ def labs_group(name):
         clang = subprocess.run(["make", "--no-print-directory", "-j2", "B=build-clang", "CC=clang"]
                                + objs, cwd=out, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, text=True)
-        problems = [l for l in clang.stdout.splitlines() if "warning" in l or "error" in l]
+        problems = compiler_complaints(clang.stdout)
         cases.append(Case(f"{lab.name}.skeleton_cut_files_build_warning_free_with_clang",
                           clang.returncode == 0 and not problems,
                           ["# " + l for l in (problems or clang.stdout.splitlines())[-TAIL_LINES:]]
