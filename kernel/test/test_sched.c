@@ -64,15 +64,33 @@ static void holder(void *arg)
  * spin until each has been preempted three times: the other thread used
  * the same registers meanwhile, so only a correct switch (and FPU save and
  * restore) leaves the patterns intact. */
+static atomic_bool holders_done;
+
+/* Keeps a holder from being alone on the CPU: one left alone at its
+ * level is never preempted (rr_tick), and would spin for ever waiting for
+ * its third preemption once the other had its three and ended. */
+static void sparring_partner(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&holders_done))
+		yield();
+	kthread_exit(0);
+}
+
 KTEST(sched, registers_and_sse_survive_preemption)
 {
+	atomic_store(&holders_done, false);
 	struct task *a = start_pinned(holder, (void *)0x1234567800000000,
 				      "hold-a", test_cpu(), PRIO_DEFAULT);
 	struct task *b = start_pinned(holder, (void *)0x00000000abcdef00,
 				      "hold-b", test_cpu(), PRIO_DEFAULT);
-	KASSERT_TRUE(a && b);
+	struct task *spar = start_pinned(sparring_partner, NULL, "spar",
+					 test_cpu(), PRIO_DEFAULT);
+	KASSERT_TRUE(a && b && spar);
 	KEXPECT_EQ(kthread_join(a), 0);
 	KEXPECT_EQ(kthread_join(b), 0);
+	atomic_store(&holders_done, true);
+	KEXPECT_EQ(kthread_join(spar), 0);
 }
 
 struct spinner {
