@@ -123,11 +123,13 @@ KTEST(sched, pinned_cpu_bound_threads_share_one_cpu)
 	for (int i = 0; i < 2; i++)
 		t[i] = start_pinned(spin_until_stopped, &s[i], "spin",
 				    test_cpu(), PRIO_DEFAULT);
-	/* Until both have run (each needs the other to be preempted), or
-	 * 10 s: generous, because a loaded host can deschedule this vCPU
-	 * for longer than a time slice, and then its ticks are lost. */
+	/* Until both have run and both have been preempted (the second to
+	 * run may reach its count before its first slice ends), or 10 s:
+	 * generous, because a loaded host can deschedule this vCPU for
+	 * longer than a time slice, and then its ticks are lost. */
 	for (int waited = 0; waited < 100; waited++) {
-		if (s[0].count >= 1000 && s[1].count >= 1000)
+		if (s[0].count >= 1000 && s[1].count >= 1000 &&
+		    t[0]->nr_involuntary >= 1 && t[1]->nr_involuntary >= 1)
 			break;
 		sleep_ns(100 * 1000000ull);
 	}
