@@ -863,7 +863,11 @@ def trace_group(name):
         with open(run.json) as f:
             with_json = json.load(f).get("traceEvents") == run.events
     race = [e for e in run.events if e["ph"] == "X" and e["name"].startswith("race ")]
+    # Two slices half overlapping on one thread's track: the check must see it.
+    overlap = [{"name": n, "ph": "X", "ts": ts, "dur": 10, "pid": 1, "tid": 1}
+               for n, ts in (("a", 0), ("b", 5))]
     checks = [
+        ("schema_check_rejects_an_overlap", trace.check(overlap) and not trace.check(overlap[:1])),
         ("dump_comes_back_whole", not run.error and bool(run.records)),
         ("json_has_trace_events", with_json),
         ("schema_fields_no_overlap_switches_pair", with_json and not run.problems),
