@@ -15,6 +15,7 @@
  *   bench          every benchmark
  *   bench boot     only the first line (tools/bench.py times the boot to it)
  *   bench counter  only the contended counter (run again on more CPUs)
+ *   bench alive    only thread create+join with 10 ... 10,000 others alive
  *
  * As init on Linux (pid 1), it powers the machine off when done: Linux
  * panics when init exits. Lines starting with `#` are information.
@@ -668,6 +669,10 @@ int main(int argc, char **argv)
 		return finish();
 	if (strcmp(only, "counter") == 0) {
 		contended_counter();
+		return finish();
+	}
+	if (strcmp(only, "alive") == 0) {
+		thread_create_join_alive();
 		return finish();
 	}
 	bench_getpid();
