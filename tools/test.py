@@ -318,6 +318,7 @@ def running_user_test(prog, output):
 PORTABLE_HEADERS = {"c/ktap.h": ["lib/c/ktap.c"], "timing.h": [],
                     "../kernel/sched/mutex_word.h": [],
                     "tpool/tpool.h": ["lib/tpool/*.c"],
+                    "tpool/ppool.h": ["lib/tpool/*.c"],
                     "uthread/uthread.h": ["lib/uthread/*.c", "lib/uthread/*.S"]}
 
 
