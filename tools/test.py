@@ -319,6 +319,7 @@ PORTABLE_HEADERS = {"c/ktap.h": ["lib/c/ktap.c"], "timing.h": [],
                     "../kernel/sched/mutex_word.h": [],
                     "tpool/tpool.h": ["lib/tpool/*.c"],
                     "tpool/ppool.h": ["lib/tpool/*.c"],
+                    "evloop/evloop.h": ["lib/evloop/*.c"],
                     "uthread/uthread.h": ["lib/uthread/*.c", "lib/uthread/*.S"]}
 
 

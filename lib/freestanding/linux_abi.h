@@ -102,6 +102,7 @@
 #define SYS_faccessat 269
 #define SYS_set_robust_list 273
 #define SYS_get_robust_list 274
+#define SYS_eventfd2 290
 #define SYS_dup3 292
 #define SYS_pipe2 293
 #define SYS_prlimit64 302
@@ -129,6 +130,17 @@
 #define O_CLOEXEC 02000000
 #define AT_FDCWD (-100) /* openat: relative to the working directory */
 
+/* poll(2): struct pollfd's events and revents bits */
+#define POLLIN 0x001
+#define POLLPRI 0x002
+#define POLLOUT 0x004
+#define POLLERR 0x008
+#define POLLHUP 0x010
+#define POLLNVAL 0x020
+/* eventfd2(2) flags */
+#define EFD_SEMAPHORE 1
+#define EFD_CLOEXEC O_CLOEXEC
+#define EFD_NONBLOCK O_NONBLOCK
 /* ioctl(2) on a terminal (kernel/dev/tty.c) */
 #define TCGETS 0x5401
 #define TCSETS 0x5402
