@@ -208,6 +208,50 @@ static void a_worker_that_exits_fails_its_future_with_its_status(void)
 	KTAP_EXPECT_EQ(WEXITSTATUS(status), 3);
 }
 
+/* A task that tells its pid through pid_pipe, then blocks for ever
+ * reading order_pipe, which nobody writes: only a kill ends it. */
+static int pid_pipe[2];
+
+static long report_pid_then_block(void *arg, int *error)
+{
+	(void)arg;
+	pid_t self = getpid();
+	char byte;
+	if (write(pid_pipe[1], &self, sizeof(self)) != sizeof(self) ||
+	    read(order_pipe[0], &byte, 1) >= 0)
+		*error = EIO;
+	return 0;
+}
+
+static void a_worker_killed_from_outside_fails_the_task_it_was_running(void)
+{
+	KTAP_ASSERT_EQ(pipe(pid_pipe), 0);
+	KTAP_ASSERT_EQ(pipe(order_pipe), 0);
+	struct ppool *pool = ppool_create(2);
+	KTAP_ASSERT_TRUE(pool);
+	struct future *blocked =
+		ppool_submit(pool, report_pid_then_block, NULL);
+	pid_t worker = 0;
+	KTAP_ASSERT_EQ(read(pid_pipe[0], &worker, sizeof(worker)),
+		       (long)sizeof(worker));
+	KTAP_EXPECT_NE(worker, getpid());
+	KTAP_EXPECT_EQ(kill(worker, SIGKILL), 0);
+	long status = 0;
+	KTAP_EXPECT_EQ(future_wait(blocked, &status), ECHILD);
+	KTAP_EXPECT_TRUE(WIFSIGNALED(status));
+	KTAP_EXPECT_EQ(WTERMSIG(status), SIGKILL);
+	future_free(blocked);
+	struct future *after = ppool_submit(pool, square, (void *)(intptr_t)5);
+	long value = 0;
+	KTAP_EXPECT_EQ(future_wait(after, &value), 0);
+	KTAP_EXPECT_EQ(value, 25);
+	future_free(after);
+	ppool_shutdown(pool);
+	KTAP_EXPECT_TRUE(no_child_is_left());
+	close(pid_pipe[0]), close(pid_pipe[1]);
+	close(order_pipe[0]), close(order_pipe[1]);
+}
+
 static void a_dead_worker_is_replaced_and_the_pool_keeps_working(void)
 {
 	struct ppool *pool = ppool_create(1);
@@ -300,6 +344,7 @@ static const struct ktap_test tests[] = {
 	KTAP_TEST(a_worker_killed_by_sigkill_fails_only_its_future),
 	KTAP_TEST(a_worker_that_segfaults_fails_only_its_future),
 	KTAP_TEST(a_worker_that_exits_fails_its_future_with_its_status),
+	KTAP_TEST(a_worker_killed_from_outside_fails_the_task_it_was_running),
 	KTAP_TEST(a_dead_worker_is_replaced_and_the_pool_keeps_working),
 	KTAP_TEST(shutdown_runs_every_queued_task_and_leaves_no_zombie),
 	KTAP_TEST(executors_submit_to_a_thread_or_a_process_pool),

@@ -32,6 +32,9 @@
  * is the worker's wait status (WIFSIGNALED, WTERMSIG... decode it). Only
  * that future fails; the pool forks a new worker in its place. A task
  * that cannot get a worker because fork fails fails with that errno.
+ * A worker killed while idle is noticed when the next task is sent: if
+ * its pipe is closed by then, the task goes to a replacement; if the
+ * kill races with the sending, that task fails with ECHILD too.
  */
 #ifndef TPOOL_PPOOL_H
 #define TPOOL_PPOOL_H
