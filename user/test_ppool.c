@@ -309,6 +309,31 @@ static void shutdown_runs_every_queued_task_and_leaves_no_zombie(void)
 		future_free(f[i]);
 }
 
+/*
+ * The second pool's workers are forked while the first pool's pipes are
+ * open. Unless they close them, the first pool's workers never see end
+ * of file at shutdown (this test would hang), and a crash in the first
+ * pool would give no end of file either.
+ */
+static void a_pool_shuts_down_while_a_younger_pool_has_workers(void)
+{
+	struct ppool *older = ppool_create(2);
+	KTAP_ASSERT_TRUE(older);
+	struct ppool *younger = ppool_create(2);
+	KTAP_ASSERT_TRUE(younger);
+	struct future *f = ppool_submit(older, die_by_sigsegv, NULL);
+	KTAP_EXPECT_EQ(future_wait(f, NULL), ECHILD);
+	future_free(f);
+	ppool_shutdown(older);
+	f = ppool_submit(younger, square, (void *)(intptr_t)3);
+	long value = 0;
+	KTAP_EXPECT_EQ(future_wait(f, &value), 0);
+	KTAP_EXPECT_EQ(value, 9);
+	future_free(f);
+	ppool_shutdown(younger);
+	KTAP_EXPECT_TRUE(no_child_is_left());
+}
+
 static void executors_submit_to_a_thread_or_a_process_pool(void)
 {
 	struct tpool *threads = tpool_create(2);
@@ -347,6 +372,7 @@ static const struct ktap_test tests[] = {
 	KTAP_TEST(a_worker_killed_from_outside_fails_the_task_it_was_running),
 	KTAP_TEST(a_dead_worker_is_replaced_and_the_pool_keeps_working),
 	KTAP_TEST(shutdown_runs_every_queued_task_and_leaves_no_zombie),
+	KTAP_TEST(a_pool_shuts_down_while_a_younger_pool_has_workers),
 	KTAP_TEST(executors_submit_to_a_thread_or_a_process_pool),
 	KTAP_TEST(create_refuses_fewer_than_one_worker),
 };

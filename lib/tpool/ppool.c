@@ -236,18 +236,24 @@ static long proxy_task(void *arg, int *error)
 	return value;
 }
 
-/* Unlinks pool from all_pools, stops every worker it has, frees it. */
+/*
+ * Stops every worker pool has, then unlinks it from all_pools and frees
+ * it. In that order: while a worker's pipes are open the pool must stay
+ * on the list, so that a child forked meanwhile (by another pool) closes
+ * them; otherwise the child would keep the task pipe open and the
+ * worker would never see its end.
+ */
 static void destroy(struct ppool *pool)
 {
+	for (int i = 0; i < pool->nr_workers; i++)
+		if (pool->workers[i].pid)
+			stop_worker(&pool->workers[i]);
 	pthread_mutex_lock(&forking);
 	struct ppool **link = &all_pools;
 	while (*link != pool)
 		link = &(*link)->next_pool;
 	*link = pool->next_pool;
 	pthread_mutex_unlock(&forking);
-	for (int i = 0; i < pool->nr_workers; i++)
-		if (pool->workers[i].pid)
-			stop_worker(&pool->workers[i]);
 	pthread_mutex_destroy(&pool->lock);
 	free(pool->workers);
 	free(pool);
