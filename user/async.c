@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "evloop/evloop.h"
+#include "primes.h"
 #include "tpool/ppool.h"
 
 #define TICK_MS 100
@@ -66,28 +67,14 @@ static long ask_helper(void *arg, int *error)
 	return n;
 }
 
-static int is_prime(long n)
-{
-	if (n < 2)
-		return 0;
-	if (n % 2 == 0)
-		return n == 2;
-	for (long d = 3; d * d <= n; d += 2)
-		if (n % d == 0)
-			return 0;
-	return 1;
-}
-
 /* The CPU-bound task: counts the primes in part `arg` of PRIME_TASKS of
  * [0, PRIME_LIMIT). Only a number crosses to the worker process. */
 static long count_primes_in_part(void *arg, int *error)
 {
 	(void)error;
-	long part = (long)arg, count = 0;
-	for (long n = PRIME_LIMIT * part / PRIME_TASKS;
-	     n < PRIME_LIMIT * (part + 1) / PRIME_TASKS; n++)
-		count += is_prime(n);
-	return count;
+	long part = (long)arg;
+	return count_primes(PRIME_LIMIT * part / PRIME_TASKS,
+			    PRIME_LIMIT * (part + 1) / PRIME_TASKS);
 }
 
 static void tick(struct loop *loop, void *arg)

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "primes.h"
 #include "timing.h"
 #include "tpool/ppool.h"
 
@@ -27,28 +28,14 @@
 #define IO_TASKS 32
 #define IO_WAIT_MS 20
 
-static int is_prime(long n)
-{
-	if (n < 2)
-		return 0;
-	if (n % 2 == 0)
-		return n == 2;
-	for (long d = 3; d * d <= n; d += 2)
-		if (n % d == 0)
-			return 0;
-	return 1;
-}
-
 /* CPU-bound: counts the primes in part `arg` of CPU_TASKS parts of
  * [0, PRIME_LIMIT). */
 static long count_primes_in_part(void *arg, int *error)
 {
 	(void)error;
-	long part = (long)arg, count = 0;
-	for (long n = PRIME_LIMIT * part / CPU_TASKS;
-	     n < PRIME_LIMIT * (part + 1) / CPU_TASKS; n++)
-		count += is_prime(n);
-	return count;
+	long part = (long)arg;
+	return count_primes(PRIME_LIMIT * part / CPU_TASKS,
+			    PRIME_LIMIT * (part + 1) / CPU_TASKS);
 }
 
 /* I/O-bound: waits IO_WAIT_MS, then returns its argument. */
