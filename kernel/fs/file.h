@@ -12,7 +12,8 @@
  *                  [3]-----> file (pipe, read end)  <-- process B fd [0]
  *
  * Kinds of file: the console (dev/tty.c), initrd files and directories
- * (fs/initrdfs.c), pipes (fs/pipe.c), /proc (fs/procfs.c).
+ * (fs/initrdfs.c), pipes (fs/pipe.c), eventfds (fs/eventfd.c), /proc
+ * (fs/procfs.c).
  */
 #ifndef FS_FILE_H
 #define FS_FILE_H
@@ -36,6 +37,7 @@ struct kstat {
 };
 
 struct file;
+struct poll_table;
 
 /* What a kind of file can do; a NULL entry means the call does not apply
  * (the system call returns the errno Linux does for that case). */
@@ -47,6 +49,10 @@ struct file_ops {
 	/* getdents64 into ubuf; returns bytes written, 0 at the end. */
 	long (*getdents)(struct file *f, uint64_t ubuf, size_t n);
 	long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);
+	/* Which POLL* events are true now; calls poll_wait (fs/poll.h) on
+	 * each wait queue that is woken when they may change. NULL: always
+	 * readable and writable, as a regular file is. */
+	unsigned (*poll)(struct file *f, struct poll_table *pt);
 	/* Last reference gone. */
 	void (*release)(struct file *f);
 	bool seekable;

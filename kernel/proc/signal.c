@@ -369,7 +369,7 @@ void signal_set_blocked(uint64_t blocked)
 	spin_unlock(&proc_lock);
 }
 
-long proc_sigsuspend(uint64_t mask)
+void proc_sigmask_for_wait(uint64_t mask)
 {
 	struct task *t = current();
 	spin_lock(&proc_lock);
@@ -377,7 +377,25 @@ long proc_sigsuspend(uint64_t mask)
 	t->sig_restore_mask = true;
 	set_blocked_locked(t, mask);
 	spin_unlock(&proc_lock);
-	wait_event(&signal_waiters, task_signal_pending(t));
+}
+
+void proc_sigmask_after_wait(long r)
+{
+	struct task *t = current();
+	if (r == -ERESTARTNOHAND)
+		return;
+	spin_lock(&proc_lock);
+	if (t->sig_restore_mask) {
+		t->sig_restore_mask = false;
+		set_blocked_locked(t, t->sig_saved_mask);
+	}
+	spin_unlock(&proc_lock);
+}
+
+long proc_sigsuspend(uint64_t mask)
+{
+	proc_sigmask_for_wait(mask);
+	wait_event(&signal_waiters, task_signal_pending(current()));
 	return -ERESTARTNOHAND;
 }
 
