@@ -23,7 +23,8 @@ static uint64_t *managed_map; /* bit set: frame is RAM we manage */
 static size_t nr_frames;      /* frames covered by the bitmaps */
 static size_t nr_free;	      /* pmm_lock */
 static size_t nr_managed;
-static size_t next_word; /* next-fit hint (pmm_lock) */
+static size_t next_word;   /* next-fit hint (pmm_lock) */
+static size_t next_contig; /* where pmm_alloc_contig looks first (pmm_lock) */
 static uint64_t phys_end;
 
 static bool bit_test(const uint64_t *map, size_t i)
@@ -132,14 +133,12 @@ uint64_t pmm_alloc(void)
 	return 0;
 }
 
-/* First fit: contiguous runs are rare requests (large kmalloc). */
-uint64_t pmm_alloc_contig(size_t n)
+/* The first run of n free frames in [from, to), taken; SIZE_MAX if none.
+ * pmm_lock held. */
+static size_t take_run(size_t from, size_t to, size_t n)
 {
-	if (n == 0)
-		return 0;
-	spin_lock(&pmm_lock);
 	size_t run = 0;
-	for (size_t frame = 0; frame < nr_frames; frame++) {
+	for (size_t frame = from; frame < to; frame++) {
 		run = bit_test(free_map, frame) ? run + 1 : 0;
 		if (run < n)
 			continue;
@@ -147,11 +146,28 @@ uint64_t pmm_alloc_contig(size_t n)
 		for (size_t f = first; f <= frame; f++)
 			bit_clear(free_map, f);
 		nr_free -= n;
-		spin_unlock(&pmm_lock);
-		return first * PAGE_SIZE;
+		return first;
 	}
+	return SIZE_MAX;
+}
+
+/* Next fit: the search starts after the last run handed out and wraps
+ * around. First fit rescanned the used part of memory every time, and a
+ * run is what every task struct is (a large kmalloc): with 10,000 threads
+ * alive each new one scanned past all of theirs. */
+uint64_t pmm_alloc_contig(size_t n)
+{
+	if (n == 0)
+		return 0;
+	spin_lock(&pmm_lock);
+	size_t start = MIN(next_contig, nr_frames);
+	size_t first = take_run(start, nr_frames, n);
+	if (first == SIZE_MAX)
+		first = take_run(0, MIN(start + n, nr_frames), n);
+	if (first != SIZE_MAX)
+		next_contig = first + n;
 	spin_unlock(&pmm_lock);
-	return 0;
+	return first == SIZE_MAX ? 0 : first * PAGE_SIZE;
 }
 
 void pmm_free_contig(uint64_t phys, size_t n)

@@ -60,6 +60,14 @@ KTEST(pmm, alloc_all_memory_no_page_twice_then_free_all)
 	KEXPECT_EQ(got, start - map_pages);
 	KEXPECT_EQ(pmm_free_pages(), 0);
 	KEXPECT_EQ(pmm_alloc_contig(1), 0);
+	/* One frame free, the lowest: the next-fit search must wrap round
+	 * to it from wherever it starts. */
+	size_t low = 0;
+	while (low < frames && !(seen[low / 8] & (1 << (low % 8))))
+		low++;
+	KASSERT_TRUE(low < frames);
+	pmm_free(low * PAGE_SIZE);
+	KEXPECT_EQ(pmm_alloc_contig(1), low * PAGE_SIZE);
 
 	for (size_t f = 0; f < frames; f++)
 		if (seen[f / 8] & (1 << (f % 8)))
