@@ -12,7 +12,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "c/libc.h"
 #include "c/syscall.h"
 #include "freestanding/linux_abi.h"
 #include "internal.h"
