@@ -10,12 +10,14 @@
 
 ssize_t read(int fd, void *buf, size_t count)
 {
-	return __syscall_ret(syscall3(SYS_read, fd, (long)buf, (long)count));
+	return __syscall_ret(
+		syscall_cp(SYS_read, fd, (long)buf, (long)count, 0, 0, 0));
 }
 
 ssize_t write(int fd, const void *buf, size_t count)
 {
-	return __syscall_ret(syscall3(SYS_write, fd, (long)buf, (long)count));
+	return __syscall_ret(
+		syscall_cp(SYS_write, fd, (long)buf, (long)count, 0, 0, 0));
 }
 
 /* A terminal answers TCGETS (with its settings); anything else fails it

@@ -38,13 +38,18 @@ int execve(const char *path, char *const argv[], char *const envp[])
 
 pid_t wait4(pid_t pid, int *status, int options, struct rusage *usage)
 {
-	return (pid_t)__syscall_ret(
-		syscall4(SYS_wait4, pid, (long)status, options, (long)usage));
+	return (pid_t)__syscall_ret(syscall_cp(SYS_wait4, pid, (long)status,
+					       options, (long)usage, 0, 0));
 }
 
 pid_t waitpid(pid_t pid, int *status, int options)
 {
 	return wait4(pid, status, options, NULL);
+}
+
+pid_t wait(int *status)
+{
+	return wait4(-1, status, 0, NULL);
 }
 
 int kill(pid_t pid, int sig)

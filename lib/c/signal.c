@@ -26,7 +26,7 @@ __asm__(".text\n"
 	"	syscall\n"
 	".size __restore_rt, .-__restore_rt\n");
 
-int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+int sigaction_any(int sig, const struct sigaction *act, struct sigaction *old)
 {
 	struct k_sigaction kact, kold;
 	if (act) {
@@ -50,6 +50,15 @@ int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 		old->sa_mask.bits[0] = kold.mask;
 	}
 	return 0;
+}
+
+int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	if (sig == SIGCANCEL) {
+		errno = EINVAL;
+		return -1;
+	}
+	return sigaction_any(sig, act, old);
 }
 
 sighandler_t signal(int sig, sighandler_t handler)
@@ -76,8 +85,8 @@ int sigpending(sigset_t *set)
 
 int sigsuspend(const sigset_t *mask)
 {
-	return (int)__syscall_ret(
-		syscall2(SYS_rt_sigsuspend, (long)mask, KERNEL_SIGSET_SIZE));
+	return (int)__syscall_ret(syscall_cp(SYS_rt_sigsuspend, (long)mask,
+					     KERNEL_SIGSET_SIZE, 0, 0, 0, 0));
 }
 
 int sigtimedwait(const sigset_t *set, siginfo_t *info,
@@ -85,8 +94,8 @@ int sigtimedwait(const sigset_t *set, siginfo_t *info,
 {
 	long r;
 	do
-		r = syscall4(SYS_rt_sigtimedwait, (long)set, (long)info,
-			     (long)timeout, KERNEL_SIGSET_SIZE);
+		r = syscall_cp(SYS_rt_sigtimedwait, (long)set, (long)info,
+			       (long)timeout, KERNEL_SIGSET_SIZE, 0, 0);
 	while (r == -EINTR);
 	return (int)__syscall_ret(r);
 }
@@ -131,7 +140,7 @@ int sigemptyset(sigset_t *set)
 int sigfillset(sigset_t *set)
 {
 	sigemptyset(set);
-	set->bits[0] = ~0ul;
+	set->bits[0] = ~SIGNAL_BIT(SIGCANCEL);
 	return 0;
 }
 

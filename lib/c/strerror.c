@@ -37,6 +37,7 @@ static const char *const messages[] = {
 	[EOVERFLOW] = "Value too large for defined data type",
 	[ENOTSUP] = "Operation not supported",
 	[ETIMEDOUT] = "Connection timed out",
+	[ECANCELED] = "Operation canceled",
 };
 
 char *strerror(int err)

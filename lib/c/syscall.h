@@ -65,4 +65,18 @@ static inline long syscall5(long n, long a1, long a2, long a3, long a4, long a5)
 /* r if it is not an error; else errno = -r and -1 (lib/c/errno.c). */
 long __syscall_ret(long r);
 
+/* syscall6 as a cancellation point (lib/pthread/cancel.c): a pending
+ * pthread_cancel request ends the thread before the call or while it
+ * blocks, never after it has returned. read, write, wait4, nanosleep,
+ * pause, rt_sigsuspend and rt_sigtimedwait go through it. */
+long syscall_cp(long n, long a1, long a2, long a3, long a4, long a5, long a6);
+
+/* The signal that carries pthread_cancel's requests, as in musl: kept
+ * from programs (sigaction refuses it, sigfillset leaves it out). */
+#define SIGCANCEL 33
+
+/* sigaction without that refusal, for lib/pthread (lib/c/signal.c). */
+struct sigaction;
+int sigaction_any(int sig, const struct sigaction *act, struct sigaction *old);
+
 #endif

@@ -13,7 +13,22 @@ int clock_gettime(clockid_t clock, struct timespec *ts)
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	return (int)__syscall_ret(
-		syscall2(SYS_nanosleep, (long)req, (long)rem));
+		syscall_cp(SYS_nanosleep, (long)req, (long)rem, 0, 0, 0, 0));
+}
+
+unsigned sleep(unsigned seconds)
+{
+	struct timespec t = {.tv_sec = seconds};
+	if (nanosleep(&t, &t) < 0)
+		return (unsigned)t.tv_sec + (t.tv_nsec > 0);
+	return 0;
+}
+
+int usleep(unsigned microseconds)
+{
+	struct timespec t = {.tv_sec = microseconds / 1000000,
+			     .tv_nsec = microseconds % 1000000 * 1000l};
+	return nanosleep(&t, NULL);
 }
 
 int setitimer(int which, const struct itimerval *value, struct itimerval *old)
@@ -34,5 +49,5 @@ unsigned alarm(unsigned seconds)
 
 int pause(void)
 {
-	return (int)__syscall_ret(syscall0(SYS_pause));
+	return (int)__syscall_ret(syscall_cp(SYS_pause, 0, 0, 0, 0, 0, 0));
 }

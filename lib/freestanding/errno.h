@@ -34,6 +34,7 @@
 #define EOVERFLOW 75
 #define ENOTSUP 95 /* = EOPNOTSUPP on Linux */
 #define ETIMEDOUT 110
+#define ECANCELED 125
 
 /* Kernel-internal: a blocking call a signal interrupted. They never reach
  * user space: the return to user mode turns them into EINTR or a restart

@@ -47,7 +47,7 @@ int pthread_barrier_wait(pthread_barrier_t *b)
 		r = PTHREAD_BARRIER_SERIAL_THREAD;
 	} else {
 		while (b->round == round)
-			pthread_cond_wait(&b->all_here, &b->lock);
+			cond_wait_uncancellable(&b->all_here, &b->lock);
 	}
 	pthread_mutex_unlock(&b->lock);
 	return r;

@@ -62,14 +62,15 @@ int pthread_cond_destroy(pthread_cond_t *c)
 }
 
 /*
- * pthread_cond_timedwait - release m, sleep until signalled or until
- * abstime (on the clock chosen with pthread_condattr_setclock), re-take m.
- * Contract: the caller holds m; returns holding m again: 0, or ETIMEDOUT
- * once abstime has passed (EINVAL for a malformed time, EPERM when an
- * error-checking mutex is not the caller's; m untouched in both).
+ * cond_wait - release m, sleep until signalled, until abstime (on the
+ * clock chosen with pthread_condattr_setclock) or until a cancel request
+ * is to act, re-take m.
+ * Contract: the caller holds m; returns holding m again: 0, ETIMEDOUT once
+ * abstime has passed, or ECANCELED (EINVAL for a malformed time, EPERM
+ * when an error-checking mutex is not the caller's; m untouched in both).
  */
-int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
-			   const struct timespec *abstime)
+static int cond_wait(pthread_cond_t *c, pthread_mutex_t *m,
+		     const struct timespec *abstime)
 {
 	/* LAB pthread: begin */
 	if (abstime && check_abstime(abstime))
@@ -79,15 +80,41 @@ int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
 	unsigned held = mutex_release_for_wait(m, &err);
 	if (err)
 		return err;
-	int r = futex_wait_until(&c->seq, seq, c->clock, abstime, 0);
+	int r = futex_wait_cancellable(&c->seq, seq, c->clock, abstime, 0);
 	mutex_reacquire_after_wait(m, held);
 	return r;
 	/* LAB pthread: end */
 }
 
+/*
+ * A cancellation point: a cancelled waiter ends holding m again, as POSIX
+ * says (its cleanup handlers find it locked), and first passes on the
+ * wake-up it may have taken, so no other waiter misses a signal (a
+ * spurious wake-up is allowed, a lost one is not).
+ */
+int pthread_cond_timedwait(pthread_cond_t *c, pthread_mutex_t *m,
+			   const struct timespec *abstime)
+{
+	pthread_testcancel();
+	int r = cond_wait(c, m, abstime);
+	if (r == ECANCELED) {
+		pthread_cond_signal(c);
+		cancel_act();
+	}
+	return r;
+}
+
 int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m)
 {
 	return pthread_cond_timedwait(c, m, NULL);
+}
+
+int cond_wait_uncancellable(pthread_cond_t *c, pthread_mutex_t *m)
+{
+	int held = cancel_hold();
+	int r = cond_wait(c, m, NULL);
+	cancel_release(held);
+	return r;
 }
 
 int pthread_cond_signal(pthread_cond_t *c)

@@ -7,8 +7,16 @@
 #include <errno.h>
 
 #include "c/libc.h"
+#include "c/syscall.h"
 #include "freestanding/linux_abi.h"
 #include "internal.h"
+
+/* Private unless shared; CLOCK_REALTIME's flag only for a timed wait. */
+static int wait_op(clockid_t clock, const struct timespec *abstime, int shared)
+{
+	return FUTEX_WAIT_BITSET | (shared ? 0 : FUTEX_PRIVATE_FLAG) |
+	       (abstime && clock == CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
+}
 
 /*
  * futex_wait_until - sleep while *word == seen, at most until abstime.
@@ -21,14 +29,19 @@
 int futex_wait_until(uint32_t *word, uint32_t seen, clockid_t clock,
 		     const struct timespec *abstime, int shared)
 {
-	int op =
-		FUTEX_WAIT_BITSET | (shared ? 0 : FUTEX_PRIVATE_FLAG) |
-		(abstime && clock == CLOCK_REALTIME ? FUTEX_CLOCK_REALTIME : 0);
-	int saved = errno;
-	long r = futex(word, op, seen, abstime, NULL, ~0u);
-	int err = errno;
-	errno = saved;
-	return r < 0 && err == ETIMEDOUT ? ETIMEDOUT : 0;
+	long r =
+		syscall6(SYS_futex, (long)word, wait_op(clock, abstime, shared),
+			 seen, (long)abstime, 0, ~0u);
+	return r == -ETIMEDOUT ? ETIMEDOUT : 0;
+}
+
+int futex_wait_cancellable(uint32_t *word, uint32_t seen, clockid_t clock,
+			   const struct timespec *abstime, int shared)
+{
+	long r = cancellable_syscall(SYS_futex, (long)word,
+				     wait_op(clock, abstime, shared), seen,
+				     (long)abstime, 0, ~0u);
+	return r == -ETIMEDOUT || r == -ECANCELED ? (int)-r : 0;
 }
 
 void futex_wait_word(uint32_t *word, uint32_t seen)

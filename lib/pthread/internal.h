@@ -28,6 +28,13 @@ struct pthread {
 	void *map;	 /* the mapping: stack, guard page, this block */
 	size_t map_size; /* 0 for the main thread (the kernel's stack) */
 	struct pthread *next_dead; /* detached and finished: to unmap */
+	/* Cancellation (cancel.c). Any thread sets cancel_requested (once,
+	 * never cleared); the rest is this thread's own, read by its
+	 * SIGCANCEL handler too. */
+	volatile int cancel_requested;
+	volatile int cancel_state; /* PTHREAD_CANCEL_ENABLE or _DISABLE */
+	volatile int cancel_type;  /* PTHREAD_CANCEL_DEFERRED or _ASYNC... */
+	struct __pthread_cleanup *cleanup; /* the innermost handler pushed */
 	struct specific {
 		void *value;
 		unsigned generation;  /* of the key it was set for */
@@ -63,6 +70,27 @@ static inline int self_tid(void)
 /* mutex.c: what a condition wait does to its mutex (see there). */
 unsigned mutex_release_for_wait(pthread_mutex_t *m, int *err);
 void mutex_reacquire_after_wait(pthread_mutex_t *m, unsigned count);
+
+/* futex_wait_until as a cancellation point: ECANCELED, without sleeping
+ * or with the sleep cut short, when a cancel request is to act; the
+ * caller tidies up and then calls cancel_act. */
+int futex_wait_cancellable(uint32_t *word, uint32_t seen, clockid_t clock,
+			   const struct timespec *abstime, int shared);
+
+/* cancel.c: a system call that is a cancellation point (-ECANCELED as
+ * above, or the call's result); ending the calling thread as cancelled;
+ * and holding cancellation off around waits that are not cancellation
+ * points (a rwlock's or barrier's condition wait). */
+long cancellable_syscall(long n, long a1, long a2, long a3, long a4, long a5,
+			 long a6);
+_Noreturn void cancel_act(void);
+int cancel_hold(void);
+void cancel_release(int held);
+/* pthread_exit: pops and runs the calling thread's cleanup handlers. */
+void run_cleanup_handlers(struct pthread *self);
+
+/* pthread_cond_wait that is not a cancellation point. */
+int cond_wait_uncancellable(pthread_cond_t *c, pthread_mutex_t *m);
 
 /* EINVAL unless abstime is a time (nanoseconds within 0..999999999). */
 int check_abstime(const struct timespec *abstime);

@@ -39,7 +39,7 @@ static int rdlock(pthread_rwlock_t *rw, int try)
 		r = EBUSY;
 	} else {
 		while (rw->writer || rw->writers_waiting)
-			pthread_cond_wait(&rw->readers_go, &rw->lock);
+			cond_wait_uncancellable(&rw->readers_go, &rw->lock);
 		rw->readers++;
 	}
 	pthread_mutex_unlock(&rw->lock);
@@ -72,7 +72,7 @@ static int wrlock(pthread_rwlock_t *rw, int try)
 	} else {
 		rw->writers_waiting++;
 		while (rw->writer || rw->readers)
-			pthread_cond_wait(&rw->writers_go, &rw->lock);
+			cond_wait_uncancellable(&rw->writers_go, &rw->lock);
 		rw->writers_waiting--;
 		rw->writer = self_tid();
 	}

@@ -48,10 +48,14 @@ static int try_take(sem_t *s)
  * sem_timedwait - take one from the count, sleeping while it is 0.
  * Contract: 0 once taken; -1 with errno ETIMEDOUT once abstime
  * (CLOCK_REALTIME) has passed, EINVAL for a malformed abstime (checked
- * only when the call has to wait). NULL abstime: wait for ever.
+ * only when the call has to wait). NULL abstime: wait for ever. A
+ * cancellation point, even when it need not wait (POSIX's "shall"): a
+ * cancelled waiter takes nothing, and passes on the wake-up it may have
+ * had from a post to the next waiter.
  */
 int sem_timedwait(sem_t *s, const struct timespec *abstime)
 {
+	pthread_testcancel();
 	if (try_take(s))
 		return 0;
 	if (abstime && check_abstime(abstime)) {
@@ -61,13 +65,17 @@ int sem_timedwait(sem_t *s, const struct timespec *abstime)
 	__atomic_fetch_add(&s->waiters, 1, __ATOMIC_SEQ_CST);
 	int r = 0;
 	while (!try_take(s)) {
-		r = futex_wait_until(&s->value, 0, CLOCK_REALTIME, abstime,
-				     s->shared);
-		if (r == ETIMEDOUT && !try_take(s))
+		r = futex_wait_cancellable(&s->value, 0, CLOCK_REALTIME,
+					   abstime, s->shared);
+		if (r == ECANCELED || (r == ETIMEDOUT && !try_take(s)))
 			break;
 		r = 0;
 	}
 	__atomic_fetch_sub(&s->waiters, 1, __ATOMIC_SEQ_CST);
+	if (r == ECANCELED) {
+		futex_wake_shared(&s->value, 1, s->shared);
+		cancel_act();
+	}
 	if (r) {
 		errno = r;
 		return -1;

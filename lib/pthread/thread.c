@@ -12,7 +12,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "c/libc.h"
 #include "c/syscall.h"
 #include "freestanding/linux_abi.h"
 #include "internal.h"
@@ -63,6 +62,7 @@ static void list_detached(struct pthread *t)
 static _Noreturn void finish(struct pthread *self, void *result)
 {
 	self->result = result;
+	run_cleanup_handlers(self);
 	run_key_destructors(self);
 	for (;;)
 		syscall1(SYS_exit, 0); /* this thread only */
@@ -77,10 +77,11 @@ static int thread_main(void *arg)
 void pthread_exit(void *result)
 {
 	struct pthread *self = pthread_self();
-	if (self->map_size ==
-	    0) /* main: the process ends with its last thread */
+	if (self->map_size == 0) { /* main: the process ends with its last */
+		run_cleanup_handlers(self);
 		for (;;)
 			syscall1(SYS_exit, 0);
+	}
 	finish(self, result);
 }
 
@@ -131,7 +132,8 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
  * pthread_join - wait for thread to end and collect its result.
  * Contract: sleeps (futex on the tid word, never spins) until the kernel
  * has cleared the word, then frees the thread's stack. EDEADLK for joining
- * oneself, EINVAL for a detached thread.
+ * oneself, EINVAL for a detached thread. A cancellation point: a caller
+ * cancelled while it waits ends, and t stays joinable.
  */
 int pthread_join(pthread_t t, void **result)
 {
@@ -140,12 +142,14 @@ int pthread_join(pthread_t t, void **result)
 		return EDEADLK;
 	if (t->detached || t->map_size == 0)
 		return EINVAL;
-	/* Not FUTEX_PRIVATE_FLAG: the kernel's exit wake is a shared one,
-	 * and the two kinds of operation do not meet (docs/futex.md). */
+	/* Shared, not private: the kernel's exit wake is a shared one, and
+	 * the two kinds of operation do not meet (docs/futex.md). */
 	int tid;
 	while ((tid = t->tid) != 0)
-		futex((uint32_t *)&t->tid, FUTEX_WAIT, (uint32_t)tid, NULL,
-		      NULL, 0);
+		if (futex_wait_cancellable((uint32_t *)&t->tid, (uint32_t)tid,
+					   CLOCK_MONOTONIC, NULL,
+					   1) == ECANCELED)
+			cancel_act();
 	if (result)
 		*result = t->result;
 	munmap(t->map, t->map_size);

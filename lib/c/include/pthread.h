@@ -7,9 +7,10 @@
  * stack size, guard size, detach state), keys with destructors, once,
  * mutexes (normal, recursive, error-checking; trylock, timedlock),
  * condition variables (CLOCK_REALTIME or CLOCK_MONOTONIC timed waits),
- * rwlocks (writers first), barriers, spinlocks, affinity.
- * Not supported: cancellation, process-shared objects (but sem_init's
- * pshared), priority inheritance, robust mutexes.
+ * rwlocks (writers first), barriers, spinlocks, affinity, cancellation
+ * (deferred and asynchronous, cleanup handlers; docs/pthread.md).
+ * Not supported: process-shared objects (but sem_init's pshared),
+ * priority inheritance, robust mutexes.
  */
 #ifndef _PTHREAD_H
 #define _PTHREAD_H
@@ -167,6 +168,38 @@ int pthread_spin_destroy(pthread_spinlock_t *s);
 int pthread_spin_lock(pthread_spinlock_t *s);
 int pthread_spin_trylock(pthread_spinlock_t *s);
 int pthread_spin_unlock(pthread_spinlock_t *s);
+
+/* Cancellation. A cancelled thread ends as if by pthread_exit(
+ * PTHREAD_CANCELED), running its cleanup handlers innermost first. */
+#define PTHREAD_CANCEL_ENABLE 0
+#define PTHREAD_CANCEL_DISABLE 1
+#define PTHREAD_CANCEL_DEFERRED 0
+#define PTHREAD_CANCEL_ASYNCHRONOUS 1
+#define PTHREAD_CANCELED ((void *)-1)
+
+int pthread_cancel(pthread_t thread);
+int pthread_setcancelstate(int state, int *old);
+int pthread_setcanceltype(int type, int *old);
+void pthread_testcancel(void);
+
+/* A cleanup handler lives in the pushing function's frame; push and pop
+ * are one block, so they must be paired in the same scope. */
+struct __pthread_cleanup {
+	void (*routine)(void *);
+	void *arg;
+	struct __pthread_cleanup *next;
+};
+void __pthread_cleanup_push(struct __pthread_cleanup *c,
+			    void (*routine)(void *), void *arg);
+void __pthread_cleanup_pop(struct __pthread_cleanup *c, int execute);
+#define pthread_cleanup_push(routine, arg)                                     \
+	do {                                                                   \
+		struct __pthread_cleanup __cleanup;                            \
+	__pthread_cleanup_push(&__cleanup, (routine), (arg))
+#define pthread_cleanup_pop(execute)                                           \
+	__pthread_cleanup_pop(&__cleanup, (execute));                          \
+	}                                                                      \
+	while (0)
 
 int pthread_setaffinity_np(pthread_t thread, size_t size, const cpu_set_t *set);
 int pthread_getaffinity_np(pthread_t thread, size_t size, cpu_set_t *set);

@@ -40,5 +40,9 @@ extern char **environ;
 unsigned alarm(unsigned seconds);
 /* Waits for a signal to be handled; returns -1 with errno EINTR. */
 int pause(void);
+/* Sleep (nanosleep); sleep returns the seconds left when a signal cut it
+ * short, usleep -1 with errno EINTR. */
+unsigned sleep(unsigned seconds);
+int usleep(unsigned microseconds);
 
 #endif

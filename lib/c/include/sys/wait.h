@@ -19,5 +19,6 @@ struct rusage;
 
 pid_t wait4(pid_t pid, int *status, int options, struct rusage *usage);
 pid_t waitpid(pid_t pid, int *status, int options);
+pid_t wait(int *status); /* any child */
 
 #endif
