@@ -102,7 +102,7 @@ char *getcwd(char *buf, size_t size)
 int poll(struct pollfd *fds, nfds_t nfds, int timeout)
 {
 	return (int)__syscall_ret(
-		syscall3(SYS_poll, (long)fds, (long)nfds, timeout));
+		syscall_cp(SYS_poll, (long)fds, (long)nfds, timeout, 0, 0, 0));
 }
 
 int eventfd(unsigned int initval, int flags)
