@@ -27,8 +27,10 @@
  * no spinlock) and preemption is not disabled, the task is switched out
  * right there, inside the interrupt, on its own kernel stack.
  *
- * Balancing (balance.c), the idle loop (idle.c) and changing a task's
- * affinity or priority (attr.c) share the run queues through runqueue.h.
+ * Which task runs next: the real-time class first (rt.c, SCHED_FIFO and
+ * SCHED_RR), then the policy (rr, mlfq). Balancing (balance.c), the idle
+ * loop (idle.c) and changing a task's affinity or priority (attr.c) share
+ * the run queues through runqueue.h.
  */
 #include "sched/sched.h"
 
