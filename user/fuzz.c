@@ -18,7 +18,7 @@
  *
  * The kernel passes if the boot reaches the final KTAP lines: no panic
  * and no hang. What the fuzzer must not do is kill what runs the test:
- * no reboot, no signals or priority changes to other processes, no
+ * no reboot, no signals, priority or limit changes to other processes, no
  * execve of a real program; fork and clone children exit at once.
  * Replay a failure with `tools/run-elf build/user/fuzz SEED`.
  */
@@ -153,6 +153,9 @@ static const short implemented[] = {
 	SYS_sched_get_priority_min,
 	SYS_sched_rr_get_interval,
 	SYS_clock_getres,
+	SYS_getrlimit,
+	SYS_setrlimit,
+	SYS_prlimit64,
 	SYS_sysinfo,
 	SYS_getrandom,
 };
@@ -319,6 +322,7 @@ static bool make_safe(long nr, long a[6])
 			a[1] = rnd() % 2 ? SCHED_BATCH : SCHED_OTHER;
 		a[0] = rnd() % 2 ? 0 : my_pid;
 		return true;
+	case SYS_prlimit64: /* no lower limits for the parent */
 	case SYS_sched_setaffinity:
 	case SYS_sched_setparam: /* the policy stays SCHED_OTHER: see above */
 	case 251:		 /* ioprio_set */

@@ -86,6 +86,7 @@ static char alt_stack[SIGSTKSZ];
 static long stack_valid[3] = {(long)alt_stack, 0, SIGSTKSZ};
 static long cpu_mask[1];
 static int sched_param_zero[1]; /* SCHED_OTHER's only priority */
+static unsigned long core_limit[2] = {0, RLIM_INFINITY};
 static long iov_file[2], iov_pipe[2];
 static char iov_buf[8];
 static const char *exec_argv[] = {EXECED_MARK, NULL};
@@ -361,6 +362,29 @@ static const struct row rows[] = {
 	 SYS_sched_rr_get_interval,
 	 {0, P},
 	 OUT,
+	 16,
+	 0,
+	 0},
+	{"getrlimit", "rlim", SYS_getrlimit, {RLIMIT_CORE, P}, OUT, 16, 0, 0},
+	{"setrlimit",
+	 "rlim",
+	 SYS_setrlimit,
+	 {RLIMIT_CORE, P},
+	 IN,
+	 S(core_limit),
+	 0},
+	{"prlimit64",
+	 "new",
+	 SYS_prlimit64,
+	 {0, RLIMIT_CORE, P, 0},
+	 IN | NULLOK,
+	 S(core_limit),
+	 0},
+	{"prlimit64",
+	 "old",
+	 SYS_prlimit64,
+	 {0, RLIMIT_CORE, 0, P},
+	 OUT | NULLOK,
 	 16,
 	 0,
 	 0},

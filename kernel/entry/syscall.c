@@ -270,6 +270,15 @@ long syscall_dispatch(struct trap_frame *f)
 	case SYS_sched_rr_get_interval:
 		r = sys_sched_rr_get_interval((int)a0, a1);
 		break;
+	case SYS_prlimit64:
+		r = sys_prlimit64((int)a0, (int)a1, a2, a3);
+		break;
+	case SYS_getrlimit:
+		r = sys_getrlimit((int)a0, a1);
+		break;
+	case SYS_setrlimit:
+		r = sys_setrlimit((int)a0, a1);
+		break;
 	case SYS_sysinfo:
 		r = sys_sysinfo(a0);
 		break;

@@ -74,6 +74,8 @@ long proc_clone(const struct clone_args *a)
 {
 	struct task *self = current();
 	bool thread = a->flags & CLONE_THREAD;
+	if (proc_nproc_reached())
+		return -EAGAIN;
 	struct mm *mm = thread ? self->mm : mm_copy(self->mm);
 	struct process *p =
 		thread ? self->proc

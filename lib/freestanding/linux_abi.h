@@ -65,6 +65,7 @@
 #define SYS_sysinfo 99
 #define SYS_getuid 102
 #define SYS_getgid 104
+#define SYS_setuid 105
 #define SYS_geteuid 107
 #define SYS_getegid 108
 #define SYS_setpgid 109
