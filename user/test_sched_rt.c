@@ -220,6 +220,68 @@ static void an_rt_thread_preempts_sched_other(void)
 	KTAP_EXPECT_EQ(seen, 1);
 }
 
+/* Across CPUs: a FIFO thread whose CPU runs a higher one goes to a CPU
+ * running SCHED_OTHER work, rather than waiting. The creator (FIFO 50)
+ * spins on CPU 0, a SCHED_OTHER thread spins on CPU 1, and the new FIFO
+ * 10 thread, allowed on both, must run while both spin. */
+static volatile int other_started, stop_other, rt_moved;
+
+static void *spin_on_cpu1(void *arg)
+{
+	(void)arg;
+	pin_to(1);
+	other_started = 1;
+	long long give_up = now_ns() + SAFETY_NS;
+	while (!stop_other && now_ns() < give_up)
+		continue;
+	return NULL;
+}
+
+static void *mark_moved(void *arg)
+{
+	(void)arg;
+	rt_moved = 1;
+	return NULL;
+}
+
+static void an_rt_thread_takes_a_cpu_running_lower_work(void)
+{
+	cpu_set_t two;
+	CPU_ZERO(&two);
+	CPU_SET(0, &two);
+	CPU_SET(1, &two);
+	if (sched_getaffinity(0, sizeof(two), &two) < 0 ||
+	    !CPU_ISSET(1, &two)) {
+		ktap_skip("needs a second CPU");
+		return;
+	}
+	if (set_self(SCHED_FIFO, 50) < 0) {
+		ktap_skip("real-time policies refused (EPERM: not root?)");
+		return;
+	}
+	pin_to(0);
+	other_started = stop_other = rt_moved = 0;
+	pthread_t other = start_rt(SCHED_OTHER, 0, spin_on_cpu1, NULL);
+	struct timespec ms = {0, 1000000};
+	for (int i = 0; i < 30000 && !other_started; i++)
+		nanosleep(&ms, NULL); /* sleeps: it runs on CPU 0 first */
+	CPU_ZERO(&two);
+	CPU_SET(0, &two);
+	CPU_SET(1, &two);
+	sched_setaffinity(0, sizeof(two), &two);
+	pthread_t rt = start_rt(SCHED_FIFO, 10, mark_moved, NULL);
+	long long give_up = now_ns() + SAFETY_NS;
+	while (!rt_moved && now_ns() < give_up)
+		continue;
+	int moved = rt_moved;
+	stop_other = 1;
+	rt_end();
+	pthread_join(rt, NULL);
+	pthread_join(other, NULL);
+	KTAP_EXPECT_EQ(other_started, 1);
+	KTAP_EXPECT_EQ(moved, 1);
+}
+
 static void policy_and_priority_read_back(void)
 {
 	struct sched_param p = {0};
@@ -378,6 +440,7 @@ static const struct ktap_test tests[] = {
 	KTAP_TEST(equal_fifo_priorities_run_in_turn_without_interleaving),
 	KTAP_TEST(rr_threads_of_one_priority_take_turns),
 	KTAP_TEST(an_rt_thread_preempts_sched_other),
+	KTAP_TEST(an_rt_thread_takes_a_cpu_running_lower_work),
 	KTAP_TEST(policy_and_priority_read_back),
 	KTAP_TEST(priority_ranges_are_linuxs),
 	KTAP_TEST(pthread_attributes_read_back),
