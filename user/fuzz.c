@@ -18,7 +18,7 @@
  *
  * The kernel passes if the boot reaches the final KTAP lines: no panic
  * and no hang. What the fuzzer must not do is kill what runs the test:
- * no reboot, no signals or priority changes to other processes, no
+ * no reboot, no signals, priority or limit changes to other processes, no
  * execve of a real program; fork and clone children exit at once.
  * Replay a failure with `tools/run-elf build/user/fuzz SEED`.
  */
@@ -151,6 +151,17 @@ static const short implemented[] = {
 	SYS_sched_getaffinity,
 	SYS_setpriority,
 	SYS_getpriority,
+	SYS_sched_setscheduler,
+	SYS_sched_getscheduler,
+	SYS_sched_setparam,
+	SYS_sched_getparam,
+	SYS_sched_get_priority_max,
+	SYS_sched_get_priority_min,
+	SYS_sched_rr_get_interval,
+	SYS_clock_getres,
+	SYS_getrlimit,
+	SYS_setrlimit,
+	SYS_prlimit64,
 	SYS_sysinfo,
 	SYS_getrandom,
 };
@@ -308,10 +319,19 @@ static bool make_safe(long nr, long a[6])
 		a[0] = (long)(rnd() % 2); /* PRIO_PROCESS, PRIO_PGRP */
 		a[1] = rnd() % 2 ? 0 : my_pid;
 		return true;
+	case SYS_sched_setscheduler:
+		/* Never a real-time policy: a FIFO child running random
+		 * handler bytes could spin for ever, and on one CPU the
+		 * parent that would kill it never ran again. */
+		if (((int)a[1] & ~SCHED_RESET_ON_FORK) == SCHED_FIFO ||
+		    ((int)a[1] & ~SCHED_RESET_ON_FORK) == SCHED_RR)
+			a[1] = rnd() % 2 ? SCHED_BATCH : SCHED_OTHER;
+		a[0] = rnd() % 2 ? 0 : my_pid;
+		return true;
+	case SYS_prlimit64: /* no lower limits for the parent */
 	case SYS_sched_setaffinity:
-	case 142: /* sched_setparam */
-	case 144: /* sched_setscheduler */
-	case 251: /* ioprio_set */
+	case SYS_sched_setparam: /* the policy stays SCHED_OTHER: see above */
+	case 251:		 /* ioprio_set */
 		a[0] = rnd() % 2 ? 0 : my_pid;
 		return true;
 	case 101: /* ptrace */

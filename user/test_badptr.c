@@ -45,12 +45,13 @@
 
 /* How the call uses the argument under test. */
 enum {
-	IN = 1,	     /* reads it */
-	OUT = 2,     /* writes it */
-	STR = 4,     /* IN: a NUL-terminated string */
-	NULLOK = 8,  /* NULL is allowed: the call succeeds */
-	COUNT = 16,  /* returns a byte count: print it */
-	UNUSED = 32, /* not touched unless the call is interrupted */
+	IN = 1,		/* reads it */
+	OUT = 2,	/* writes it */
+	STR = 4,	/* IN: a NUL-terminated string */
+	NULLOK = 8,	/* NULL is allowed: the call succeeds */
+	COUNT = 16,	/* returns a byte count: print it */
+	UNUSED = 32,	/* not touched unless the call is interrupted */
+	NULLINVAL = 64, /* NULL is refused with EINVAL, as Linux does */
 };
 
 #define P 0x5555555555555555l /* the argument under test */
@@ -90,6 +91,8 @@ static long sigset_usr2[1] = {1l << (SIGUSR2 - 1)};
 static char alt_stack[SIGSTKSZ];
 static long stack_valid[3] = {(long)alt_stack, 0, SIGSTKSZ};
 static long cpu_mask[1];
+static int sched_param_zero[1]; /* SCHED_OTHER's only priority */
+static unsigned long core_limit[2] = {0, RLIM_INFINITY};
 static long iov_file[2], iov_pipe[2];
 static char iov_buf[8];
 static const char *exec_argv[] = {EXECED_MARK, NULL};
@@ -404,6 +407,67 @@ static const struct row rows[] = {
 	 8,
 	 0,
 	 0},
+	{"sched_setscheduler",
+	 "param",
+	 SYS_sched_setscheduler,
+	 {0, SCHED_OTHER, P},
+	 IN | NULLINVAL,
+	 S(sched_param_zero),
+	 0},
+	{"sched_setparam",
+	 "param",
+	 SYS_sched_setparam,
+	 {0, P},
+	 IN | NULLINVAL,
+	 S(sched_param_zero),
+	 0},
+	{"sched_getparam",
+	 "param",
+	 SYS_sched_getparam,
+	 {0, P},
+	 OUT | NULLINVAL,
+	 4,
+	 0,
+	 0},
+	{"sched_rr_get_interval",
+	 "tp",
+	 SYS_sched_rr_get_interval,
+	 {0, P},
+	 OUT,
+	 16,
+	 0,
+	 0},
+	{"getrlimit", "rlim", SYS_getrlimit, {RLIMIT_CORE, P}, OUT, 16, 0, 0},
+	{"setrlimit",
+	 "rlim",
+	 SYS_setrlimit,
+	 {RLIMIT_CORE, P},
+	 IN,
+	 S(core_limit),
+	 0},
+	{"prlimit64",
+	 "new",
+	 SYS_prlimit64,
+	 {0, RLIMIT_CORE, P, 0},
+	 IN | NULLOK,
+	 S(core_limit),
+	 0},
+	{"prlimit64",
+	 "old",
+	 SYS_prlimit64,
+	 {0, RLIMIT_CORE, 0, P},
+	 OUT | NULLOK,
+	 16,
+	 0,
+	 0},
+	{"clock_getres",
+	 "res",
+	 SYS_clock_getres,
+	 {1, P},
+	 OUT | NULLOK,
+	 16,
+	 0,
+	 0},
 };
 
 enum kind {
@@ -567,7 +631,9 @@ static long expected(const struct row *r, enum kind k)
 		return 0;
 	switch (k) {
 	case K_NULL:
-		return r->how & NULLOK ? 0 : -EFAULT;
+		return r->how & NULLOK	    ? 0
+		       : r->how & NULLINVAL ? -EINVAL
+					    : -EFAULT;
 	case K_TOP_END:
 		return r->how & COUNT ? r->size : 0;
 	case K_STRADDLE:

@@ -84,3 +84,36 @@ long sys_arch_prctl(int code, uint64_t addr)
 		return -EINVAL;
 	}
 }
+
+/* Resource limits (kernel/proc/rlimit.c). As Linux: the new limits are
+ * read before anything is looked up, the old ones written after the new
+ * ones are set. */
+long sys_prlimit64(int pid, int resource, uint64_t unew, uint64_t uold)
+{
+	struct rlimit_pair new, old;
+	if (unew && copy_from_user(&new, unew, sizeof(new)) < 0)
+		return -EFAULT;
+	int r = proc_prlimit(pid, resource, unew ? &new : NULL,
+			     uold ? &old : NULL);
+	if (r)
+		return r;
+	if (uold && copy_to_user(uold, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_getrlimit(int resource, uint64_t urlim)
+{
+	struct rlimit_pair lim;
+	int r = proc_prlimit(0, resource, NULL, &lim);
+	if (r)
+		return r;
+	return copy_to_user(urlim, &lim, sizeof(lim)) < 0 ? -EFAULT : 0;
+}
+
+long sys_setrlimit(int resource, uint64_t urlim)
+{
+	if (!urlim)
+		return -EFAULT;
+	return sys_prlimit64(0, resource, urlim, 0);
+}

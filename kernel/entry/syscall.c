@@ -225,6 +225,9 @@ long syscall_dispatch(struct trap_frame *f)
 	case SYS_clock_gettime:
 		r = sys_clock_gettime((int)a0, a1);
 		break;
+	case SYS_clock_getres:
+		r = sys_clock_getres((int)a0, a1);
+		break;
 	case SYS_gettimeofday:
 		r = sys_gettimeofday(a0, a1);
 		break;
@@ -263,6 +266,36 @@ long syscall_dispatch(struct trap_frame *f)
 		break;
 	case SYS_getpriority:
 		r = sys_getpriority((int)a0, (int)a1);
+		break;
+	case SYS_sched_setscheduler:
+		r = sys_sched_setscheduler((int)a0, (int)a1, a2);
+		break;
+	case SYS_sched_getscheduler:
+		r = sys_sched_getscheduler((int)a0);
+		break;
+	case SYS_sched_setparam:
+		r = sys_sched_setparam((int)a0, a1);
+		break;
+	case SYS_sched_getparam:
+		r = sys_sched_getparam((int)a0, a1);
+		break;
+	case SYS_sched_get_priority_max:
+		r = sys_sched_get_priority_max((int)a0);
+		break;
+	case SYS_sched_get_priority_min:
+		r = sys_sched_get_priority_min((int)a0);
+		break;
+	case SYS_sched_rr_get_interval:
+		r = sys_sched_rr_get_interval((int)a0, a1);
+		break;
+	case SYS_prlimit64:
+		r = sys_prlimit64((int)a0, (int)a1, a2, a3);
+		break;
+	case SYS_getrlimit:
+		r = sys_getrlimit((int)a0, a1);
+		break;
+	case SYS_setrlimit:
+		r = sys_setrlimit((int)a0, a1);
 		break;
 	case SYS_sysinfo:
 		r = sys_sysinfo(a0);

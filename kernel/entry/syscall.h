@@ -84,6 +84,16 @@ long sys_sched_setaffinity(int tid, size_t len, uint64_t mask);
 long sys_sched_getaffinity(int tid, size_t len, uint64_t mask);
 long sys_setpriority(int which, int who, int nice);
 long sys_getpriority(int which, int who);
+long sys_prlimit64(int pid, int resource, uint64_t new, uint64_t old);
+long sys_getrlimit(int resource, uint64_t rlim);
+long sys_setrlimit(int resource, uint64_t rlim);
+long sys_sched_setscheduler(int tid, int policy, uint64_t param);
+long sys_sched_getscheduler(int tid);
+long sys_sched_setparam(int tid, uint64_t param);
+long sys_sched_getparam(int tid, uint64_t param);
+long sys_sched_get_priority_max(int policy);
+long sys_sched_get_priority_min(int policy);
+long sys_sched_rr_get_interval(int tid, uint64_t ts);
 
 /* sys_signal.c */
 long sys_rt_sigaction(int sig, uint64_t act, uint64_t oact, size_t setsize);
@@ -107,6 +117,7 @@ int read_user_timespec(uint64_t user, uint64_t *ns);
  * Linux takes them). */
 int read_user_timeval(uint64_t user, uint64_t *ns);
 long sys_clock_gettime(int clock, uint64_t tp);
+long sys_clock_getres(int clock, uint64_t res);
 long sys_gettimeofday(uint64_t tv, uint64_t tz);
 long sys_nanosleep(uint64_t req, uint64_t rem);
 long sys_clock_nanosleep(int clock, int flags, uint64_t req, uint64_t rem);

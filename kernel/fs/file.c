@@ -39,6 +39,7 @@ struct files *files_alloc(void)
 		return NULL;
 	atomic_init(&t->refs, 1);
 	mutex_init(&t->lock, "fd table");
+	atomic_init(&t->max_fds, FD_MAX);
 	return t;
 }
 
@@ -54,6 +55,7 @@ struct files *files_copy(struct files *src)
 			file_get(t->fd[fd]);
 	}
 	memcpy(t->cloexec, src->cloexec, sizeof(t->cloexec));
+	atomic_store(&t->max_fds, atomic_load(&src->max_fds));
 	mutex_unlock(&src->lock);
 	return t;
 }
@@ -110,20 +112,28 @@ void files_close_on_exec(struct files *t)
 	mutex_unlock(&t->lock);
 }
 
+void files_set_max(struct files *t, int max)
+{
+	kassert(max >= 0 && max <= FD_MAX);
+	atomic_store(&t->max_fds, max);
+}
+
 int fd_install(struct files *t, struct file *f, int min, bool cloexec)
 {
-	if (min < 0 || min >= FD_MAX)
+	if (min < 0)
 		return -EINVAL;
 	mutex_lock(&t->lock);
-	int fd = min;
-	while (fd < FD_MAX && t->fd[fd])
+	int fd = min, max = atomic_load(&t->max_fds);
+	while (fd < max && t->fd[fd])
 		fd++;
-	if (fd < FD_MAX) {
+	if (fd < max) {
 		t->fd[fd] = f;
 		set_cloexec(t, fd, cloexec);
 	}
 	mutex_unlock(&t->lock);
-	return fd < FD_MAX ? fd : -EMFILE;
+	if (min >= max)
+		return -EINVAL;
+	return fd < max ? fd : -EMFILE;
 }
 
 struct file *fd_get(struct files *t, int fd)
@@ -159,6 +169,10 @@ int fd_dup_to(struct files *t, int oldfd, int newfd, bool cloexec)
 		return -EBADF;
 	mutex_lock(&t->lock);
 	struct file *f = t->fd[oldfd], *old = NULL;
+	if (newfd >= atomic_load(&t->max_fds)) {
+		mutex_unlock(&t->lock);
+		return -EBADF;
+	}
 	if (f) {
 		file_get(f);
 		old = t->fd[newfd];

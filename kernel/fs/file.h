@@ -84,22 +84,29 @@ struct files {
 	struct mutex lock;
 	struct file *fd[FD_MAX];       /* lock */
 	uint64_t cloexec[FD_MAX / 64]; /* lock: O_CLOEXEC per descriptor */
+	/* RLIMIT_NOFILE: no new descriptor at or above it. Atomic, not under
+	 * lock: setrlimit sets it under proc_lock, where it cannot sleep. */
+	atomic_int max_fds;
 };
 
 struct files *files_alloc(void);
 /* fork: a new table with the same open files (each one referenced again). */
 struct files *files_copy(struct files *src);
 void files_put(struct files *t);
+/* setrlimit(RLIMIT_NOFILE): new descriptors stay below max (<= FD_MAX);
+ * those already open above it stay open, as on Linux. Never sleeps. */
+void files_set_max(struct files *t, int max);
 /* execve: closes the O_CLOEXEC descriptors. */
 void files_close_on_exec(struct files *t);
 
 /* The lowest free descriptor >= min for f (which the table then owns);
- * -EMFILE if none. */
+ * -EMFILE if none below max_fds, -EINVAL if min is not below it. */
 int fd_install(struct files *t, struct file *f, int min, bool cloexec);
 /* The file behind fd with a reference taken, or NULL (-EBADF). */
 struct file *fd_get(struct files *t, int fd);
 int fd_close(struct files *t, int fd);
-/* dup2/dup3: makes newfd refer to oldfd's file, closing what was there. */
+/* dup2/dup3: makes newfd refer to oldfd's file, closing what was there;
+ * -EBADF for a newfd at or above max_fds. */
 int fd_dup_to(struct files *t, int oldfd, int newfd, bool cloexec);
 bool fd_is_cloexec(struct files *t, int fd);
 void fd_set_cloexec(struct files *t, int fd, bool on);

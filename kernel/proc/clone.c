@@ -12,6 +12,7 @@
 #include "base/kernel.h"
 #include "entry/user_entry.h"
 #include "freestanding/errno.h"
+#include "freestanding/linux_abi.h"
 #include "freestanding/string.h"
 #include "fs/file.h"
 #include "mm/kmalloc.h"
@@ -56,6 +57,16 @@ static struct task *user_task_copy(uint64_t set_child_tid)
 	t->prio = self->prio;
 	t->nice = self->nice;
 	t->affinity = self->affinity;
+	t->rt_policy = self->rt_policy;
+	t->rt_prio = self->rt_prio;
+	if (self->rt_reset_on_fork) { /* sched(7): SCHED_RESET_ON_FORK */
+		t->rt_policy = SCHED_OTHER;
+		t->rt_prio = 0;
+		if (t->nice < 0) { /* and a raised nice: nice 0's level */
+			t->nice = 0;
+			t->prio = PRIO_DEFAULT;
+		}
+	}
 	return t;
 }
 
@@ -63,6 +74,8 @@ long proc_clone(const struct clone_args *a)
 {
 	struct task *self = current();
 	bool thread = a->flags & CLONE_THREAD;
+	if (proc_nproc_reached())
+		return -EAGAIN;
 	struct mm *mm = thread ? self->mm : mm_copy(self->mm);
 	struct process *p =
 		thread ? self->proc

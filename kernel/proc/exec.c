@@ -38,6 +38,9 @@
  *   rsp      ->  argc
  */
 #define AUXV_PAIRS 16
+/* The least stack execve maps, whatever RLIMIT_STACK says: room for the
+ * argument strings (ARG_MAX, 128 KiB) and their pointers. */
+#define STACK_MIN (256ul << 10)
 
 static int build_stack(struct mm *mm, const struct elf_image *img,
 		       const char *path, const char *args, size_t args_len,
@@ -163,6 +166,14 @@ static const char *basename(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* RLIMIT_STACK's soft limit, in whole pages, within what the layout has
+ * room for (USER_STACK_SIZE) and what the arguments need (STACK_MIN). */
+static uint64_t stack_size(void)
+{
+	uint64_t limit = proc_rlimit(RLIMIT_STACK) & ~(PAGE_SIZE - 1);
+	return MAX(STACK_MIN, MIN(limit, USER_STACK_SIZE));
+}
+
 int proc_exec(const char *path, const char *args, size_t args_len, int argc,
 	      int envc)
 {
@@ -188,9 +199,9 @@ int proc_exec(const char *path, const char *args, size_t args_len, int argc,
 	uint64_t sp = 0;
 	int r = elf_load(mm, f.data, f.size, path, &img);
 	if (!r) {
-		long s =
-			mm_mmap(mm, USER_TOP - USER_STACK_SIZE, USER_STACK_SIZE,
-				VMA_READ | VMA_WRITE, MMAP_FIXED, "[stack]");
+		uint64_t size = stack_size();
+		long s = mm_mmap(mm, USER_TOP - size, size,
+				 VMA_READ | VMA_WRITE, MMAP_FIXED, "[stack]");
 		r = s < 0 ? (int)s
 			  : build_stack(mm, &img, path, args, args_len, argc,
 					envc, &sp);

@@ -15,6 +15,7 @@
 static struct list process_buckets[PID_HASH_SIZE];
 static struct list thread_buckets[PID_HASH_SIZE];
 static struct list all_processes;
+static int nr_threads; /* in thread_buckets */
 
 void pid_init(void)
 {
@@ -42,6 +43,13 @@ void pid_add_thread(struct task *t)
 {
 	spin_assert_held(&proc_lock);
 	list_push_back(bucket(thread_buckets, t->tid), &t->tid_link);
+	nr_threads++;
+}
+
+int pid_nr_threads(void)
+{
+	spin_assert_held(&proc_lock);
+	return nr_threads;
 }
 
 void pid_remove_process(struct process *p)
@@ -55,6 +63,7 @@ void pid_remove_thread(struct task *t)
 {
 	spin_assert_held(&proc_lock);
 	list_remove(&t->tid_link);
+	nr_threads--;
 }
 
 struct process *pid_find_process(int pid)

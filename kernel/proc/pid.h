@@ -38,6 +38,8 @@ void pid_add_thread(struct task *t);
 /* Takes p / t out of the table. */
 void pid_remove_process(struct process *p);
 void pid_remove_thread(struct task *t);
+/* How many user threads the table holds (RLIMIT_NPROC counts them). */
+int pid_nr_threads(void);
 
 /* The process with pid / the user thread with tid, or NULL. */
 struct process *pid_find_process(int pid);

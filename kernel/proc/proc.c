@@ -81,6 +81,7 @@ void process_attach(struct process *p, struct task *t, struct process *parent)
 	strlcpy(p->name, t->name, sizeof(p->name));
 	t->proc = p;
 	spin_lock(&proc_lock);
+	rlimit_inherit(p, parent);
 	p->parent = parent;
 	list_push_back(&p->threads, &t->proc_link);
 	pid_add_process(p);
@@ -101,8 +102,11 @@ static void process_exit(struct process *p, int status)
 	itimer_exit(p);
 	/* Close its files now, not when it is reaped: a pipe's reader must
 	 * see end-of-file as soon as the writer is gone. */
-	files_put(p->files);
-	p->files = NULL;
+	spin_lock(&proc_lock);
+	struct files *files = p->files;
+	p->files = NULL; /* under proc_lock: setrlimit may be looking */
+	spin_unlock(&proc_lock);
+	files_put(files);
 	spin_lock(&proc_lock);
 	p->wait_status = status;
 	while (!list_empty(&p->children)) {

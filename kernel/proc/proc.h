@@ -37,6 +37,12 @@ struct k_sigaction {
 #define SIG_DFL_HANDLER 0
 #define SIG_IGN_HANDLER 1
 
+/* getrlimit(2)'s struct rlimit: the soft limit that applies (cur), and
+ * the hard ceiling the soft one may be raised to (max). */
+struct rlimit_pair {
+	uint64_t cur, max;
+};
+
 struct trap_frame;
 
 struct process {
@@ -53,9 +59,10 @@ struct process {
 	bool zombie;		   /* proc_lock: exited, not yet waited for */
 	int wait_status;	   /* proc_lock: as wait4 reports it */
 	struct waitq child_exit;   /* a child of this process changed state */
-	struct files *files;	   /* open files (its threads share them) */
-	char cwd[256];		   /* working directory (own: chdir) */
-	int pgid; /* proc_lock: process group (Ctrl-C's target) */
+	/* open files (its threads share them); cleared under proc_lock */
+	struct files *files;
+	char cwd[256]; /* working directory (own: chdir) */
+	int pgid;      /* proc_lock: process group (Ctrl-C's target) */
 	/* proc_lock: what rt_sigaction set for each signal (index sig-1) */
 	struct k_sigaction sig_action[64];
 	uint64_t sig_pending; /* proc_lock: sent to the process (kill) */
@@ -65,9 +72,22 @@ struct process {
 	 * lock. */
 	uint64_t itimer_deadline, itimer_interval;
 	struct timer itimer;
-	struct task *exec_task;	  /* proc_lock: in execve, ending the others */
+	struct task *exec_task; /* proc_lock: in execve, ending the others */
+	struct rlimit_pair rlim[RLIM_NLIMITS]; /* proc_lock: rlimit.c */
 	struct waitq thread_exit; /* one of its threads exited (execve) */
 };
+
+/* Resource limits (rlimit.c): a new process's are its parent's (init's,
+ * the defaults). */
+void rlimit_inherit(struct process *p, const struct process *parent);
+/* prlimit64: pid 0 is the caller's process; new and old may be NULL.
+ * -EINVAL, -ESRCH or -EPERM as Linux says. */
+int proc_prlimit(int pid, int resource, const struct rlimit_pair *new,
+		 struct rlimit_pair *old);
+/* fork and clone: whether one more task would pass RLIMIT_NPROC. */
+bool proc_nproc_reached(void);
+/* The calling process's soft limit for resource. */
+uint64_t proc_rlimit(int resource);
 
 /* Guards the process tree, the pid table and the fields marked so. */
 extern struct spinlock proc_lock;

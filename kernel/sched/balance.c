@@ -5,6 +5,13 @@
  * (sched_balance(2) from the tick). Which task moves is the policy's choice
  * (its steal hook); affinity masks are obeyed, and checked again on every
  * switch.
+ *
+ * Real-time tasks come first (rt.c). A waking one is queued where it can
+ * run at once if its own CPU runs something as high or higher
+ * (sched_place, a push); and every balance first pulls a queued real-time
+ * task that outranks what this CPU runs (pull_rt). A real-time task can
+ * so wait behind a lower task on another CPU for at most BALANCE_TICKS
+ * ticks -- or none, if that CPU is idle (it balances at once).
  */
 #include "arch/percpu.h"
 #include "base/kernel.h"
@@ -33,26 +40,78 @@ static unsigned load_of(unsigned cpu)
 	return rq->nr_queued + (rq->current != rq->idle);
 }
 
+/* Locks the run queues of CPUs a and b (a != b), lower CPU id first, so
+ * two CPUs balancing against each other cannot deadlock. */
+static void lock_two(unsigned a, unsigned b)
+{
+	spin_lock(&runqueues[MIN(a, b)].lock);
+	spin_lock(&runqueues[MAX(a, b)].lock);
+}
+
+static void unlock_two(unsigned a, unsigned b)
+{
+	spin_unlock(&runqueues[MAX(a, b)].lock);
+	spin_unlock(&runqueues[MIN(a, b)].lock);
+}
+
+unsigned sched_place(const struct task *t, unsigned cpu)
+{
+	int lowest = atomic_load(&runqueues[cpu].rank);
+	if (!task_is_rt(t) || lowest < t->rt_prio)
+		return cpu;
+	unsigned best = cpu;
+	for (unsigned c = 0; c < nr_cpus; c++) {
+		int rank = atomic_load(&runqueues[c].rank);
+		if (rank < lowest && task_allowed_on(t, c)) {
+			best = c;
+			lowest = rank;
+		}
+	}
+	return lowest < t->rt_prio ? best : cpu;
+}
+
+/* Pulls to this CPU a queued real-time task of another CPU that
+ * outranks the task running here. Returns whether it moved one. */
+static bool pull_rt(unsigned me)
+{
+	struct runqueue *to = &runqueues[me];
+	for (unsigned cpu = 0; cpu < nr_cpus; cpu++) {
+		struct runqueue *from = &runqueues[cpu];
+		if (cpu == me || !from->rt.nr)
+			continue; /* a hint: checked again under the locks */
+		lock_two(me, cpu);
+		struct task *t =
+			rt_steal(&from->rt, me, class_rank(to, to->current));
+		if (t) {
+			from->nr_queued--;
+			trace_move(TRACE_STEAL, t, cpu, me);
+			enqueue_locked(to, me, t);
+		}
+		unlock_two(me, cpu);
+		if (t)
+			return true;
+	}
+	return false;
+}
+
 /*
- * Pulls a task to this CPU from the busiest run queue if that one has at
- * least `margin` more tasks. Locks two run queues, lower CPU id first, so
- * two CPUs balancing against each other cannot deadlock.
+ * Pulls a real-time task that outranks what runs here, if one waits
+ * elsewhere; else a task from the busiest run queue, if that one has at
+ * least `margin` more tasks.
  */
 void sched_balance(unsigned margin)
 {
 	unsigned me = this_cpu()->id, busiest = me;
+	if (pull_rt(me))
+		return;
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
 		if (load_of(cpu) > load_of(busiest) &&
 		    runqueues[cpu].nr_queued > 0)
 			busiest = cpu;
 	if (busiest == me || load_of(busiest) < load_of(me) + margin)
 		return;
-	struct runqueue *a = &runqueues[MIN(me, busiest)],
-			*b = &runqueues[MAX(me, busiest)];
-	spin_lock(&a->lock);
-	spin_lock(&b->lock);
+	lock_two(me, busiest);
 	if (load_of(busiest) >= load_of(me) + margin)
 		pull_one(&runqueues[busiest], &runqueues[me], me);
-	spin_unlock(&b->lock);
-	spin_unlock(&a->lock);
+	unlock_two(me, busiest);
 }

@@ -8,14 +8,19 @@
 
 #include "arch/percpu.h"
 #include "sched/policy.h"
+#include "sched/rt.h"
 #include "sync/spinlock.h"
 
 struct runqueue {
 	struct spinlock lock;
-	struct policy_queues q; /* lock */
+	struct policy_queues q; /* lock: SCHED_OTHER tasks */
+	struct rt_queues rt;	/* lock: SCHED_FIFO and SCHED_RR tasks */
 	unsigned nr_queued;	/* lock: tasks in q */
 	struct task *current;	/* lock */
 	struct task *idle;	/* const once the CPU runs */
+	/* Written under lock, read without it as a hint (sched_place):
+	 * class_rank of the task running here. */
+	atomic_int rank;
 };
 
 extern struct runqueue runqueues[MAX_CPUS];
@@ -37,5 +42,9 @@ void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu);
 /* Pulls one task to this CPU from the busiest run queue, if that one has
  * at least `margin` more tasks than this CPU's (balance.c). */
 void sched_balance(unsigned margin);
+/* The CPU to queue t on when it wakes: `cpu`, unless t is real-time and
+ * another CPU it may use runs something it outranks while `cpu` does
+ * not (balance.c). t's run queue locked. */
+unsigned sched_place(const struct task *t, unsigned cpu);
 
 #endif

@@ -27,8 +27,10 @@
  * no spinlock) and preemption is not disabled, the task is switched out
  * right there, inside the interrupt, on its own kernel stack.
  *
- * Balancing (balance.c), the idle loop (idle.c) and changing a task's
- * affinity or priority (attr.c) share the run queues through runqueue.h.
+ * Which task runs next: the real-time class first (rt.c, SCHED_FIFO and
+ * SCHED_RR), then the policy (rr, mlfq). Balancing (balance.c), the idle
+ * loop (idle.c) and changing a task's affinity or priority (attr.c) share
+ * the run queues through runqueue.h.
  */
 #include "sched/sched.h"
 
@@ -117,9 +119,9 @@ void enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t)
 {
 	spin_assert_held(&rq->lock);
 	t->cpu = cpu;
-	policy->enqueue(&rq->q, t);
+	class_enqueue(rq, t, false);
 	rq->nr_queued++;
-	if (rq->current == rq->idle || policy->preempts(t, rq->current))
+	if (rq->current == rq->idle || class_preempts(t, rq->current))
 		resched_cpu(cpu);
 }
 
@@ -170,7 +172,7 @@ void sched_start_task(struct task *t)
 	unsigned cpu = this_cpu()->id; /* its creator's, if it may */
 	t->state = TASK_RUNNABLE;
 	trace_event(TRACE_WAKE, t, cpu);
-	queue_task_unlock(rq, t, cpu);
+	queue_task_unlock(rq, t, sched_place(t, cpu));
 }
 
 /*
@@ -192,8 +194,9 @@ bool wake_up(struct task *t)
 		spin_unlock(&rq->lock);
 		return true;
 	}
-	/* Back where it last ran, unless its mask changed while it slept. */
-	queue_task_unlock(rq, t, t->cpu);
+	/* Back where it last ran, unless its mask changed while it slept
+	 * (or it is real-time, and would wait there: sched_place). */
+	queue_task_unlock(rq, t, sched_place(t, t->cpu));
 	return true;
 }
 
@@ -228,14 +231,15 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 	bool migrates = stays && !task_allowed_on(prev, c->id);
 	if (stays && prev != rq->idle && !migrates) {
 		prev->state = TASK_RUNNABLE;
-		policy->enqueue(&rq->q, prev);
+		class_enqueue(rq, prev, preempted);
 		rq->nr_queued++;
 	}
-	struct task *next = policy->pick_next(&rq->q);
+	struct task *next = class_pick_next(rq);
 	if (next)
 		rq->nr_queued--;
 	else
 		next = rq->idle;
+	atomic_store(&rq->rank, class_rank(rq, next));
 	atomic_store(&c->need_resched, false);
 	/* The idle task can be switched out from inside its polling loop
 	 * (an interrupt's exit hook); the flag must not outlive the poll, or
@@ -422,7 +426,7 @@ void sched_tick(void)
 		return; /* this CPU's scheduler is not running yet */
 	spin_lock(&rq->lock);
 	struct task *curr = rq->current;
-	if (curr == rq->idle ? rq->nr_queued > 0 : policy->tick(&rq->q, curr))
+	if (curr == rq->idle ? rq->nr_queued > 0 : class_tick(rq, curr))
 		atomic_store(&c->need_resched, true);
 	spin_unlock(&rq->lock);
 	timers_run_expired();
@@ -456,6 +460,8 @@ void sched_init_cpu(void *stack_top)
 	fpu_enable_cpu();
 	spin_init(&rq->lock, "runqueue");
 	policy->init(&rq->q);
+	rt_init(&rq->rt);
+	atomic_store(&rq->rank, c->id == 0 ? 0 : -1); /* main, or idle */
 	trace_init_cpu(c->id);
 	/* The code running now becomes a task: "main" on the boot CPU,
 	 * this CPU's idle task on the others. */

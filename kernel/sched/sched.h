@@ -56,6 +56,9 @@ int sched_set_affinity(struct task *t, uint64_t mask);
 /* Sets t's static priority (0 .. NR_PRIO-1); a queued t that now
  * outranks its CPU's running task takes that CPU at once. */
 void sched_set_priority(struct task *t, int prio);
+/* Puts t in the real-time class (rt_policy SCHED_FIFO or SCHED_RR,
+ * rt_prio 1 .. RT_PRIO_MAX) or back in SCHED_OTHER (rt_prio 0). */
+void sched_set_rt(struct task *t, int rt_policy, int rt_prio);
 
 /* Disables preemption on this CPU (nests); the task may still block. */
 void preempt_disable(void);

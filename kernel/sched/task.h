@@ -46,6 +46,8 @@
 #define TASK_NAME_MAX 16
 #define NR_PRIO 8 /* priority levels: 0 is the highest */
 #define PRIO_DEFAULT 4
+#define RT_PRIO_MAX 99 /* real-time priorities: 1 .. 99, higher first */
+#define RT_SLICE 10    /* ticks: SCHED_RR's time slice, 100 ms (Linux's) */
 
 /* What is known of a pending signal (kernel/proc fills it): its
  * siginfo's si_code, the sender's pid, and a fault's address. */
@@ -77,6 +79,8 @@ struct task {
 	int prio;	   /* static priority, 0 .. NR_PRIO-1 */
 	int level;	   /* the policy's current level for it */
 	int slice_left;	   /* ticks left in its time slice */
+	int rt_policy;	   /* SCHED_OTHER, SCHED_FIFO or SCHED_RR (rt.c) */
+	int rt_prio;	   /* 1 .. RT_PRIO_MAX if FIFO or RR, else 0 */
 	uint64_t affinity; /* CPUs it may run on, bit per CPU id */
 	struct list_node rq_link;
 
@@ -129,6 +133,7 @@ struct task {
 	bool syscall_may_restart;
 	int nice; /* proc_lock: what setpriority set (-20..19); prio is from it
 		   */
+	bool rt_reset_on_fork;	    /* proc_lock: SCHED_RESET_ON_FORK */
 	struct list_node proc_link; /* on its process's threads (proc_lock) */
 	struct list_node tid_link;  /* in the pid table (proc_lock) */
 	struct list_node all_link;  /* on the list of all tasks (task lock) */
@@ -138,6 +143,12 @@ struct task {
 static inline bool task_allowed_on(const struct task *t, unsigned cpu)
 {
 	return t->affinity >> cpu & 1;
+}
+
+/* Whether t is in the real-time class (SCHED_FIFO or SCHED_RR). */
+static inline bool task_is_rt(const struct task *t)
+{
+	return t->rt_prio > 0;
 }
 
 /* The part of t's address space the CPU loads (NULL for a kernel thread).

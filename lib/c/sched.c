@@ -1,4 +1,4 @@
-/* Scheduling calls: yielding, CPU affinity, the current CPU. */
+/* Scheduling calls: policies, yielding, CPU affinity, the current CPU. */
 #include <sched.h>
 #include <string.h>
 
@@ -7,6 +7,45 @@
 int sched_yield(void)
 {
 	return (int)__syscall_ret(syscall0(SYS_sched_yield));
+}
+
+int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param)
+{
+	return (int)__syscall_ret(
+		syscall3(SYS_sched_setscheduler, pid, policy, (long)param));
+}
+
+int sched_getscheduler(pid_t pid)
+{
+	return (int)__syscall_ret(syscall1(SYS_sched_getscheduler, pid));
+}
+
+int sched_setparam(pid_t pid, const struct sched_param *param)
+{
+	return (int)__syscall_ret(
+		syscall2(SYS_sched_setparam, pid, (long)param));
+}
+
+int sched_getparam(pid_t pid, struct sched_param *param)
+{
+	return (int)__syscall_ret(
+		syscall2(SYS_sched_getparam, pid, (long)param));
+}
+
+int sched_get_priority_max(int policy)
+{
+	return (int)__syscall_ret(syscall1(SYS_sched_get_priority_max, policy));
+}
+
+int sched_get_priority_min(int policy)
+{
+	return (int)__syscall_ret(syscall1(SYS_sched_get_priority_min, policy));
+}
+
+int sched_rr_get_interval(pid_t pid, struct timespec *interval)
+{
+	return (int)__syscall_ret(
+		syscall2(SYS_sched_rr_get_interval, pid, (long)interval));
 }
 
 int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set)

@@ -1,5 +1,6 @@
-/* What the system says about itself. */
+/* What the system says about itself, and the limits it sets a process. */
 #include <sys/reboot.h>
+#include <sys/resource.h>
 #include <sys/sysinfo.h>
 #include <sys/utsname.h>
 
@@ -33,4 +34,23 @@ int reboot(int cmd)
 {
 	return (int)__syscall_ret(syscall4(SYS_reboot, LINUX_REBOOT_MAGIC1,
 					   LINUX_REBOOT_MAGIC2, cmd, 0));
+}
+
+int getrlimit(int resource, struct rlimit *rlim)
+{
+	return (int)__syscall_ret(
+		syscall2(SYS_getrlimit, resource, (long)rlim));
+}
+
+int setrlimit(int resource, const struct rlimit *rlim)
+{
+	return (int)__syscall_ret(
+		syscall2(SYS_setrlimit, resource, (long)rlim));
+}
+
+int prlimit(pid_t pid, int resource, const struct rlimit *new,
+	    struct rlimit *old)
+{
+	return (int)__syscall_ret(
+		syscall4(SYS_prlimit64, pid, resource, (long)new, (long)old));
 }

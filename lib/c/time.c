@@ -10,6 +10,11 @@ int clock_gettime(clockid_t clock, struct timespec *ts)
 	return (int)__syscall_ret(syscall2(SYS_clock_gettime, clock, (long)ts));
 }
 
+int clock_getres(clockid_t clock, struct timespec *res)
+{
+	return (int)__syscall_ret(syscall2(SYS_clock_getres, clock, (long)res));
+}
+
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
 	return (int)__syscall_ret(

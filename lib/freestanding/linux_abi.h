@@ -66,6 +66,7 @@
 #define SYS_sysinfo 99
 #define SYS_getuid 102
 #define SYS_getgid 104
+#define SYS_setuid 105
 #define SYS_geteuid 107
 #define SYS_getegid 108
 #define SYS_setpgid 109
@@ -80,7 +81,15 @@
 #define SYS_sigaltstack 131
 #define SYS_getpriority 140
 #define SYS_setpriority 141
+#define SYS_sched_setparam 142
+#define SYS_sched_getparam 143
+#define SYS_sched_setscheduler 144
+#define SYS_sched_getscheduler 145
+#define SYS_sched_get_priority_max 146
+#define SYS_sched_get_priority_min 147
+#define SYS_sched_rr_get_interval 148
 #define SYS_prctl 157
+#define SYS_setrlimit 160
 #define SYS_arch_prctl 158
 #define SYS_reboot 169
 #define SYS_gettid 186
@@ -350,6 +359,35 @@
 #define CLOCK_REALTIME_COARSE 5
 #define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
+
+/* sched_setscheduler(2) policies (linux/sched.h); real-time priorities
+ * run from 1 to 99, higher first */
+#define SCHED_OTHER 0
+#define SCHED_FIFO 1
+#define SCHED_RR 2
+#define SCHED_BATCH 3
+#define SCHED_IDLE 5
+#define SCHED_RESET_ON_FORK 0x40000000
+
+/* getrlimit(2) resources (asm-generic/resource.h) */
+#define RLIMIT_CPU 0
+#define RLIMIT_FSIZE 1
+#define RLIMIT_DATA 2
+#define RLIMIT_STACK 3
+#define RLIMIT_CORE 4
+#define RLIMIT_RSS 5
+#define RLIMIT_NPROC 6
+#define RLIMIT_NOFILE 7
+#define RLIMIT_MEMLOCK 8
+#define RLIMIT_AS 9
+#define RLIMIT_LOCKS 10
+#define RLIMIT_SIGPENDING 11
+#define RLIMIT_MSGQUEUE 12
+#define RLIMIT_NICE 13
+#define RLIMIT_RTPRIO 14
+#define RLIMIT_RTTIME 15
+#define RLIM_NLIMITS 16
+#define RLIM_INFINITY (~0ul)
 
 /* arch_prctl(2) codes */
 #define ARCH_SET_GS 0x1001

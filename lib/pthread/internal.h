@@ -25,6 +25,9 @@ struct pthread {
 	void *result;
 	volatile int tid; /* the kernel writes 0 here and wakes it at exit */
 	int detached;
+	/* PTHREAD_EXPLICIT_SCHED: the policy and priority it starts with */
+	int explicit_sched, sched_policy;
+	struct sched_param sched_param;
 	void *map;	 /* the mapping: stack, guard page, this block */
 	size_t map_size; /* 0 for the main thread (the kernel's stack) */
 	struct pthread *next_dead; /* detached and finished: to unmap */

@@ -68,10 +68,33 @@ static _Noreturn void finish(struct pthread *self, void *result)
 		syscall1(SYS_exit, 0); /* this thread only */
 }
 
+/* An explicit policy is set twice: by the creator as soon as clone
+ * returns (so a real-time thread takes the CPU from a lower creator at
+ * once, as on Linux), and here, in case the thread got a CPU first: its
+ * start function never runs with the creator's policy. */
+static void set_explicit_sched(struct pthread *t, pid_t tid)
+{
+	if (t->explicit_sched)
+		sched_setscheduler(tid, t->sched_policy, &t->sched_param);
+}
+
 static int thread_main(void *arg)
 {
 	struct pthread *self = arg;
+	set_explicit_sched(self, 0);
 	finish(self, self->start(self->arg));
+}
+
+/* EINVAL for an explicit policy and priority that do not go together. */
+static int check_explicit_sched(const pthread_attr_t *attr)
+{
+	int prio = attr->sched_param.sched_priority;
+	if (attr->inherit_sched != PTHREAD_EXPLICIT_SCHED)
+		return 0;
+	if (prio < sched_get_priority_min(attr->sched_policy) ||
+	    prio > sched_get_priority_max(attr->sched_policy))
+		return EINVAL;
+	return 0;
 }
 
 void pthread_exit(void *result)
@@ -98,6 +121,8 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		pthread_attr_init(&defaults);
 		attr = &defaults;
 	}
+	if (check_explicit_sched(attr))
+		return EINVAL;
 	reap_dead();
 	size_t guard = (attr->guard_size + 4095) & ~4095ul;
 	size_t size =
@@ -113,6 +138,9 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 	t->start = start;
 	t->arg = arg;
 	t->detached = attr->detached;
+	t->explicit_sched = attr->inherit_sched == PTHREAD_EXPLICIT_SCHED;
+	t->sched_policy = attr->sched_policy;
+	t->sched_param = attr->sched_param;
 	t->map = map;
 	t->map_size = size;
 	*thread = t;
@@ -123,6 +151,7 @@ int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		munmap(map, size);
 		return EAGAIN;
 	}
+	set_explicit_sched(t, (pid_t)r);
 	if (t->detached)
 		list_detached(t);
 	return 0;
@@ -167,19 +196,52 @@ int pthread_detach(pthread_t t)
 }
 
 /* A thread that has ended has tid 0 (the kernel cleared it), and tid 0
- * would mean the caller to the kernel: ESRCH, as glibc says. */
+ * would mean the caller to the kernel: ESRCH, as glibc says. Each call
+ * below returns an error number, not -1 and errno. */
+static int tid_of(pthread_t t)
+{
+	return __atomic_load_n(&t->tid, __ATOMIC_ACQUIRE);
+}
+
+static int error_of(int r)
+{
+	return r < 0 ? errno : 0;
+}
+
 int pthread_setaffinity_np(pthread_t t, size_t size, const cpu_set_t *set)
 {
-	int tid = __atomic_load_n(&t->tid, __ATOMIC_ACQUIRE);
-	if (!tid)
-		return ESRCH;
-	return sched_setaffinity(tid, size, set) < 0 ? errno : 0;
+	int tid = tid_of(t);
+	return tid ? error_of(sched_setaffinity(tid, size, set)) : ESRCH;
 }
 
 int pthread_getaffinity_np(pthread_t t, size_t size, cpu_set_t *set)
 {
-	int tid = __atomic_load_n(&t->tid, __ATOMIC_ACQUIRE);
+	int tid = tid_of(t);
+	return tid ? error_of(sched_getaffinity(tid, size, set)) : ESRCH;
+}
+
+int pthread_setschedparam(pthread_t t, int policy,
+			  const struct sched_param *param)
+{
+	int tid = tid_of(t);
+	return tid ? error_of(sched_setscheduler(tid, policy, param)) : ESRCH;
+}
+
+int pthread_getschedparam(pthread_t t, int *policy, struct sched_param *param)
+{
+	int tid = tid_of(t);
 	if (!tid)
 		return ESRCH;
-	return sched_getaffinity(tid, size, set) < 0 ? errno : 0;
+	int p = sched_getscheduler(tid);
+	if (p < 0 || sched_getparam(tid, param) < 0)
+		return errno;
+	*policy = p & ~SCHED_RESET_ON_FORK;
+	return 0;
+}
+
+int pthread_setschedprio(pthread_t t, int prio)
+{
+	int tid = tid_of(t);
+	struct sched_param param = {prio};
+	return tid ? error_of(sched_setparam(tid, &param)) : ESRCH;
 }

@@ -4,7 +4,8 @@
  * code, one object per file; docs/pthread.md the protocols.
  *
  * Supported: threads (create, join, detach, exit, self, equal, attributes:
- * stack size, guard size, detach state), keys with destructors, once,
+ * stack size, guard size, detach state, scheduling policy and priority),
+ * real-time scheduling of a running thread, keys with destructors, once,
  * mutexes (normal, recursive, error-checking; trylock, timedlock),
  * condition variables (CLOCK_REALTIME or CLOCK_MONOTONIC timed waits),
  * rwlocks (writers first), barriers, spinlocks, affinity, cancellation
@@ -26,10 +27,15 @@ typedef struct {
 	size_t stack_size;
 	size_t guard_size;
 	int detached;
+	int inherit_sched; /* PTHREAD_INHERIT_SCHED or PTHREAD_EXPLICIT_SCHED */
+	int sched_policy;  /* with EXPLICIT: the new thread's policy, */
+	struct sched_param sched_param; /* and its priority */
 } pthread_attr_t;
 
 #define PTHREAD_CREATE_JOINABLE 0
 #define PTHREAD_CREATE_DETACHED 1
+#define PTHREAD_INHERIT_SCHED 0
+#define PTHREAD_EXPLICIT_SCHED 1
 #define PTHREAD_STACK_MIN 16384
 
 /* One futex word (0 free, 1 locked, 2 locked with waiters), and for the
@@ -112,6 +118,14 @@ int pthread_attr_setguardsize(pthread_attr_t *attr, size_t size);
 int pthread_attr_getguardsize(const pthread_attr_t *attr, size_t *size);
 int pthread_attr_setdetachstate(pthread_attr_t *attr, int state);
 int pthread_attr_getdetachstate(const pthread_attr_t *attr, int *state);
+int pthread_attr_setinheritsched(pthread_attr_t *attr, int inherit);
+int pthread_attr_getinheritsched(const pthread_attr_t *attr, int *inherit);
+int pthread_attr_setschedpolicy(pthread_attr_t *attr, int policy);
+int pthread_attr_getschedpolicy(const pthread_attr_t *attr, int *policy);
+int pthread_attr_setschedparam(pthread_attr_t *attr,
+			       const struct sched_param *param);
+int pthread_attr_getschedparam(const pthread_attr_t *attr,
+			       struct sched_param *param);
 
 int pthread_create(pthread_t *thread, const pthread_attr_t *attr,
 		   void *(*start)(void *), void *arg);
@@ -203,5 +217,10 @@ void __pthread_cleanup_pop(struct __pthread_cleanup *c, int execute);
 
 int pthread_setaffinity_np(pthread_t thread, size_t size, const cpu_set_t *set);
 int pthread_getaffinity_np(pthread_t thread, size_t size, cpu_set_t *set);
+int pthread_setschedparam(pthread_t thread, int policy,
+			  const struct sched_param *param);
+int pthread_getschedparam(pthread_t thread, int *policy,
+			  struct sched_param *param);
+int pthread_setschedprio(pthread_t thread, int prio);
 
 #endif

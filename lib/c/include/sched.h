@@ -1,9 +1,17 @@
-/* Scheduling: yielding and CPU affinity (Linux's calls and macros). */
+/* Scheduling: policies and priorities, yielding and CPU affinity (Linux's
+ * calls and macros). */
 #ifndef _SCHED_H
 #define _SCHED_H
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
+
+#include "freestanding/linux_abi.h" /* SCHED_* */
+
+struct sched_param {
+	int sched_priority; /* 1..99 for SCHED_FIFO and SCHED_RR, else 0 */
+};
 
 /* A set of CPUs, one bit each, as Linux's sched_setaffinity takes it. */
 #define CPU_SETSIZE 1024
@@ -29,6 +37,14 @@ static inline int cpu_count_(const cpu_set_t *set)
 }
 
 int sched_yield(void);
+/* Per thread, as Linux's system calls are (pid 0: the calling thread). */
+int sched_setscheduler(pid_t pid, int policy, const struct sched_param *param);
+int sched_getscheduler(pid_t pid);
+int sched_setparam(pid_t pid, const struct sched_param *param);
+int sched_getparam(pid_t pid, struct sched_param *param);
+int sched_get_priority_max(int policy);
+int sched_get_priority_min(int policy);
+int sched_rr_get_interval(pid_t pid, struct timespec *interval);
 /* pid 0: the calling thread. */
 int sched_setaffinity(pid_t pid, size_t size, const cpu_set_t *set);
 int sched_getaffinity(pid_t pid, size_t size, cpu_set_t *set);

@@ -12,6 +12,7 @@ struct timespec {
 };
 
 int clock_gettime(clockid_t clock, struct timespec *ts);
+int clock_getres(clockid_t clock, struct timespec *res);
 /* Sleeps for *req; if interrupted, *rem (when not NULL) gets what is left. */
 int nanosleep(const struct timespec *req, struct timespec *rem);
 
