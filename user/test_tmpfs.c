@@ -384,6 +384,70 @@ static void dev_shm_is_writable(void)
 	KTAP_EXPECT_EQ(sys(SYS_unlink, (long)path, 0, 0), 0);
 }
 
+static char *map(long len, int prot, int flags, long fd)
+{
+	return (char *)syscall6(SYS_mmap, 0, len, prot, flags, fd, 0);
+}
+
+static void mmap_shared_is_the_file(void)
+{
+	long fd = make_file(at(0, "ms"), NULL);
+	sys(SYS_ftruncate, fd, 4096, 0);
+	char *p = map(4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd);
+	KTAP_ASSERT_TRUE((long)p > 0);
+	KTAP_EXPECT_EQ(sys(SYS_write, fd, (long)"abc", 3), 3);
+	KTAP_EXPECT_EQ(memcmp(p, "abc", 3), 0);
+	p[100] = 'Z';
+	char c = 0;
+	KTAP_EXPECT_EQ(syscall6(SYS_pread64, fd, (long)&c, 1, 100, 0, 0), 1);
+	KTAP_EXPECT_EQ(c, 'Z');
+	sys(SYS_munmap, (long)p, 4096, 0);
+	sys(SYS_close, fd, 0, 0);
+	/* the name is gone, the mapping's pages go with the last unmap */
+	fd = open_at(at(0, "ms"), O_RDONLY);
+	p = map(4096, PROT_READ, MAP_SHARED, fd);
+	sys(SYS_unlink, (long)at(0, "ms"), 0, 0);
+	sys(SYS_close, fd, 0, 0);
+	KTAP_EXPECT_EQ(p[100], 'Z');
+	sys(SYS_munmap, (long)p, 4096, 0);
+}
+
+static void mmap_private_is_a_copy(void)
+{
+	long fd = make_file(at(0, "mp"), "original");
+	char *p = map(4096, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd);
+	KTAP_ASSERT_TRUE((long)p > 0);
+	KTAP_EXPECT_EQ(memcmp(p, "original", 8), 0);
+	memcpy(p, "changed", 7);
+	char buf[9] = {0};
+	KTAP_EXPECT_EQ(syscall6(SYS_pread64, fd, (long)buf, 8, 0, 0, 0), 8);
+	KTAP_EXPECT_STREQ(buf, "original");
+	sys(SYS_munmap, (long)p, 4096, 0);
+	sys(SYS_close, fd, 0, 0);
+	sys(SYS_unlink, (long)at(0, "mp"), 0, 0);
+}
+
+static void mmap_errors(void)
+{
+	long fd = make_file(at(0, "me"), "x");
+	sys(SYS_close, fd, 0, 0);
+	long ro = open_at(at(0, "me"), O_RDONLY);
+	long wo = open_at(at(0, "me"), O_WRONLY);
+	KTAP_EXPECT_EQ((long)map(4096, PROT_READ | PROT_WRITE, MAP_SHARED, ro),
+		       -EACCES);
+	KTAP_EXPECT_EQ((long)map(4096, PROT_READ, MAP_SHARED, wo), -EACCES);
+	KTAP_EXPECT_EQ((long)map(4096, PROT_READ, MAP_SHARED, 77), -EBADF);
+	int pipe[2];
+	sys(SYS_pipe2, (long)pipe, 0, 0);
+	KTAP_EXPECT_EQ((long)map(4096, PROT_READ, MAP_SHARED, pipe[0]),
+		       -ENODEV);
+	sys(SYS_close, pipe[0], 0, 0);
+	sys(SYS_close, pipe[1], 0, 0);
+	sys(SYS_close, ro, 0, 0);
+	sys(SYS_close, wo, 0, 0);
+	sys(SYS_unlink, (long)at(0, "me"), 0, 0);
+}
+
 /* Two processes create and unlink files in one directory at once: every
  * call succeeds exactly once and the directory ends empty. */
 static void concurrent_create_and_unlink(void)
@@ -433,6 +497,9 @@ static const struct ktap_test tests[] = {
 	KTAP_TEST(access_answers),
 	KTAP_TEST(fsync_is_a_no_op),
 	KTAP_TEST(dev_shm_is_writable),
+	KTAP_TEST(mmap_shared_is_the_file),
+	KTAP_TEST(mmap_private_is_a_copy),
+	KTAP_TEST(mmap_errors),
 	KTAP_TEST(concurrent_create_and_unlink),
 };
 
