@@ -2,6 +2,7 @@
 #ifndef PTHREAD_INTERNAL_H
 #define PTHREAD_INTERNAL_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -63,6 +64,15 @@ static inline int self_tid(void)
 /* mutex.c: what a condition wait does to its mutex (see there). */
 unsigned mutex_release_for_wait(pthread_mutex_t *m, int *err);
 void mutex_reacquire_after_wait(pthread_mutex_t *m, unsigned count);
+
+/* EINVAL unless pshared is PTHREAD_PROCESS_PRIVATE or _SHARED. */
+static inline int check_pshared(int pshared)
+{
+	return pshared == PTHREAD_PROCESS_PRIVATE ||
+			       pshared == PTHREAD_PROCESS_SHARED
+		       ? 0
+		       : EINVAL;
+}
 
 /* EINVAL unless abstime is a time (nanoseconds within 0..999999999). */
 int check_abstime(const struct timespec *abstime);
