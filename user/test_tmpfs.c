@@ -9,20 +9,13 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "c/ktap.h"
 #include "c/syscall.h"
 #include "freestanding/linux_abi.h"
 
 #define BAD ((long)8) /* an address nothing is mapped at */
-
-struct kstat {
-	uint64_t dev, ino, nlink;
-	uint32_t mode, uid, gid, pad0;
-	uint64_t rdev;
-	int64_t size, blksize, blocks;
-	int64_t times[6], unused[3];
-};
 
 struct dirent64 {
 	uint64_t ino;
@@ -60,9 +53,9 @@ static long make_file(const char *path, const char *text)
 	return fd;
 }
 
-static struct kstat stat_of(const char *path)
+static struct stat stat_of(const char *path)
 {
-	struct kstat st;
+	struct stat st;
 	memset(&st, 0, sizeof(st));
 	sys(SYS_stat, (long)path, (long)&st, 0);
 	return st;
@@ -77,12 +70,12 @@ static void create_write_read_back(void)
 	KTAP_EXPECT_EQ(sys(SYS_read, fd, (long)buf, sizeof(buf)), 5);
 	KTAP_EXPECT_STREQ(buf, "hello");
 	KTAP_EXPECT_EQ(sys(SYS_read, fd, (long)buf, sizeof(buf)), 0);
-	struct kstat st;
+	struct stat st;
 	KTAP_EXPECT_EQ(sys(SYS_fstat, fd, (long)&st, 0), 0);
-	KTAP_EXPECT_EQ(st.size, 5);
-	KTAP_EXPECT_EQ(st.mode, S_IFREG | 0644);
-	KTAP_EXPECT_EQ(st.nlink, 1);
-	KTAP_EXPECT_EQ(stat_of(at(0, "a")).ino, st.ino);
+	KTAP_EXPECT_EQ(st.st_size, 5);
+	KTAP_EXPECT_EQ(st.st_mode, S_IFREG | 0644);
+	KTAP_EXPECT_EQ(st.st_nlink, 1);
+	KTAP_EXPECT_EQ(stat_of(at(0, "a")).st_ino, st.st_ino);
 	sys(SYS_close, fd, 0, 0);
 	KTAP_EXPECT_EQ(sys(SYS_unlink, (long)at(0, "a"), 0, 0), 0);
 }
@@ -113,9 +106,9 @@ static void trunc_and_append(void)
 	long fd = make_file(at(0, "t"), "0123456789");
 	sys(SYS_close, fd, 0, 0);
 	fd = open_at(at(0, "t"), O_RDWR | O_TRUNC);
-	struct kstat st;
+	struct stat st;
 	sys(SYS_fstat, fd, (long)&st, 0);
-	KTAP_EXPECT_EQ(st.size, 0);
+	KTAP_EXPECT_EQ(st.st_size, 0);
 	sys(SYS_write, fd, (long)"ab", 2);
 	sys(SYS_close, fd, 0, 0);
 	fd = open_at(at(0, "t"), O_WRONLY | O_APPEND);
@@ -170,7 +163,7 @@ static void truncate_grows_with_zeroes_and_shrinks(void)
 	KTAP_EXPECT_EQ(nonzero, 0);
 	KTAP_EXPECT_EQ(memcmp(buf, "abc", 3), 0);
 	KTAP_EXPECT_EQ(sys(SYS_truncate, (long)at(0, "z"), 1, 0), 0);
-	KTAP_EXPECT_EQ(stat_of(at(0, "z")).size, 1);
+	KTAP_EXPECT_EQ(stat_of(at(0, "z")).st_size, 1);
 	KTAP_EXPECT_EQ(sys(SYS_ftruncate, fd, 3, 0), 0);
 	KTAP_EXPECT_EQ(syscall6(SYS_pread64, fd, (long)buf, 3, 0, 0, 0), 3);
 	KTAP_EXPECT_EQ(memcmp(buf, "a\0\0", 3), 0);
@@ -192,9 +185,9 @@ static void unlinked_file_stays_readable_until_closed(void)
 	char buf[16] = {0};
 	KTAP_EXPECT_EQ(syscall6(SYS_pread64, fd, (long)buf, 15, 0, 0, 0), 10);
 	KTAP_EXPECT_STREQ(buf, "still here");
-	struct kstat st;
+	struct stat st;
 	sys(SYS_fstat, fd, (long)&st, 0);
-	KTAP_EXPECT_EQ(st.nlink, 0);
+	KTAP_EXPECT_EQ(st.st_nlink, 0);
 	KTAP_EXPECT_EQ(sys(SYS_write, fd, (long)"!", 1), 1);
 	KTAP_EXPECT_EQ(sys(SYS_close, fd, 0, 0), 0);
 	KTAP_EXPECT_EQ(sys(SYS_unlink, (long)at(0, "u"), 0, 0), -ENOENT);
@@ -205,9 +198,9 @@ static void link_counts_names(void)
 	long fd = make_file(at(0, "l1"), "shared");
 	KTAP_EXPECT_EQ(sys(SYS_link, (long)at(0, "l1"), (long)at(1, "l2"), 0),
 		       0);
-	struct kstat a = stat_of(at(0, "l1")), b = stat_of(at(1, "l2"));
-	KTAP_EXPECT_EQ(a.ino, b.ino);
-	KTAP_EXPECT_EQ(a.nlink, 2);
+	struct stat a = stat_of(at(0, "l1")), b = stat_of(at(1, "l2"));
+	KTAP_EXPECT_EQ(a.st_ino, b.st_ino);
+	KTAP_EXPECT_EQ(a.st_nlink, 2);
 	KTAP_EXPECT_EQ(sys(SYS_link, (long)at(0, "l1"), (long)at(1, "l2"), 0),
 		       -EEXIST);
 	KTAP_EXPECT_EQ(sys(SYS_link, (long)top, (long)at(1, "dirlink"), 0),
@@ -218,7 +211,7 @@ static void link_counts_names(void)
 				AT_FDCWD, (long)at(1, "l3"), 0x8000, 0),
 		       -EINVAL);
 	KTAP_EXPECT_EQ(sys(SYS_unlink, (long)at(0, "l1"), 0, 0), 0);
-	KTAP_EXPECT_EQ(stat_of(at(1, "l2")).nlink, 1);
+	KTAP_EXPECT_EQ(stat_of(at(1, "l2")).st_nlink, 1);
 	char buf[8] = {0};
 	long fd2 = open_at(at(1, "l2"), O_RDONLY);
 	KTAP_EXPECT_EQ(sys(SYS_read, fd2, (long)buf, 7), 6);
@@ -238,12 +231,12 @@ static void rename_replaces_and_checks(void)
 {
 	sys(SYS_close, make_file(at(0, "r1"), "one"), 0, 0);
 	sys(SYS_close, make_file(at(0, "r2"), "two"), 0, 0);
-	unsigned long ino = stat_of(at(0, "r1")).ino;
+	unsigned long ino = stat_of(at(0, "r1")).st_ino;
 	KTAP_EXPECT_EQ(rename2(at(0, "r1"), at(1, "r2"), RENAME_NOREPLACE),
 		       -EEXIST);
 	KTAP_EXPECT_EQ(sys(SYS_rename, (long)at(0, "r1"), (long)at(1, "r2"), 0),
 		       0);
-	KTAP_EXPECT_EQ(stat_of(at(1, "r2")).ino, ino);
+	KTAP_EXPECT_EQ(stat_of(at(1, "r2")).st_ino, ino);
 	KTAP_EXPECT_EQ(open_at(at(0, "r1"), O_RDONLY), -ENOENT);
 	KTAP_EXPECT_EQ(sys(SYS_rename, (long)at(0, "r1"), (long)at(1, "r3"), 0),
 		       -ENOENT);
@@ -265,8 +258,8 @@ static void rename_replaces_and_checks(void)
 	/* a directory moves, with what is in it */
 	KTAP_EXPECT_EQ(
 		sys(SYS_rename, (long)at(0, "d2"), (long)at(1, "d1/d2"), 0), 0);
-	KTAP_EXPECT_EQ(stat_of(at(0, "d1/d2/in")).mode, S_IFREG | 0644);
-	KTAP_EXPECT_EQ(stat_of(at(0, "d1")).nlink, 3);
+	KTAP_EXPECT_EQ(stat_of(at(0, "d1/d2/in")).st_mode, S_IFREG | 0644);
+	KTAP_EXPECT_EQ(stat_of(at(0, "d1")).st_nlink, 3);
 	sys(SYS_unlink, (long)at(0, "d1/d2/in"), 0, 0);
 	sys(SYS_rmdir, (long)at(0, "d1/d2"), 0, 0);
 	sys(SYS_rmdir, (long)at(0, "d1"), 0, 0);
@@ -276,14 +269,14 @@ static void rename_replaces_and_checks(void)
 static void mkdir_and_rmdir(void)
 {
 	KTAP_EXPECT_EQ(sys(SYS_mkdir, (long)at(0, "m"), 0755, 0), 0);
-	struct kstat st = stat_of(at(0, "m"));
-	KTAP_EXPECT_EQ(st.mode, S_IFDIR | 0755);
-	KTAP_EXPECT_EQ(st.nlink, 2);
+	struct stat st = stat_of(at(0, "m"));
+	KTAP_EXPECT_EQ(st.st_mode, S_IFDIR | 0755);
+	KTAP_EXPECT_EQ(st.st_nlink, 2);
 	KTAP_EXPECT_EQ(sys(SYS_mkdir, (long)at(0, "m"), 0755, 0), -EEXIST);
 	KTAP_EXPECT_EQ(syscall6(SYS_mkdirat, AT_FDCWD, (long)at(0, "m/sub"),
 				0700, 0, 0, 0),
 		       0);
-	KTAP_EXPECT_EQ(stat_of(at(0, "m")).nlink, 3);
+	KTAP_EXPECT_EQ(stat_of(at(0, "m")).st_nlink, 3);
 	KTAP_EXPECT_EQ(sys(SYS_mkdir, (long)at(0, "none/x"), 0755, 0), -ENOENT);
 	KTAP_EXPECT_EQ(sys(SYS_rmdir, (long)at(0, "m"), 0, 0), -ENOTEMPTY);
 	KTAP_EXPECT_EQ(sys(SYS_unlink, (long)at(0, "m"), 0, 0), -EISDIR);
@@ -379,7 +372,7 @@ static void dev_shm_is_writable(void)
 		 sys(SYS_getpid, 0, 0, 0));
 	long fd = make_file(path, "shm");
 	KTAP_ASSERT_TRUE(fd >= 0);
-	KTAP_EXPECT_EQ(stat_of(path).size, 3);
+	KTAP_EXPECT_EQ(stat_of(path).st_size, 3);
 	sys(SYS_close, fd, 0, 0);
 	KTAP_EXPECT_EQ(sys(SYS_unlink, (long)path, 0, 0), 0);
 }

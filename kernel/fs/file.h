@@ -75,6 +75,9 @@ struct file {
 };
 
 struct file *file_alloc(const struct file_ops *ops, void *priv, int flags);
+/* A read at the file's position through its pread, which it then
+ * advances: the read of every kind of file that has a pread. */
+long file_read_at_pos(struct file *f, uint64_t ubuf, size_t n);
 void file_get(struct file *f);
 void file_put(struct file *f);
 

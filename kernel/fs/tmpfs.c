@@ -170,16 +170,6 @@ static long tmpfs_pwrite(struct file *f, uint64_t ubuf, size_t n, int64_t off)
 	return write_at(f->priv, ubuf, n, off, f->flags & O_APPEND, &end);
 }
 
-static long tmpfs_read(struct file *f, uint64_t ubuf, size_t n)
-{
-	mutex_lock(&f->pos_lock);
-	long r = tmpfs_pread(f, ubuf, n, f->pos);
-	if (r > 0)
-		f->pos += r;
-	mutex_unlock(&f->pos_lock);
-	return r;
-}
-
 static long tmpfs_write(struct file *f, uint64_t ubuf, size_t n)
 {
 	mutex_lock(&f->pos_lock);
@@ -226,7 +216,7 @@ static void tmpfs_release(struct file *f)
 }
 
 static const struct file_ops tmpfs_file_ops = {
-	.read = tmpfs_read,
+	.read = file_read_at_pos,
 	.write = tmpfs_write,
 	.pread = tmpfs_pread,
 	.pwrite = tmpfs_pwrite,

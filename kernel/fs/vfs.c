@@ -81,16 +81,6 @@ static long memfile_pread(struct file *f, uint64_t ubuf, size_t n, int64_t off)
 	return done ? (long)done : -EFAULT;
 }
 
-static long memfile_read(struct file *f, uint64_t ubuf, size_t n)
-{
-	mutex_lock(&f->pos_lock);
-	long r = memfile_pread(f, ubuf, n, f->pos);
-	if (r > 0)
-		f->pos += r;
-	mutex_unlock(&f->pos_lock);
-	return r;
-}
-
 static void memfile_stat(struct file *f, struct kstat *st)
 {
 	struct memfile *m = f->priv;
@@ -110,7 +100,7 @@ static void memfile_release(struct file *f)
 }
 
 static const struct file_ops memfile_ops = {
-	.read = memfile_read,
+	.read = file_read_at_pos,
 	.pread = memfile_pread,
 	.stat = memfile_stat,
 	.release = memfile_release,
