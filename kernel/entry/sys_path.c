@@ -108,6 +108,8 @@ long sys_ftruncate(int fd, int64_t length)
 
 long sys_truncate(uint64_t upath, int64_t length)
 {
+	if (length < 0)
+		return -EINVAL;
 	int r;
 	char *path = path_in(AT_FDCWD, upath, &r);
 	struct file *f = NULL;
@@ -116,7 +118,7 @@ long sys_truncate(uint64_t upath, int64_t length)
 	kfree(path);
 	if (r)
 		return r;
-	r = length < 0 ? -EINVAL : f->ops->truncate(f, length);
+	r = f->ops->truncate ? f->ops->truncate(f, length) : -EINVAL;
 	file_put(f);
 	return r;
 }
