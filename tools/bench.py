@@ -28,6 +28,11 @@ What is measured, in order:
 
 Exits non-zero if a run failed or printed no figure (after printing what
 the others measured). The whole takes about 5 minutes on 2 host cores.
+
+`tools/bench.py --tracing-cost [ROUNDS]` instead runs user/bench on
+Spindle ROUNDS times (default 3) with the scheduler trace on, as always,
+and as many times with `notrace` on the command line, alternately, and
+prints each figure's medians and what tracing costs, in per cent.
 """
 import os
 import re
@@ -196,9 +201,9 @@ def tick_rate(smp=SMP, seconds=5):
     return [(b - a) / (up1 - up0) for a, b in zip(ticks0, ticks1)]
 
 
-def spindle_bench(smp, args=()):
+def spindle_bench(smp, args=(), cmdline=""):
     """user/bench on Spindle through tools/run-elf: {name: (value, unit)}."""
-    env = dict(os.environ, SMP=smp, BOOT="kernel", BUILD=BUILD,
+    env = dict(os.environ, SMP=smp, BOOT="kernel", BUILD=BUILD, CMDLINE=cmdline,
                RUN_ELF_TIMEOUT=str(RUN_TIMEOUT), RUN_ELF_IDLE="240")
     argv = [os.path.join(qemu.TOOLS, "run-elf"), BENCH, *args]
     r = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
@@ -293,7 +298,29 @@ def print_report(spindle, linux, native, ticks, vmlinuz):
     print_figures(split_boot(spindle, False), split_boot(linux, False), native)
 
 
+def tracing_cost(rounds):
+    """Medians of `rounds` runs with the trace on and off, alternately."""
+    runs = {"on": [], "off": []}
+    for i in range(rounds):
+        for mode, cmdline in (("on", ""), ("off", "notrace")):
+            progress(f"user/bench on Spindle, -smp {SMP}, trace {mode} ({i + 1}/{rounds})")
+            runs[mode].append(spindle_bench(SMP, cmdline=cmdline))
+    print(f"# tracing cost: medians of {rounds} runs each, -smp {SMP}; cost = on / off - 1 "
+          "for a time, off / on - 1 for a rate")
+    for name, (_, unit) in runs["on"][0].items():
+        on, off = ([float(r[name][0]) for r in runs[m] if name in r] for m in ("on", "off"))
+        if not on or not off:
+            continue
+        on, off = statistics.median(on), statistics.median(off)
+        rate = unit in ("MiB/s", "x")
+        cost = (off / on if rate else on / off) - 1 if min(on, off) > 0 else 0
+        print(f"trace {name}: on {on:g} {unit}, off {off:g} {unit}, cost {cost * 100:+.1f} %")
+
+
 def main():
+    if sys.argv[1:2] == ["--tracing-cost"]:
+        tracing_cost(int(sys.argv[2]) if len(sys.argv) > 2 else 3)
+        return 0
     started = time.monotonic()
     failures = []
     spindle, linux, native = {}, {}, {}

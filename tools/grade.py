@@ -116,7 +116,7 @@ def run_ktests(tree, build_dir, boot, tests, say):
     while todo:
         batch = todo[:1] if alone else list(todo)
         selection = ",".join(batch)
-        name = "ktest-" + (batch[0] if alone else "all")
+        name = "ktest-" + batch[0] if alone else "ktests"  # not ktest=all
         log = log_path(tree, build_dir, f"{boot.smp}-{boot.policy or 'rr'}-{name}")
         b = harness.boot(boot_settings(tree, build_dir, boot, selection), KTEST_TIMEOUT, log)
         cases, _ = harness.parse_kernel_ktap(b.output)

@@ -19,7 +19,7 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
                      compiled against glibc (gcc -pthread) and run on the host
   smpN.musl.PROG     user/musl/PROG.c built with musl-gcc, run on the host and
                      through tools/run-elf (-smp 1 and 4): same stdout, same status
-  smp4.user.DEMO     a demo in user/ (race, pool, philosophers) booted as init
+  smp4.user.DEMO     a demo in user/ (race, pool, async...) booted as init
                      on 4 CPUs: its output must show what it demonstrates
   smpN.fuzz          user/fuzz.c, random system calls for about 60 s (Spindle
                      only): no panic, no hang
@@ -318,6 +318,8 @@ def running_user_test(prog, output):
 PORTABLE_HEADERS = {"c/ktap.h": ["lib/c/ktap.c"], "timing.h": [],
                     "../kernel/sched/mutex_word.h": [],
                     "tpool/tpool.h": ["lib/tpool/*.c"],
+                    "tpool/ppool.h": ["lib/tpool/*.c"],
+                    "evloop/evloop.h": ["lib/evloop/*.c"],
                     "uthread/uthread.h": ["lib/uthread/*.c", "lib/uthread/*.S"]}
 
 
@@ -618,6 +620,22 @@ DEMOS = [
       r"(.|\n)*M:N +1000 tasks on +4 kernel threads +\d+ ms +checksum \1",
       r"the checksums agree: all three models did the same work",
       r"spindle: init exited with status 0"]),
+    # The loop must tick while each blocking read waits (the helper answers
+    # after 350 ms, a tick is due every 100 ms); the CPU-bound step may be
+    # too quick for a tick on a fast host. Needs poll and eventfd.
+    ("async", "the_loop_keeps_ticking_while_pools_do_blocking_and_cpu_work",
+     [r'default thread pool: blocking read returned "message 1" while the loop ticked [1-9]\d* times',
+      r'custom thread pool \(2 threads\): blocking read returned "message 2" while the loop ticked [1-9]\d* times',
+      r"process pool \(4 workers\): 148933 primes below 2000000, correct, while the loop ticked \d+ times",
+      r"never waited for a pool: every result correct",
+      r"spindle: init exited with status 0"]),
+    ("pools", "thread_and_process_pools_give_the_same_results",
+     [r"thread pool +78498 primes +\d+ ms",
+      r"process pool +78498 primes +\d+ ms",
+      r"thread pool +32 tasks, all done +\d+ ms",
+      r"process pool +32 tasks, all done +\d+ ms",
+      r"every result is correct on both pools",
+      r"spindle: init exited with status 0"]),
 ]
 
 
@@ -800,7 +818,7 @@ def plan_groups(smps):
             [r"(?m)^ok 1 fuzz\.every_child_ended_when_killed$",
              r"(?m)^ok 2 fuzz\.made_at_least_1000_calls$",
              r"spindle: init exited with status 0"])))
-    # The demos (user/race.c, pool.c, philosophers.c) on 4 CPUs, where
+    # The demos (user/race.c, pool.c, async.c, pools.c...) on 4 CPUs, where
     # threads really run at once.
     for prog, test, patterns in DEMOS:
         groups.append((f"smp4.user.{prog}", lambda n, prog=prog, test=test, pats=patterns:
@@ -863,7 +881,11 @@ def trace_group(name):
         with open(run.json) as f:
             with_json = json.load(f).get("traceEvents") == run.events
     race = [e for e in run.events if e["ph"] == "X" and e["name"].startswith("race ")]
+    # Two slices half overlapping on one thread's track: the check must see it.
+    overlap = [{"name": n, "ph": "X", "ts": ts, "dur": 10, "pid": 1, "tid": 1}
+               for n, ts in (("a", 0), ("b", 5))]
     checks = [
+        ("schema_check_rejects_an_overlap", trace.check(overlap) and not trace.check(overlap[:1])),
         ("dump_comes_back_whole", not run.error and bool(run.records)),
         ("json_has_trace_events", with_json),
         ("schema_fields_no_overlap_switches_pair", with_json and not run.problems),

@@ -177,12 +177,14 @@ REQUIRED = {"X": ("name", "ph", "ts", "dur", "pid", "tid"),
 
 def check(events, records=None):
     """The schema check: a list of problems (empty if none). Every event
-    has the fields its phase needs; the slices on each CPU track do not
-    overlap; every flow start has its end. With records, every switch on a
+    has the fields its phase needs; the slices on each track (a CPU, or a
+    thread's futex waits) do not overlap, which Perfetto's JSON importer
+    requires (slices on a track may only nest, and ours never nest); every
+    flow start has its end. With records, every switch on a
     CPU leaves the task the previous switch there brought in (no switch-in
     without its switch-out)."""
     problems = []
-    by_cpu = collections.defaultdict(list)
+    by_track = collections.defaultdict(list)
     flow_ids = collections.defaultdict(set)
     for e in events:
         need = REQUIRED.get(e.get("ph"))
@@ -196,15 +198,15 @@ def check(events, records=None):
         if e["ph"] == "X":
             if e["dur"] < 0:
                 problems.append(f"negative duration: {e}")
-            if e["pid"] == CPU_PID:
-                by_cpu[e["tid"]].append((e["ts"], e["ts"] + e["dur"], e["name"]))
+            by_track[e["pid"], e["tid"]].append((e["ts"], e["ts"] + e["dur"], e["name"]))
         if e["ph"] in "sf":
             flow_ids[e["ph"]].add(e["id"])
-    for cpu, slices in by_cpu.items():
+    for (pid, tid), slices in by_track.items():
+        track = f"cpu {tid}" if pid == CPU_PID else f"pid {pid} tid {tid}"
         slices.sort()
         for (s1, e1, n1), (s2, e2, n2) in zip(slices, slices[1:]):
             if s2 < e1 - 1e-6:
-                problems.append(f"cpu {cpu}: {n1} [{s1:.3f}, {e1:.3f}] overlaps "
+                problems.append(f"{track}: {n1} [{s1:.3f}, {e1:.3f}] overlaps "
                                 f"{n2} [{s2:.3f}, {e2:.3f}] (µs)")
     if flow_ids["s"] != flow_ids["f"]:
         problems.append(f"flows without both ends: {sorted(flow_ids['s'] ^ flow_ids['f'])}")

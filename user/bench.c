@@ -15,6 +15,7 @@
  *   bench          every benchmark
  *   bench boot     only the first line (tools/bench.py times the boot to it)
  *   bench counter  only the contended counter (run again on more CPUs)
+ *   bench alive    only thread create+join with 10 ... 10,000 others alive
  *
  * As init on Linux (pid 1), it powers the machine off when done: Linux
  * panics when init exits. Lines starting with `#` are information.
@@ -368,11 +369,21 @@ static void thread_create_join_alive(void)
 		if (!create_join(alive))
 			break;
 	}
+	/* Then all of them at once: woken together, they exit together and
+	 * are joined in order (what an exit convoy costs, per thread). */
+	long start = now_ns();
 	__atomic_store_n(&park_release, 1, __ATOMIC_RELEASE);
 	futex(&park_release, FUTEX_WAKE | FUTEX_PRIVATE_FLAG, INT32_MAX, NULL,
 	      NULL, 0);
+	bool joined = true;
 	for (int i = 0; i < alive; i++)
-		check(pthread_join(parked[i], NULL) == 0, "pthread_join");
+		joined &= check(pthread_join(parked[i], NULL) == 0,
+				"pthread_join");
+	if (joined && alive > 0) {
+		char name[64];
+		snprintf(name, sizeof(name), "thread_exit_join_%dalive", alive);
+		report(name, (double)(now_ns() - start) / alive / 1000, "us");
+	}
 	pthread_attr_destroy(&attr);
 }
 
@@ -668,6 +679,10 @@ int main(int argc, char **argv)
 		return finish();
 	if (strcmp(only, "counter") == 0) {
 		contended_counter();
+		return finish();
+	}
+	if (strcmp(only, "alive") == 0) {
+		thread_create_join_alive();
 		return finish();
 	}
 	bench_getpid();

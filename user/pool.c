@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "primes.h"
 #include "timing.h"
 #include "tpool/tpool.h"
 
@@ -19,26 +20,6 @@
 struct range {
 	long low, high; /* [low, high) */
 };
-
-static int is_prime(long n)
-{
-	if (n < 2)
-		return 0;
-	if (n % 2 == 0)
-		return n == 2;
-	for (long d = 3; d * d <= n; d += 2)
-		if (n % d == 0)
-			return 0;
-	return 1;
-}
-
-static long count_primes(long low, long high)
-{
-	long count = 0;
-	for (long n = low; n < high; n++)
-		count += is_prime(n);
-	return count;
-}
 
 /* The task: arg is a struct range. It cannot fail. */
 static long count_primes_in_range(void *arg, int *error)

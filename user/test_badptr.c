@@ -61,6 +61,7 @@ enum {
 #define SELF -6		      /* replaced by this program's path */
 #define EXEC_ARGV -7	      /* replaced by a valid argv for execve */
 #define EXEC_ENVP -8	      /* replaced by a valid envp for execve */
+#define EVENTFD -9 /* replaced by a non-blocking eventfd, count 1 to read */
 
 struct row {
 	const char *call, *arg;
@@ -83,6 +84,11 @@ static char data64[64] = "written to a pipe";
 static long ts_short[2] = {0, 1000};
 static long act_dfl[4] = {0, 0, 0, 0};
 static long sigset_empty[1];
+static long ts_zero[2];			    /* also a struct timeval */
+static int pollfd_skip[2] = {-1, POLLIN};   /* a struct pollfd */
+static int pollfd_ready[2] = {-1, POLLIN};  /* setup: a regular file */
+static long fdset_empty[1], fdset_ready[1]; /* setup: the same file */
+static long sigset_pack[2] = {(long)sigset_empty, 8}; /* pselect6's */
 static long itimer_off[4];
 static long sigset_usr2[1] = {1l << (SIGUSR2 - 1)};
 static char alt_stack[SIGSTKSZ];
@@ -338,6 +344,72 @@ static const struct row rows[] = {
 	 64,
 	 0,
 	 0},
+	{"poll", "fds", SYS_poll, {P, 1, 0}, IN | OUT, S(pollfd_skip), 0},
+	{"ppoll",
+	 "fds",
+	 SYS_ppoll,
+	 {P, 1, (long)ts_zero, 0, 8},
+	 IN | OUT,
+	 S(pollfd_skip),
+	 0},
+	{"ppoll",
+	 "tsp",
+	 SYS_ppoll,
+	 {(long)pollfd_ready, 1, P, 0, 8},
+	 IN | NULLOK,
+	 S(ts_zero),
+	 0},
+	{"ppoll",
+	 "sigmask",
+	 SYS_ppoll,
+	 {(long)pollfd_ready, 1, (long)ts_zero, P, 8},
+	 IN | NULLOK,
+	 S(sigset_empty),
+	 0},
+	{"select",
+	 "readfds",
+	 SYS_select,
+	 {64, P, 0, 0, (long)ts_zero},
+	 IN | OUT | NULLOK,
+	 S(fdset_empty),
+	 0},
+	{"select",
+	 "writefds",
+	 SYS_select,
+	 {64, 0, P, 0, (long)ts_zero},
+	 IN | OUT | NULLOK,
+	 S(fdset_empty),
+	 0},
+	{"select",
+	 "exceptfds",
+	 SYS_select,
+	 {64, 0, 0, P, (long)ts_zero},
+	 IN | OUT | NULLOK,
+	 S(fdset_empty),
+	 0},
+	{"select",
+	 "timeout",
+	 SYS_select,
+	 {64, (long)fdset_ready, 0, 0, P},
+	 IN | NULLOK,
+	 S(ts_zero),
+	 0},
+	{"pselect6",
+	 "tsp",
+	 SYS_pselect6,
+	 {64, (long)fdset_ready, 0, 0, P, 0},
+	 IN | NULLOK,
+	 S(ts_zero),
+	 0},
+	{"pselect6",
+	 "sig",
+	 SYS_pselect6,
+	 {64, (long)fdset_ready, 0, 0, (long)ts_zero, P},
+	 IN | NULLOK,
+	 S(sigset_pack),
+	 0},
+	{"read", "eventfd_buf", SYS_read, {EVENTFD, P, 8}, OUT, 8, 0, 0},
+	{"write", "eventfd_buf", SYS_write, {EVENTFD, P, 8}, IN, 8, data64, 0},
 	{"sched_setaffinity",
 	 "mask",
 	 SYS_sched_setaffinity,
@@ -377,7 +449,7 @@ static const char *const kind_names[NR_KINDS] = {
 };
 
 static long unmapped_page, prot_none_page, read_only_page, mapping_end;
-static int file_fd, pipe_fds[2];
+static int file_fd, pipe_fds[2], event_fd;
 
 static long sys(long n, long a, long b, long c)
 {
@@ -446,6 +518,7 @@ static long fork_exited_child(void)
  * happened and with the error number if not. */
 static long call(const struct row *r, long ptr)
 {
+	static const long one = 1;
 	long a[6], child = 0;
 	for (int i = 0; i < 6; i++) {
 		long v = r->a[i];
@@ -458,6 +531,7 @@ static long call(const struct row *r, long ptr)
 		       : v == SELF	? (long)self_path
 		       : v == EXEC_ARGV ? (long)exec_argv
 		       : v == EXEC_ENVP ? (long)exec_envp
+		       : v == EVENTFD	? event_fd
 					: v;
 	}
 	if (r->nr == SYS_read || r->nr == SYS_readv || r->nr == SYS_fstat)
@@ -465,6 +539,8 @@ static long call(const struct row *r, long ptr)
 	sys(SYS_close, sys(SYS_open, (long)tfile, O_CREAT | O_WRONLY, 0600), 0,
 	    0);
 	sys(SYS_mkdir, (long)tdir, 0755, 0);
+	if (r->a[0] == EVENTFD && r->nr == SYS_read)
+		sys(SYS_write, event_fd, (long)&one, sizeof(one));
 	if (r->nr == SYS_rt_sigtimedwait)
 		sys(SYS_tgkill, sys(SYS_getpid, 0, 0, 0),
 		    sys(SYS_gettid, 0, 0, 0), SIGUSR2);
@@ -507,6 +583,7 @@ static long call(const struct row *r, long ptr)
 	char drain[256];
 	while (sys(SYS_read, pipe_fds[0], (long)drain, sizeof(drain)) > 0)
 		;
+	sys(SYS_read, event_fd, (long)drain, sizeof(drain));
 	return ret;
 }
 
@@ -609,11 +686,15 @@ static int setup(void)
 	read_only_page = map(0, PROT_READ, 0);
 	file_fd = (int)sys(SYS_openat, AT_FDCWD, (long)self_path, O_RDONLY);
 	sys(SYS_pipe2, (long)pipe_fds, O_NONBLOCK, 0);
+	event_fd = (int)sys(SYS_eventfd2, 0, EFD_NONBLOCK, 0);
+	pollfd_ready[0] = file_fd;
+	fdset_ready[0] = 1l << file_fd;
 	iov_file[0] = iov_pipe[0] = (long)iov_buf;
 	iov_file[1] = iov_pipe[1] = sizeof(iov_buf);
 	sys(SYS_sched_getaffinity, 0, 8, (long)cpu_mask);
 	sys(SYS_chdir, (long)"/", 0, 0); /* getcwd's answer: "/" */
-	return file_fd < 0 || read_only_page < 0 || prot_none_page < 0;
+	return file_fd < 0 || event_fd < 0 || read_only_page < 0 ||
+	       prot_none_page < 0;
 }
 
 int main(int argc, char **argv, char **envp)

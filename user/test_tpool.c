@@ -250,6 +250,50 @@ static void a_pool_of_1_runs_tasks_in_submission_order(void)
 	tpool_shutdown(pool);
 }
 
+/* on_done callbacks: how many ran, and whether each saw a final value. */
+static int done_calls, done_values_wrong;
+
+static void check_square_is_final(struct future *f, void *arg)
+{
+	long value = -1, x = (long)(intptr_t)arg;
+	/* Returns at once: the value is final before on_done is called. */
+	done_values_wrong += future_wait(f, &value) != 0 || value != x * x;
+	__atomic_fetch_add(&done_calls, 1, __ATOMIC_SEQ_CST);
+}
+
+static void on_done_is_called_once_per_task_with_the_value_final(void)
+{
+	struct tpool *pool = tpool_create(4);
+	KTAP_ASSERT_TRUE(pool);
+	done_calls = done_values_wrong = 0;
+	static struct future *f[SQUARES];
+	for (long i = 0; i < SQUARES; i++) {
+		f[i] = tpool_submit(pool, square, (void *)(intptr_t)i);
+		future_on_done(f[i], check_square_is_final,
+			       (void *)(intptr_t)i);
+	}
+	/* future_free waits for the callbacks as well as the tasks. */
+	for (int i = 0; i < SQUARES; i++)
+		future_free(f[i]);
+	KTAP_EXPECT_EQ(__atomic_load_n(&done_calls, __ATOMIC_SEQ_CST), SQUARES);
+	KTAP_EXPECT_EQ(done_values_wrong, 0);
+	tpool_shutdown(pool);
+}
+
+static void on_done_for_a_finished_task_runs_at_once(void)
+{
+	struct tpool *pool = tpool_create(1);
+	KTAP_ASSERT_TRUE(pool);
+	done_calls = done_values_wrong = 0;
+	struct future *f = tpool_submit(pool, square, (void *)(intptr_t)9);
+	KTAP_EXPECT_EQ(future_wait(f, NULL), 0);
+	future_on_done(f, check_square_is_final, (void *)(intptr_t)9);
+	KTAP_EXPECT_EQ(done_calls, 1); /* before future_on_done returned */
+	KTAP_EXPECT_EQ(done_values_wrong, 0);
+	future_free(f);
+	tpool_shutdown(pool);
+}
+
 static void create_refuses_fewer_than_one_thread(void)
 {
 	KTAP_EXPECT_TRUE(tpool_create(0) == NULL);
@@ -264,6 +308,8 @@ static const struct ktap_test tests[] = {
 	KTAP_TEST(shutdown_runs_every_queued_task_before_returning),
 	KTAP_TEST(submit_after_shutdown_began_is_refused),
 	KTAP_TEST(a_pool_of_1_runs_tasks_in_submission_order),
+	KTAP_TEST(on_done_is_called_once_per_task_with_the_value_final),
+	KTAP_TEST(on_done_for_a_finished_task_runs_at_once),
 	KTAP_TEST(create_refuses_fewer_than_one_thread),
 };
 

@@ -30,7 +30,7 @@ USER_BINS := $(patsubst %,$(B)/user/%,$(USER_PROGS))
 USER_PROG_OBJS := $(patsubst %,$(B)/user/user/%.c.o,$(USER_PROGS))
 
 USER_CRT0 := $(B)/user/lib/c/crt0.S.o
-USER_LIB_SRCS := $(filter-out lib/c/crt0.S,$(sort $(wildcard $(addprefix lib/,$(addsuffix /*.[cS],c pthread tpool uthread))))) \
+USER_LIB_SRCS := $(filter-out lib/c/crt0.S,$(sort $(wildcard $(addprefix lib/,$(addsuffix /*.[cS],c evloop pthread tpool uthread))))) \
 	lib/freestanding/string.c lib/freestanding/format.c
 USER_LIB_OBJS := $(patsubst %,$(B)/user/%.o,$(USER_LIB_SRCS))
 USER_LIBC := $(B)/user/lib/libc.a

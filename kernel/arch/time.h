@@ -17,6 +17,9 @@
 
 #define HZ 100
 #define NSEC_PER_SEC 1000000000ull
+#define NSEC_PER_MSEC 1000000ull
+#define NSEC_PER_USEC 1000ull
+#define USEC_PER_SEC 1000000ull
 
 extern uint64_t tsc_hz;
 

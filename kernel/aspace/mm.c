@@ -11,7 +11,11 @@
  * A private region's pages are the mm's own: unmapping frees them (a
  * MAP_PRIVATE file mapping's too: they are copies). A MAP_SHARED region's
  * pages belong to its struct shmem: unmapping only clears the entries,
- * and the last reference to the shmem frees it.
+ * and the last reference to the shmem frees it. Their entries also carry
+ * PTE_SOFT_SHARED, in either state, so that the futex code can tell a
+ * shared page from a private one by walking the page table without
+ * mm->lock (page tables are freed only with the whole address space;
+ * futex.c's get_key says why it matters).
  */
 #include "aspace/mm.h"
 #include "arch/cpu.h"
@@ -28,10 +32,11 @@
 
 uint64_t pte_flags(unsigned prot)
 {
+	uint64_t f = prot & VMA_SHARED ? PTE_SOFT_SHARED : 0;
 	prot &= VMA_PROT_MASK;
 	if (!prot)
-		return PTE_SOFT_PROTNONE;
-	uint64_t f = PTE_PRESENT | PTE_USER;
+		return f | PTE_SOFT_PROTNONE;
+	f |= PTE_PRESENT | PTE_USER;
 	if (prot & VMA_WRITE)
 		f |= PTE_WRITE;
 	if (!(prot & VMA_EXEC))
@@ -301,7 +306,7 @@ static void reprotect_leaf(uint64_t va, uint64_t *pte, void *arg)
 {
 	(void)va;
 	struct reprotect *r = arg;
-	*pte = (*pte & PTE_ADDR_MASK) | r->flags;
+	*pte = (*pte & (PTE_ADDR_MASK | PTE_SOFT_SHARED)) | r->flags;
 }
 
 int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot)

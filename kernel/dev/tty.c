@@ -13,6 +13,7 @@
 #include "freestanding/linux_abi.h"
 #include "freestanding/string.h"
 #include "fs/file.h"
+#include "fs/poll.h"
 #include "sched/sched.h"
 #include "sched/waitq.h"
 #include "sync/spinlock.h"
@@ -169,6 +170,17 @@ static long tty_write(struct file *f, uint64_t ubuf, size_t n)
 	return (long)done;
 }
 
+/* Readable when a whole line (or an end of input) waits, as in
+ * canonical mode; always writable. */
+static unsigned tty_poll(struct file *f, struct poll_table *pt)
+{
+	poll_wait(f, &tty.readers, pt);
+	spin_lock(&tty.lock);
+	bool input = tty.head != tty.tail || tty.eofs > 0;
+	spin_unlock(&tty.lock);
+	return (input ? POLLIN | POLLRDNORM : 0) | POLLOUT | POLLWRNORM;
+}
+
 static void tty_stat(struct file *f, struct kstat *st)
 {
 	(void)f;
@@ -242,6 +254,7 @@ static const struct file_ops tty_ops = {
 	.write = tty_write,
 	.stat = tty_stat,
 	.ioctl = tty_ioctl,
+	.poll = tty_poll,
 };
 
 struct file *tty_open(void)

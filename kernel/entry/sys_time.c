@@ -94,6 +94,23 @@ int read_user_timespec(uint64_t user, uint64_t *ns)
 	return 0;
 }
 
+int read_user_timeval(uint64_t user, uint64_t *ns)
+{
+	struct {
+		int64_t sec, usec;
+	} tv;
+	if (copy_from_user(&tv, user, sizeof(tv)) < 0)
+		return -EFAULT;
+	if (tv.sec < 0 || tv.usec < 0)
+		return -EINVAL;
+	uint64_t sec = (uint64_t)tv.sec + (uint64_t)tv.usec / USEC_PER_SEC;
+	*ns = sec >= SLEEP_MAX_SEC
+		      ? SLEEP_MAX_SEC * NSEC_PER_SEC
+		      : sec * NSEC_PER_SEC + (uint64_t)tv.usec % USEC_PER_SEC *
+						     NSEC_PER_USEC;
+	return 0;
+}
+
 long sys_nanosleep(uint64_t req, uint64_t rem)
 {
 	return sys_clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);

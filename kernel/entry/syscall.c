@@ -147,6 +147,24 @@ long syscall_dispatch(struct trap_frame *f)
 	case SYS_pipe2:
 		r = sys_pipe2(a0, (int)a1);
 		break;
+	case SYS_poll:
+		r = sys_poll(a0, (unsigned)a1, (int)a2);
+		break;
+	case SYS_ppoll:
+		r = sys_ppoll(a0, (unsigned)a1, a2, a3, a4);
+		break;
+	case SYS_select:
+		r = sys_select((int)a0, a1, a2, a3, a4);
+		break;
+	case SYS_pselect6:
+		r = sys_pselect6((int)a0, a1, a2, a3, a4, a5);
+		break;
+	case SYS_eventfd:
+		r = sys_eventfd((unsigned)a0);
+		break;
+	case SYS_eventfd2:
+		r = sys_eventfd2((unsigned)a0, (int)a1);
+		break;
 	case SYS_getcwd:
 		r = sys_getcwd(a0, a1);
 		break;

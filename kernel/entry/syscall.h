@@ -90,6 +90,17 @@ long sys_tgkill(int tgid, int tid, int sig);
 long sys_futex(uint64_t uaddr, int op, uint32_t val, uint64_t utime,
 	       uint64_t uaddr2, uint32_t val3);
 
+/* sys_poll.c */
+long sys_poll(uint64_t fds, unsigned nfds, int timeout_ms);
+long sys_ppoll(uint64_t fds, unsigned nfds, uint64_t timeout, uint64_t mask,
+	       size_t setsize);
+long sys_select(int n, uint64_t in, uint64_t out, uint64_t ex,
+		uint64_t timeout);
+long sys_pselect6(int n, uint64_t in, uint64_t out, uint64_t ex,
+		  uint64_t timeout, uint64_t sig);
+long sys_eventfd(unsigned initval);
+long sys_eventfd2(unsigned initval, int flags);
+
 /* sys_sched.c */
 long sys_sched_setaffinity(int tid, size_t len, uint64_t mask);
 long sys_sched_getaffinity(int tid, size_t len, uint64_t mask);
@@ -114,6 +125,9 @@ long sys_getsid(int pid);
 /* sys_time.c */
 /* Reads a user struct timespec as nanoseconds: 0, -EFAULT or -EINVAL. */
 int read_user_timespec(uint64_t user, uint64_t *ns);
+/* ... a struct timeval, select's (microseconds past a second carry, as
+ * Linux takes them). */
+int read_user_timeval(uint64_t user, uint64_t *ns);
 long sys_clock_gettime(int clock, uint64_t tp);
 long sys_gettimeofday(uint64_t tv, uint64_t tz);
 long sys_nanosleep(uint64_t req, uint64_t rem);

@@ -12,8 +12,8 @@
  *                  [3]-----> file (pipe, read end)  <-- process B fd [0]
  *
  * Kinds of file: the console (dev/tty.c), initrd files and directories
- * (fs/vfs.c), pipes (fs/pipe.c), /proc (proc/procfs.c), tmpfs files
- * (fs/tmpfs.c).
+ * (fs/vfs.c), pipes (fs/pipe.c), eventfds (fs/eventfd.c), /proc
+ * (proc/procfs.c), tmpfs files (fs/tmpfs.c).
  */
 #ifndef FS_FILE_H
 #define FS_FILE_H
@@ -37,6 +37,7 @@ struct kstat {
 };
 
 struct file;
+struct poll_table;
 struct shmem;
 
 /* What a kind of file can do; a NULL entry means the call does not apply
@@ -56,6 +57,10 @@ struct file_ops {
 	int (*truncate)(struct file *f, int64_t size);
 	/* mmap: the file's pages, referenced (the caller puts them). */
 	struct shmem *(*pages)(struct file *f);
+	/* Which POLL* events are true now; calls poll_wait (fs/poll.h) on
+	 * each wait queue that is woken when they may change. NULL: always
+	 * readable and writable, as a regular file is. */
+	unsigned (*poll)(struct file *f, struct poll_table *pt);
 	/* Last reference gone. */
 	void (*release)(struct file *f);
 	bool seekable;

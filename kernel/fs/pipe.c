@@ -14,6 +14,7 @@
 #include "arch/uaccess.h"
 #include "base/kernel.h"
 #include "freestanding/errno.h"
+#include "fs/poll.h"
 #include "mm/kmalloc.h"
 #include "sched/sched.h"
 #include "sched/waitq.h"
@@ -120,6 +121,30 @@ static long pipe_write(struct file *f, uint64_t ubuf, size_t n)
 	return done ? (long)done : r;
 }
 
+/* As Linux answers: the read end is readable with data in the ring and
+ * hung up with no writer left; the write end is writable with room for
+ * an atomic write (PIPE_BUF) and in error with no reader left. */
+static unsigned pipe_poll(struct file *f, struct poll_table *pt)
+{
+	struct pipe *p = f->priv;
+	poll_wait(f, &p->wq, pt);
+	unsigned mask = 0;
+	mutex_lock(&p->lock);
+	if ((f->flags & O_ACCMODE) == O_RDONLY) {
+		if (used_locked(p) > 0)
+			mask |= POLLIN | POLLRDNORM;
+		if (p->writers == 0)
+			mask |= POLLHUP;
+	} else {
+		if (PIPE_SIZE - used_locked(p) >= PIPE_BUF)
+			mask |= POLLOUT | POLLWRNORM;
+		if (p->readers == 0)
+			mask |= POLLERR;
+	}
+	mutex_unlock(&p->lock);
+	return mask;
+}
+
 static void pipe_stat(struct file *f, struct kstat *st)
 {
 	st->mode = S_IFIFO | 0600;
@@ -148,6 +173,7 @@ static const struct file_ops pipe_ops = {
 	.read = pipe_read,
 	.write = pipe_write,
 	.stat = pipe_stat,
+	.poll = pipe_poll,
 	.release = pipe_release,
 };
 

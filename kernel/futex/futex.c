@@ -95,22 +95,23 @@ static int get_key(uint64_t uaddr, bool shared, struct futex_key *key)
 	*key = (struct futex_key){(uint64_t)mm | (shared ? 1 : 0), uaddr};
 	if (!shared)
 		return 0;
+	/* Which kind of page it is, from its page-table entry and without
+	 * mm->lock: every thread's exit makes a shared wake on its clear-tid
+	 * word, and ten thousand threads exiting at once would otherwise
+	 * queue up on the lock behind each other and behind munmap. The walk
+	 * is safe unlocked: page tables are freed only with the address
+	 * space, which this task is using. A racing munmap can only make the
+	 * key stale, as if the call had come a moment earlier. */
 	for (;;) {
 		uint32_t v;
 		if (copy_from_user(&v, uaddr, sizeof(v)) < 0)
-			return -EFAULT;
-		uint64_t pa;
-		mutex_lock(&mm->lock);
-		struct vma *vma = mm_find(mm, uaddr);
-		bool is_shared = vma && (vma->prot & VMA_SHARED);
-		bool mapped = vmm_translate(mm->space.pml4, uaddr, &pa, NULL);
-		mutex_unlock(&mm->lock);
-		if (!is_shared)
-			return 0;
-		if (mapped) {
+			return -EFAULT; /* this also faults the page in */
+		uint64_t pa, flags;
+		if (!vmm_translate(mm->space.pml4, uaddr, &pa, &flags))
+			continue; /* unmapped meanwhile: touch it again */
+		if (flags & PTE_SOFT_SHARED)
 			*key = (struct futex_key){0, pa};
-			return 0;
-		}
+		return 0;
 	}
 }
 

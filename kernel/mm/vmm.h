@@ -18,6 +18,7 @@
 #define PTE_HUGE (1ul << 7) /* in a PD entry: a 2 MiB page */
 #define PTE_GLOBAL (1ul << 8)
 #define PTE_SOFT_PROTNONE (1ul << 9) /* ignored by the CPU: see mm.c */
+#define PTE_SOFT_SHARED (1ul << 10)  /* ignored by the CPU: see mm.c */
 #define PTE_NX (1ul << 63)
 #define PTE_ADDR_MASK 0x000ffffffffff000ul
 

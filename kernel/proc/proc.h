@@ -118,6 +118,13 @@ uint64_t proc_sigpending(void);
  * handled; returns -ERESTARTNOHAND (the old mask comes back after the
  * handler). */
 long proc_sigsuspend(uint64_t mask);
+/* ppoll and pselect6: mask is in force while the call waits (as in
+ * rt_sigsuspend), and proc_sigmask_after_wait(the call's result) ends
+ * that: at once, so that a signal it let in stays pending, unless the
+ * result is -ERESTARTNOHAND (interrupted): then the old mask comes back
+ * after the handler, as Linux does. */
+void proc_sigmask_for_wait(uint64_t mask);
+void proc_sigmask_after_wait(long r);
 /* rt_sigtimedwait: takes a pending signal of set (waiting at most
  * timeout_ns, UINT64_MAX: for ever), returns its number and its record;
  * -EAGAIN at the timeout, -EINTR if a signal outside set is to be

@@ -19,8 +19,15 @@ struct trace_ring {
  * exist pay for a ring, not all MAX_CPUS of them in the kernel image. */
 static struct trace_ring *rings[MAX_CPUS];
 
+/* `notrace` on the command line: record nothing at all, so that
+ * `tools/bench.py --tracing-cost` can measure what recording costs. */
+static bool off;
+
 void trace_init_cpu(unsigned cpu)
 {
+	off = cmdline_get("notrace") != NULL;
+	if (off)
+		return;
 	uint32_t size =
 		cmdline_get("trace") ? TRACE_RECORDS_LONG : TRACE_RECORDS;
 	if (!rings[cpu])
@@ -62,6 +69,8 @@ static struct trace_record *record(enum trace_type type, int tid,
 void trace_switch(const struct task *prev, const struct task *next,
 		  bool preempted, bool to_idle)
 {
+	if (off)
+		return;
 	uint16_t reason = preempted			? TRACE_PREEMPT
 			  : prev->state == TASK_BLOCKED ? TRACE_BLOCK
 			  : prev->state == TASK_EXITED	? TRACE_EXIT
@@ -79,6 +88,8 @@ void trace_switch(const struct task *prev, const struct task *next,
 
 void trace_event(enum trace_type type, const struct task *t, unsigned cpu)
 {
+	if (off)
+		return;
 	irq_push_off();
 	struct cpu *c = this_cpu();
 	struct trace_record *e = record(type, t->tid, t->name);
@@ -90,6 +101,8 @@ void trace_event(enum trace_type type, const struct task *t, unsigned cpu)
 void trace_move(enum trace_type type, const struct task *t, unsigned from,
 		unsigned to)
 {
+	if (off)
+		return;
 	irq_push_off();
 	struct trace_record *e = record(type, t->tid, t->name);
 	e->arg = (int)to;
@@ -100,6 +113,8 @@ void trace_move(enum trace_type type, const struct task *t, unsigned from,
 void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
 		 int woken)
 {
+	if (off)
+		return;
 	irq_push_off();
 	struct trace_record *e = record(type, t->tid, "futex");
 	e->arg = woken;
@@ -110,6 +125,8 @@ void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
 void trace_thread(struct task *t, int pid)
 {
 	t->pid = pid;
+	if (off)
+		return;
 	irq_push_off();
 	struct trace_record *e = record(TRACE_THREAD, t->tid, t->name);
 	e->arg = pid;

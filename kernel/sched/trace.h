@@ -14,11 +14,13 @@
  *       12    4  tid      the task it is about (SWITCH: the one leaving)
  *       16    4  arg      SWITCH: next tid; WAKE, MIGRATE, STEAL: target
  *                         CPU; FUTEX_WAKE: how many it woke; THREAD: pid
- *       20    4  other    SWITCH: next's pid (0: none); WAKE: the waker's tid
- * (-1 from an interrupt); MIGRATE, STEAL: the CPU it left 24    8  addr
- * FUTEX_WAIT, FUTEX_WAKE: the user address 32   16  what     task name (SWITCH:
- * of the next task, THREAD: the thread's), or what a task blocks on;
- * NUL-padded, maybe unterminated
+ *       20    4  other    SWITCH: next's pid (0: none); WAKE: the
+ *                         waker's tid (-1 from an interrupt); MIGRATE,
+ *                         STEAL: the CPU it left
+ *       24    8  addr     FUTEX_WAIT, FUTEX_WAKE: the user address
+ *       32   16  what     task name (SWITCH: of the next task, THREAD: the
+ *                         thread's), or what a task blocks on; NUL-padded,
+ *                         maybe unterminated
  *
  * `trace` on the kernel command line makes init's exit dump every ring on
  * the serial console before the power-off (trace_dump_all), which is how

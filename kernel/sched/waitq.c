@@ -29,6 +29,7 @@ void waitq_init(struct waitq *wq, const char *name)
 {
 	spin_init(&wq->lock, "waitq");
 	list_init(&wq->waiters);
+	list_init(&wq->pollers);
 	wq->name = name;
 }
 
@@ -107,12 +108,44 @@ static int wake_waiters(struct waitq *wq, bool all)
 	/* LAB waitq: end */
 }
 
+void waitq_add_poller(struct waitq *wq, struct waitq_poller *p)
+{
+	p->wq = wq;
+	spin_lock(&wq->lock);
+	list_push_back(&wq->pollers, &p->link);
+	spin_unlock(&wq->lock);
+}
+
+void waitq_remove_poller(struct waitq_poller *p)
+{
+	spin_lock(&p->wq->lock);
+	list_remove(&p->link);
+	spin_unlock(&p->wq->lock);
+}
+
+/* Tells every poller of wq that it changed (see struct waitq_poller):
+ * woken first, then the wake-up, both under wq's lock, so that a poller
+ * taking itself off (under the same lock) is never touched after. */
+static void wake_pollers(struct waitq *wq)
+{
+	spin_lock(&wq->lock);
+	list_for_each(node, &wq->pollers) {
+		struct waitq_poller *p =
+			list_entry(node, struct waitq_poller, link);
+		atomic_store(p->woken, true);
+		wake_up(p->task);
+	}
+	spin_unlock(&wq->lock);
+}
+
 int waitq_wake_all(struct waitq *wq)
 {
+	wake_pollers(wq);
 	return wake_waiters(wq, true);
 }
 
 int waitq_wake_one(struct waitq *wq)
 {
+	wake_pollers(wq);
 	return wake_waiters(wq, false);
 }

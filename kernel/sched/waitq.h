@@ -15,6 +15,7 @@
 #ifndef SCHED_WAITQ_H
 #define SCHED_WAITQ_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -26,6 +27,7 @@
 struct waitq {
 	struct spinlock lock;
 	struct list waiters; /* lock: tasks, by wait_link */
+	struct list pollers; /* lock: struct waitq_poller, by link */
 	const char *name;    /* shown as what a task waits on */
 };
 
@@ -33,8 +35,29 @@ struct waitq {
 	{                                                                      \
 		.lock = SPINLOCK_INIT("waitq"),                                \
 		.waiters = {{&(wq).waiters.head, &(wq).waiters.head}},         \
+		.pollers = {{&(wq).pollers.head, &(wq).pollers.head}},         \
 		.name = (n)                                                    \
 	}
+
+/*
+ * A poller: a task that waits on several queues at once (poll, select:
+ * fs/poll.c) has one of these on each queue instead of its wait_link.
+ * Every wake of the queue, wake_one included, first sets *woken and then
+ * wakes the task: a poller waits for a change, not for a turn, so it
+ * never takes a waiter's place. *woken is how a wake that lands while
+ * the task is still checking its files (not yet BLOCKED, so wake_up does
+ * nothing) is not lost: the task reads it after it has blocked.
+ */
+struct waitq_poller {
+	struct list_node link; /* wq->lock */
+	struct waitq *wq;      /* the queue it is on */
+	struct task *task;     /* const */
+	atomic_bool *woken;    /* const: set by every wake of wq */
+};
+
+/* Puts p (task and woken filled in) on wq / takes it off again. */
+void waitq_add_poller(struct waitq *wq, struct waitq_poller *p);
+void waitq_remove_poller(struct waitq_poller *p);
 
 void waitq_init(struct waitq *wq, const char *name);
 
@@ -125,6 +148,18 @@ int waitq_wake_one(struct waitq *wq);
 		spin_assert_held(lock);                                        \
 		waitq_wait_held_(wq, cond, spin_unlock(lock), spin_lock(lock), \
 				 WAIT_KILLABLE);                               \
+	})
+
+/*
+ * wait_event_locked_interruptible - wait_event_locked that also gives up
+ * when a signal is to be handled: 0 with cond true, or -ERESTARTSYS with
+ * cond false; `lock` is held on return either way.
+ */
+#define wait_event_locked_interruptible(wq, cond, lock)                        \
+	({                                                                     \
+		spin_assert_held(lock);                                        \
+		waitq_wait_held_(wq, cond, spin_unlock(lock), spin_lock(lock), \
+				 WAIT_INTERRUPTIBLE);                          \
 	})
 
 /* Does t have a fatal signal pending (is it being killed)? */

@@ -1,6 +1,8 @@
 /* File descriptors: opening, reading, writing, closing. */
 #include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "c/syscall.h"
@@ -93,4 +95,15 @@ char *getcwd(char *buf, size_t size)
 	return __syscall_ret(syscall2(SYS_getcwd, (long)buf, (long)size)) < 0
 		       ? NULL
 		       : buf;
+}
+
+int poll(struct pollfd *fds, nfds_t nfds, int timeout)
+{
+	return (int)__syscall_ret(
+		syscall3(SYS_poll, (long)fds, (long)nfds, timeout));
+}
+
+int eventfd(unsigned int initval, int flags)
+{
+	return (int)__syscall_ret(syscall2(SYS_eventfd2, initval, flags));
 }

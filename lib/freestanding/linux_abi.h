@@ -35,6 +35,7 @@
 #define SYS_writev 20
 #define SYS_access 21
 #define SYS_pipe 22
+#define SYS_select 23
 #define SYS_sched_yield 24
 #define SYS_mremap 25
 #define SYS_madvise 28
@@ -108,8 +109,12 @@
 #define SYS_renameat 264
 #define SYS_linkat 265
 #define SYS_faccessat 269
+#define SYS_pselect6 270
+#define SYS_ppoll 271
 #define SYS_set_robust_list 273
 #define SYS_get_robust_list 274
+#define SYS_eventfd 284
+#define SYS_eventfd2 290
 #define SYS_dup3 292
 #define SYS_pipe2 293
 #define SYS_prlimit64 302
@@ -138,6 +143,25 @@
 #define O_NOFOLLOW 0400000
 #define O_CLOEXEC 02000000
 #define AT_FDCWD (-100) /* openat: relative to the working directory */
+
+/* poll(2)'s events and revents (asm-generic/poll.h); select(2) reads
+ * an fd_set of FD_SETSIZE bits at most. */
+#define POLLIN 0x001
+#define POLLPRI 0x002
+#define POLLOUT 0x004
+#define POLLERR 0x008
+#define POLLHUP 0x010
+#define POLLNVAL 0x020
+#define POLLRDNORM 0x040
+#define POLLRDBAND 0x080
+#define POLLWRNORM 0x100
+#define POLLWRBAND 0x200
+#define FD_SETSIZE 1024
+
+/* eventfd2(2) flags: the O_ flags of the same meaning */
+#define EFD_SEMAPHORE 1
+#define EFD_CLOEXEC O_CLOEXEC
+#define EFD_NONBLOCK O_NONBLOCK
 
 /* ioctl(2) on a terminal (kernel/dev/tty.c) */
 #define TCGETS 0x5401

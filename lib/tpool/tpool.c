@@ -59,10 +59,14 @@ struct future {
 	struct future *next; /* the queue's link, while queued */
 	/* lock must be held when using these: */
 	pthread_mutex_t lock;
-	pthread_cond_t done_changed; /* broadcast when state becomes DONE */
+	pthread_cond_t done_changed; /* broadcast when state becomes DONE,
+					and when on_done has returned */
 	enum future_state state;
 	long value;
 	int error;
+	future_done_fn *on_done; /* called once when DONE, then cleared */
+	void *on_done_arg;
+	bool on_done_running; /* the completing thread is inside on_done */
 };
 
 struct tpool {
@@ -128,6 +132,18 @@ static void run_task(struct future *f)
 	f->value = value;
 	f->error = error;
 	f->state = FUTURE_DONE;
+	future_done_fn *on_done = f->on_done;
+	f->on_done = NULL;
+	f->on_done_running = on_done != NULL;
+	pthread_cond_broadcast(&f->done_changed);
+	pthread_mutex_unlock(&f->lock);
+	if (!on_done)
+		return;
+	/* Without the lock: the callback may take other locks, or call
+	 * future_wait on f (which returns at once now). */
+	on_done(f, f->on_done_arg);
+	pthread_mutex_lock(&f->lock);
+	f->on_done_running = false;
 	pthread_cond_broadcast(&f->done_changed);
 	pthread_mutex_unlock(&f->lock);
 }
@@ -244,15 +260,52 @@ int future_wait_all(struct future *const *futures, int n, long *values)
 	return first_error;
 }
 
+/*
+ * Either stores the callback for run_task to call, or, if f is DONE
+ * already, calls it here. Deciding under f->lock is what makes "once"
+ * true: run_task reads on_done in the same critical section that sets
+ * DONE, so exactly one of the two sees it.
+ */
+void future_on_done(struct future *f, future_done_fn *fn, void *arg)
+{
+	TPOOL_ASSERT(f && f->magic == FUTURE_MAGIC && fn);
+	pthread_mutex_lock(&f->lock);
+	TPOOL_ASSERT(!f->on_done && !f->on_done_running);
+	bool done = f->state == FUTURE_DONE;
+	if (!done) {
+		f->on_done = fn;
+		f->on_done_arg = arg;
+	}
+	pthread_mutex_unlock(&f->lock);
+	if (done)
+		fn(f, arg);
+}
+
+/* Waits until f is DONE and no thread is inside its on_done callback,
+ * which may still use f's memory, then frees it. */
 void future_free(struct future *f)
 {
 	if (!f)
 		return;
-	future_wait(f, NULL);
+	TPOOL_ASSERT(f->magic == FUTURE_MAGIC);
+	pthread_mutex_lock(&f->lock);
+	while (f->state != FUTURE_DONE || f->on_done_running)
+		pthread_cond_wait(&f->done_changed, &f->lock);
+	pthread_mutex_unlock(&f->lock);
 	pthread_cond_destroy(&f->done_changed);
 	pthread_mutex_destroy(&f->lock);
 	f->magic = 0;
 	free(f);
+}
+
+static struct future *submit_to_tpool(void *pool, tpool_task_fn *fn, void *arg)
+{
+	return tpool_submit(pool, fn, arg);
+}
+
+struct executor tpool_executor(struct tpool *pool)
+{
+	return (struct executor){.submit = submit_to_tpool, .pool = pool};
 }
 
 void tpool_shutdown(struct tpool *pool)

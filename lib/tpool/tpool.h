@@ -23,6 +23,9 @@
  * The pool and every future may be used from any thread. A future
  * belongs to whoever submitted the task: the pool never frees one, and a
  * future outlives the pool (it may be waited on after tpool_shutdown).
+ *
+ * lib/tpool/ppool.h is a pool of worker processes with the same futures;
+ * struct executor below lets code (lib/evloop) take either kind of pool.
  */
 #ifndef TPOOL_TPOOL_H
 #define TPOOL_TPOOL_H
@@ -73,6 +76,31 @@ int future_wait_all(struct future *const *futures, int n, long *values);
  * thread may be waiting on f, or use it afterwards. f may be NULL.
  */
 void future_free(struct future *f);
+
+/* What future_on_done calls once f's task has run. */
+typedef void future_done_fn(struct future *f, void *arg);
+
+/*
+ * Has fn(f, arg) called once, when f's task is done: by the thread that
+ * completes f (a pool's worker), just after future_wait would return, or
+ * at once by the caller if f is done already. Lets a thread that must
+ * not block (an event loop) learn of the completion. One callback per
+ * future. fn must be short and must not free f; future_free waits until
+ * fn has returned, so whoever frees f after fn told it so is safe.
+ */
+void future_on_done(struct future *f, future_done_fn *fn, void *arg);
+
+/*
+ * Any pool, seen by code that only submits: submit(pool, fn, arg) acts
+ * as tpool_submit or ppool_submit does. Made by tpool_executor and
+ * ppool_executor; valid while the pool is.
+ */
+struct executor {
+	struct future *(*submit)(void *pool, tpool_task_fn *fn, void *arg);
+	void *pool;
+};
+
+struct executor tpool_executor(struct tpool *pool);
 
 /*
  * Shuts the pool down cleanly: refuses new tasks from now on, lets the
