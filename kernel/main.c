@@ -34,6 +34,7 @@
 #include "entry/user_fault.h"
 #include "freestanding/string.h"
 #include "fs/initrd.h"
+#include "fs/vfs.h"
 #include "futex/futex.h"
 #include "mm/ioremap.h"
 #include "mm/kstack.h"
@@ -198,6 +199,7 @@ void kmain(uint32_t loader_magic, uint64_t boot_info_phys)
 	proc_init();
 	user_fault_init();
 	initrd_init();
+	vfs_mount_tmpfs();
 	print_banner();
 
 	const char *tests = cmdline_get("ktest");

@@ -164,6 +164,25 @@ static const short implemented[] = {
 	SYS_prlimit64,
 	SYS_sysinfo,
 	SYS_getrandom,
+	SYS_pread64,
+	SYS_pwrite64,
+	SYS_access,
+	SYS_faccessat,
+	SYS_faccessat2,
+	SYS_mkdir,
+	SYS_mkdirat,
+	SYS_rmdir,
+	SYS_unlink,
+	SYS_unlinkat,
+	SYS_link,
+	SYS_linkat,
+	SYS_rename,
+	SYS_renameat,
+	SYS_renameat2,
+	SYS_truncate,
+	SYS_ftruncate,
+	SYS_fsync,
+	SYS_fdatasync,
 };
 
 static const char *const paths[] = {
@@ -179,7 +198,12 @@ static const char *const paths[] = {
 	".",
 	"",
 	"/no/such",
+	"/tmp",
+	"/tmp/fuzz",
+	"/tmp/fuzz/dir",
+	"/dev/shm/fuzz",
 };
+#define NR_PATHS (long)(sizeof(paths) / sizeof(paths[0]))
 
 static long scratch, unmapped, prot_none, read_only, mapping_end;
 static long my_pid;
@@ -229,7 +253,7 @@ static long random_arg(void)
 	case 4:
 		return scratch + (long)(rnd() % SCRATCH_SIZE);
 	case 5:
-		return scratch + (long)(rnd() % 12) * 64; /* a path */
+		return scratch + (long)(rnd() % NR_PATHS) * 64; /* a path */
 	case 6:
 		return bad_pointer();
 	case 7:
@@ -388,7 +412,7 @@ static void child_setup(void)
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	for (long i = 0; i < SCRATCH_SIZE; i += 8)
 		*(uint64_t *)(scratch + i) = rnd();
-	for (int i = 0; i < 12; i++)
+	for (int i = 0; i < NR_PATHS; i++)
 		strlcpy((char *)scratch + i * 64, paths[i], 64);
 	unmapped = map(PROT_READ);
 	sys(SYS_munmap, unmapped, PAGE, 0);

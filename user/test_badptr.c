@@ -75,6 +75,10 @@ struct row {
 };
 
 static char proc_path[] = "/proc";
+/* The path calls' files: made before each such call, removed after. */
+static char tfile[] = "/tmp/spindle-badptr-file";
+static char tdir[] = "/tmp/spindle-badptr-dir";
+static char tnew[] = "/tmp/spindle-badptr-new";
 static char self_path[256];
 static char statbuf[144];
 static char data64[64] = "written to a pipe";
@@ -157,6 +161,23 @@ static const struct row rows[] = {
 	{"pipe2", "fds", SYS_pipe2, {P, 0}, OUT, 8, 0, 0},
 	{"getcwd", "buf", SYS_getcwd, {P, 256}, OUT, 2 /* "/" */, 0, 1},
 	{"chdir", "path", SYS_chdir, {P}, IN | STR, S(proc_path), 0},
+	{"mkdir", "path", SYS_mkdir, {P, 0755}, IN | STR, S(tnew), 0},
+	{"rmdir", "path", SYS_rmdir, {P}, IN | STR, S(tdir), 0},
+	{"unlink", "path", SYS_unlink, {P}, IN | STR, S(tfile), 0},
+	{"link", "old", SYS_link, {P, (long)tnew}, IN | STR, S(tfile), 0},
+	{"link", "new", SYS_link, {(long)tfile, P}, IN | STR, S(tnew), 0},
+	{"rename", "old", SYS_rename, {P, (long)tnew}, IN | STR, S(tfile), 0},
+	{"rename", "new", SYS_rename, {(long)tfile, P}, IN | STR, S(tnew), 0},
+	{"access", "path", SYS_access, {P, F_OK}, IN | STR, S(proc_path), 0},
+	{"truncate", "path", SYS_truncate, {P, 0}, IN | STR, S(tfile), 0},
+	{"pread64",
+	 "buf",
+	 SYS_pread64,
+	 {FILE_FD, P, 64, 0},
+	 OUT | COUNT,
+	 64,
+	 0,
+	 0},
 	{"execve",
 	 "path",
 	 SYS_execve,
@@ -579,6 +600,9 @@ static long call(const struct row *r, long ptr)
 	}
 	if (r->nr == SYS_read || r->nr == SYS_readv || r->nr == SYS_fstat)
 		sys(SYS_lseek, file_fd, 0, 0);
+	sys(SYS_close, sys(SYS_open, (long)tfile, O_CREAT | O_WRONLY, 0600), 0,
+	    0);
+	sys(SYS_mkdir, (long)tdir, 0755, 0);
 	if (r->a[0] == EVENTFD && r->nr == SYS_read)
 		sys(SYS_write, event_fd, (long)&one, sizeof(one));
 	if (r->nr == SYS_rt_sigtimedwait)
@@ -609,6 +633,8 @@ static long call(const struct row *r, long ptr)
 	}
 	if (ret >= 0 && r->nr == SYS_chdir)
 		sys(SYS_chdir, (long)"/", 0, 0);
+	sys(SYS_unlink, (long)tnew, 0, 0);
+	sys(SYS_rmdir, (long)tnew, 0, 0);
 	if (r->a[0] == DIR_FD)
 		sys(SYS_close, a[0], 0, 0);
 	if (child > 0)
@@ -781,6 +807,8 @@ int main(int argc, char **argv, char **envp)
 			       kind_names[k], g);
 		}
 	}
+	sys(SYS_unlink, (long)tfile, 0, 0);
+	sys(SYS_rmdir, (long)tdir, 0, 0);
 	printf("# badptr: %d passed, %d failed\n", n - failed, failed);
 	return failed ? 1 : 0;
 }

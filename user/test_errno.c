@@ -16,7 +16,6 @@
 #include "freestanding/linux_abi.h"
 
 #define PAGE 4096l
-#define SEEK_SET 0
 #define F_DUPFD 0
 #define RLIMIT_NOFILE 7
 #define FD_LIMIT 1024 /* Linux's default soft RLIMIT_NOFILE */

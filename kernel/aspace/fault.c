@@ -1,12 +1,14 @@
 /*
  * Page faults in user address spaces: a region's page is made on first
- * touch (zeroed, or the shared page of a MAP_SHARED region), and the
+ * touch (zeroed, the shared page of a MAP_SHARED region, or a copy of a
+ * file's page for a MAP_PRIVATE file mapping), and the
  * kernel writes into another address space (exec's initial stack) the same
  * way.
  */
 #include "arch/cpu.h"
 #include "aspace/internal.h"
 #include "aspace/mm.h"
+#include "aspace/shmem.h"
 #include "base/kernel.h"
 #include "base/layout.h"
 #include "freestanding/errno.h"
@@ -24,11 +26,18 @@ static uint64_t page_for(struct mm *mm, struct vma *v, uint64_t va)
 	if (*pte)
 		return *pte & PTE_ADDR_MASK;
 	uint64_t pa = 0;
-	if (v->shm) { /* the shared page, made on first touch by anyone */
-		pa = shm_page(v->shm,
-			      v->shm_pgoff + (va - v->start) / PAGE_SIZE);
+	size_t index = v->shm_pgoff + (va - v->start) / PAGE_SIZE;
+	if (v->shm && (v->prot & VMA_SHARED)) {
+		/* the shared page, made on first touch by anyone */
+		pa = shm_page(v->shm, index);
 	} else if ((pa = pmm_alloc()) != 0) {
-		memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		/* A MAP_PRIVATE file page starts as a copy of the file's
+		 * (a hole in the file reads as zeroes). */
+		uint64_t from = v->shm ? shm_peek(v->shm, index) : 0;
+		if (from)
+			memcpy(phys_to_virt(pa), phys_to_virt(from), PAGE_SIZE);
+		else
+			memset(phys_to_virt(pa), 0, PAGE_SIZE);
 	}
 	if (!pa)
 		return 0;

@@ -8,13 +8,14 @@
  *   pa | PTE_SOFT_PROTNONE     a page kept while its region is PROT_NONE;
  *                              not present, so every access faults (the
  *                              kernel's user copies included)
- * A private region's pages are the mm's own: unmapping frees them. A
- * MAP_SHARED region's pages belong to its struct shmem: unmapping only
- * clears the entries, and the last region mapping the shmem frees it.
- * Their entries also carry PTE_SOFT_SHARED, in either state, so that the
- * futex code can tell a shared page from a private one by walking the
- * page table without mm->lock (page tables are freed only with the whole
- * address space; futex.c's get_key says why it matters).
+ * A private region's pages are the mm's own: unmapping frees them (a
+ * MAP_PRIVATE file mapping's too: they are copies). A MAP_SHARED region's
+ * pages belong to its struct shmem: unmapping only clears the entries,
+ * and the last reference to the shmem frees it. Their entries also carry
+ * PTE_SOFT_SHARED, in either state, so that the futex code can tell a
+ * shared page from a private one by walking the page table without
+ * mm->lock (page tables are freed only with the whole address space;
+ * futex.c's get_key says why it matters).
  */
 #include "aspace/mm.h"
 #include "arch/cpu.h"
@@ -86,7 +87,7 @@ static void zap_leaf(uint64_t va, uint64_t *pte, void *arg)
 static void zap_range(struct mm *mm, struct vma *v, uint64_t start,
 		      uint64_t end)
 {
-	struct zap z = {mm, v->shm == NULL};
+	struct zap z = {mm, !(v->prot & VMA_SHARED)};
 	vmm_for_each_leaf(mm->space.pml4, MAX(start, v->start),
 			  MIN(end, v->end), zap_leaf, &z);
 }
@@ -137,7 +138,7 @@ static int split_at(struct mm *mm, uint64_t addr)
 	*tail = *v;
 	tail->start = addr;
 	if (v->shm) {
-		atomic_fetch_add(&v->shm->refs, 1);
+		shm_get(v->shm);
 		tail->shm_pgoff += (addr - v->start) / PAGE_SIZE;
 	}
 	v->end = addr;
@@ -145,16 +146,17 @@ static int split_at(struct mm *mm, uint64_t addr)
 	return 0;
 }
 
-/* Inserts [start, end) (free) in order, merging a private region with an
- * equal neighbour below it (a growing heap stays one region); returns it,
- * or NULL if out of memory. */
+/* Inserts [start, end) (free) in order, merging a private anonymous
+ * region with an equal neighbour below it (a growing heap stays one
+ * region); returns it, or NULL if out of memory. A region with a shm is
+ * never merged into: only a file's own regions are named "file". */
 static struct vma *insert_region(struct mm *mm, uint64_t start, uint64_t end,
 				 unsigned prot, const char *what)
 {
 	mm->mapped += end - start;
 	struct vma *below = start ? mm_find(mm, start - 1) : NULL;
 	if (below && below->end == start && below->prot == prot &&
-	    below->what == what && !(prot & VMA_SHARED)) {
+	    below->what == what && !below->shm && !(prot & VMA_SHARED)) {
 		below->end = end;
 		vma_end_changed(mm, below);
 		return below;
@@ -210,8 +212,11 @@ static int unmap_locked(struct mm *mm, uint64_t start, uint64_t end)
 	return 0;
 }
 
-long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
-	     enum mmap_placement where, const char *what)
+/* mmap's placement, and the region: a new shmem for an anonymous
+ * MAP_SHARED one (shm NULL), else shm if given. */
+static long map_region(struct mm *mm, uint64_t addr, uint64_t len,
+		       unsigned prot, enum mmap_placement where,
+		       const char *what, struct shmem *shm, uint64_t pgoff)
 {
 	if (len == 0 || (prot & ~(VMA_PROT_MASK | VMA_SHARED)) ||
 	    addr % PAGE_SIZE)
@@ -235,20 +240,33 @@ long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
 			addr = find_gap(mm, len);
 		r = addr ? 0 : -ENOMEM;
 	}
-	struct shmem *shm = NULL;
-	if (r == 0 && (prot & VMA_SHARED)) {
-		shm = len <= SHMEM_MAX ? shm_create(len / PAGE_SIZE) : NULL;
+	if (r == 0 && shm) {
+		shm_get(shm);
+	} else if (r == 0 && (prot & VMA_SHARED)) {
+		shm = shm_create(len / PAGE_SIZE, NULL);
 		r = shm ? 0 : -ENOMEM;
 	}
 	if (r == 0) {
 		struct vma *v = insert_region(mm, addr, addr + len, prot, what);
 		if (v)
-			v->shm = shm;
+			v->shm = shm, v->shm_pgoff = pgoff;
 		else
 			r = -ENOMEM, shm_put(shm);
 	}
 	mutex_unlock(&mm->lock);
 	return r < 0 ? r : (long)addr;
+}
+
+long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
+	     enum mmap_placement where, const char *what)
+{
+	return map_region(mm, addr, len, prot, where, what, NULL, 0);
+}
+
+long mm_mmap_shm(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
+		 enum mmap_placement where, struct shmem *shm, uint64_t pgoff)
+{
+	return map_region(mm, addr, len, prot, where, "file", shm, pgoff);
 }
 
 int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len)
@@ -391,13 +409,16 @@ struct mm *mm_copy(struct mm *src)
 							 v->prot, v->what);
 		if (!copy) {
 			c.err = -ENOMEM;
-		} else if (v->shm) { /* the child maps the same pages */
+		} else {
+			/* A MAP_SHARED region's pages are the same in the
+			 * child; a private region's are copied. */
 			copy->shm = v->shm;
 			copy->shm_pgoff = v->shm_pgoff;
-			atomic_fetch_add(&v->shm->refs, 1);
-		} else {
-			vmm_for_each_leaf(src->space.pml4, v->start, v->end,
-					  copy_leaf, &c);
+			if (v->shm)
+				shm_get(v->shm);
+			if (!(v->prot & VMA_SHARED))
+				vmm_for_each_leaf(src->space.pml4, v->start,
+						  v->end, copy_leaf, &c);
 		}
 	}
 	dst->brk_start = src->brk_start;

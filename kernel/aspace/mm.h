@@ -32,6 +32,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "aspace/shmem.h"
 #include "base/layout.h"
 #include "freestanding/list.h"
 #include "freestanding/rbtree.h"
@@ -41,39 +42,22 @@
 
 #define USER_STACK_SIZE (8ul << 20)
 #define MMAP_TOP (USER_TOP - USER_STACK_SIZE - (1ul << 30))
-#define SHMEM_MAX (1ul << 30) /* the largest MAP_SHARED region */
 
 /* Region permissions: the values of PROT_READ, PROT_WRITE, PROT_EXEC. */
 #define VMA_READ 0x1
 #define VMA_WRITE 0x2
 #define VMA_EXEC 0x4
 #define VMA_PROT_MASK 0x7
-/* MAP_SHARED: the pages belong to the mapping, not to one process (a
- * futex on them is keyed by physical address). */
+/* MAP_SHARED: the pages belong to the mapping (its struct shmem), not to
+ * one process (a futex on them is keyed by physical address). */
 #define VMA_SHARED 0x8
-
-/* The pages of a MAP_SHARED region: they belong to the mapping, and every
- * address space that maps it (a parent and its forked children) maps
- * these same pages. Allocated on first touch, freed with the last map.
- * Their physical addresses are kept in two levels, so an untouched
- * mapping costs one small directory, not a table for every page (1 GiB:
- * 4 KiB, not 2 MiB of contiguous memory):
- *
- *   tables[i / SHMEM_PER_TABLE] -> page of SHMEM_PER_TABLE addresses
- */
-#define SHMEM_PER_TABLE (4096 / sizeof(uint64_t))
-struct shmem {
-	atomic_int refs;      /* regions that map it */
-	struct spinlock lock; /* tables[] and what they hold */
-	size_t npages;
-	uint64_t *tables[]; /* NULL: none of its pages touched yet; in a
-			       table, 0: that page not touched yet */
-};
 
 struct vma {
 	uint64_t start, end; /* page-aligned, end exclusive */
-	struct shmem *shm;   /* MAP_SHARED: the pages; NULL: private */
-	uint64_t shm_pgoff;  /* page of shm that start maps */
+	/* MAP_SHARED: the pages. A private region with a shm is a
+	 * MAP_PRIVATE file mapping: each page starts as a copy of shm's. */
+	struct shmem *shm;
+	uint64_t shm_pgoff; /* page of shm that start maps */
 	unsigned prot; /* VMA_READ | VMA_WRITE | VMA_EXEC (or 0), VMA_SHARED */
 	const char *what;      /* "[stack]", "[heap]", "anon", the ELF's name */
 	struct list_node link; /* in mm->vmas, by address */
@@ -126,6 +110,10 @@ static inline void mm_switch(struct mm *from, struct mm *to)
 enum mmap_placement { MMAP_HINT, MMAP_FIXED, MMAP_NOREPLACE };
 long mm_mmap(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
 	     enum mmap_placement where, const char *what);
+/* The same for a file's pages: shm (the mapping takes a reference of its
+ * own) from page pgoff on, shared (VMA_SHARED in prot) or private. */
+long mm_mmap_shm(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot,
+		 enum mmap_placement where, struct shmem *shm, uint64_t pgoff);
 int mm_unmap(struct mm *mm, uint64_t addr, uint64_t len);
 int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot);
 int mm_dontneed(struct mm *mm, uint64_t addr, uint64_t len);

@@ -14,9 +14,6 @@
 #include "proc/proc.h"
 
 #define IOV_MAX 1024
-#define SEEK_SET 0
-#define SEEK_CUR 1
-#define SEEK_END 2
 #define F_DUPFD 0
 #define F_GETFD 1
 #define F_SETFD 2
@@ -24,9 +21,6 @@
 #define F_SETFL 4
 #define F_DUPFD_CLOEXEC 1030
 #define FD_CLOEXEC 1
-/* The most one read or write moves (Linux: INT_MAX rounded down to a
- * page). */
-#define MAX_RW_COUNT 0x7ffff000ul
 
 static struct files *files(void)
 {
@@ -136,11 +130,7 @@ long sys_writev(int fd, uint64_t iov, int iovcnt)
 	return vector_io(fd, iov, iovcnt, true);
 }
 
-/* Copies a user path in and makes it absolute; buf has PATH_MAX bytes.
- * A relative path starts at dirfd's directory (AT_FDCWD: the working
- * directory). As on Linux the path is read first (-EFAULT, -ENOENT for
- * ""), then dirfd is checked, and only if the path is relative. */
-static int user_path_at(int dirfd, uint64_t upath, char *buf)
+int user_path_at(int dirfd, uint64_t upath, char *buf)
 {
 	char *raw = kmalloc(PATH_MAX);
 	if (!raw)
@@ -164,14 +154,13 @@ static int user_path_at(int dirfd, uint64_t upath, char *buf)
 
 long sys_openat(int dirfd, uint64_t upath, int flags, int mode)
 {
-	(void)mode; /* nothing can be created */
 	char *path = kmalloc(PATH_MAX);
 	if (!path)
 		return -ENOMEM;
 	int r = user_path_at(dirfd, upath, path);
 	struct file *f = NULL;
 	if (!r)
-		r = vfs_open(path, flags, &f);
+		r = vfs_open(path, flags, (unsigned)mode, &f);
 	kfree(path);
 	if (r)
 		return r;
@@ -192,6 +181,15 @@ long sys_close(int fd)
 	return fd_close(files(), fd);
 }
 
+/* Where SEEK_END is: the file's size now (a tmpfs file's changes). */
+static int64_t file_end(struct file *f)
+{
+	struct kstat st = {0};
+	if (f->ops->stat)
+		f->ops->stat(f, &st);
+	return st.size;
+}
+
 long sys_lseek(int fd, int64_t offset, int whence)
 {
 	struct file *f = get(fd);
@@ -204,7 +202,7 @@ long sys_lseek(int fd, int64_t offset, int whence)
 		mutex_lock(&f->pos_lock);
 		int64_t base = whence == SEEK_SET   ? 0
 			       : whence == SEEK_CUR ? f->pos
-			       : whence == SEEK_END ? f->size
+			       : whence == SEEK_END ? file_end(f)
 						    : -1;
 		int64_t max =
 			f->ops->max_offset ? f->ops->max_offset : INT64_MAX;
@@ -253,7 +251,8 @@ long sys_newfstatat(int dirfd, uint64_t upath, uint64_t ust, int flags)
 			return sys_fstat(dirfd, ust);
 		if (first == '\0') { /* the working directory itself */
 			struct file *f;
-			long r = vfs_open(current_process()->cwd, O_RDONLY, &f);
+			long r = vfs_open(current_process()->cwd, O_RDONLY, 0,
+					  &f);
 			if (r)
 				return r;
 			r = stat_file(f, ust);

@@ -3,6 +3,7 @@
 #include "base/kernel.h"
 #include "entry/syscall.h"
 #include "freestanding/errno.h"
+#include "fs/file.h"
 #include "proc/proc.h"
 #include "sched/sched.h"
 
@@ -18,31 +19,57 @@ static struct mm *current_mm(void)
 	return current()->mm;
 }
 
+/* Linux's checks for a file: a descriptor (-EBADF), opened for reading
+ * (-EACCES), and for writing too if a shared mapping may write; a file
+ * with no pages to map is -ENODEV. */
+static long map_file(int fd, uint64_t addr, uint64_t len, unsigned prot,
+		     enum mmap_placement where, int64_t offset)
+{
+	struct file *f = fd_get(current_process()->files, fd);
+	if (!f)
+		return -EBADF;
+	int mode = f->flags & O_ACCMODE;
+	long r = mode == O_WRONLY ? -EACCES
+		 : (prot & VMA_SHARED) && (prot & VMA_WRITE) && mode != O_RDWR
+			 ? -EACCES
+		 : !f->ops->pages ? -ENODEV
+				  : 0;
+	struct shmem *pages = r ? NULL : f->ops->pages(f);
+	file_put(f);
+	if (r)
+		return r;
+	r = offset < 0 ? -EINVAL
+		       : mm_mmap_shm(current_mm(), addr, len, prot, where,
+				     pages, (uint64_t)offset / PAGE_SIZE);
+	shm_put(pages);
+	return r;
+}
+
 /*
- * Anonymous memory only: there are no mappable files yet (fd must be -1
- * or is ignored, as Linux ignores it with MAP_ANONYMOUS). A MAP_SHARED
- * region's pages belong to the mapping (mm.h's struct shmem): made on
- * first touch, shared with forked children, futexes on them keyed by
- * physical page.
+ * Anonymous memory, or a file that has pages to map (a tmpfs file). A
+ * MAP_SHARED region's pages belong to a struct shmem (aspace/shmem.h):
+ * a new one for anonymous memory (shared with forked children), the
+ * file's own for a file, so every process mapping it sees the same
+ * bytes; futexes on them are keyed by physical page. A MAP_PRIVATE file
+ * mapping gets a copy of each page on its first touch.
  */
 long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd,
 	      int64_t offset)
 {
-	(void)fd;
 	int type = flags & MAP_TYPE;
 	if ((type != MAP_SHARED && type != MAP_PRIVATE) ||
 	    (flags & ~MAP_KNOWN) || len == 0 || (prot & ~VMA_PROT_MASK))
 		return -EINVAL;
-	if (!(flags & MAP_ANONYMOUS))
-		return -ENODEV; /* no file supports mmap yet */
 	if (offset % (int64_t)PAGE_SIZE)
 		return -EINVAL;
 	enum mmap_placement where = flags & MAP_FIXED_NOREPLACE ? MMAP_NOREPLACE
 				    : flags & MAP_FIXED		? MMAP_FIXED
 								: MMAP_HINT;
 	unsigned shared = type == MAP_SHARED ? VMA_SHARED : 0;
-	return mm_mmap(current_mm(), addr, len, (unsigned)prot | shared, where,
-		       "anon");
+	if (flags & MAP_ANONYMOUS)
+		return mm_mmap(current_mm(), addr, len, (unsigned)prot | shared,
+			       where, "anon");
+	return map_file(fd, addr, len, (unsigned)prot | shared, where, offset);
 }
 
 long sys_munmap(uint64_t addr, uint64_t len)

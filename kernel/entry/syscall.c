@@ -68,6 +68,61 @@ long syscall_dispatch(struct trap_frame *f)
 	case SYS_newfstatat:
 		r = sys_newfstatat((int)a0, a1, a2, (int)a3);
 		break;
+	case SYS_pread64:
+		r = sys_pread64((int)a0, a1, a2, (int64_t)a3);
+		break;
+	case SYS_pwrite64:
+		r = sys_pwrite64((int)a0, a1, a2, (int64_t)a3);
+		break;
+	case SYS_mkdir:
+		r = sys_mkdirat(AT_FDCWD, a0, (int)a1);
+		break;
+	case SYS_mkdirat:
+		r = sys_mkdirat((int)a0, a1, (int)a2);
+		break;
+	case SYS_rmdir:
+		r = sys_unlinkat(AT_FDCWD, a0, AT_REMOVEDIR);
+		break;
+	case SYS_unlink:
+		r = sys_unlinkat(AT_FDCWD, a0, 0);
+		break;
+	case SYS_unlinkat:
+		r = sys_unlinkat((int)a0, a1, (int)a2);
+		break;
+	case SYS_link:
+		r = sys_linkat(AT_FDCWD, a0, AT_FDCWD, a1, 0);
+		break;
+	case SYS_linkat:
+		r = sys_linkat((int)a0, a1, (int)a2, a3, (int)a4);
+		break;
+	case SYS_rename:
+		r = sys_renameat2(AT_FDCWD, a0, AT_FDCWD, a1, 0);
+		break;
+	case SYS_renameat:
+		r = sys_renameat2((int)a0, a1, (int)a2, a3, 0);
+		break;
+	case SYS_renameat2:
+		r = sys_renameat2((int)a0, a1, (int)a2, a3, (unsigned)a4);
+		break;
+	case SYS_access:
+		r = sys_faccessat2(AT_FDCWD, a0, (int)a1, 0);
+		break;
+	case SYS_faccessat:
+		r = sys_faccessat2((int)a0, a1, (int)a2, 0);
+		break;
+	case SYS_faccessat2:
+		r = sys_faccessat2((int)a0, a1, (int)a2, (int)a3);
+		break;
+	case SYS_truncate:
+		r = sys_truncate(a0, (int64_t)a1);
+		break;
+	case SYS_ftruncate:
+		r = sys_ftruncate((int)a0, (int64_t)a1);
+		break;
+	case SYS_fsync:
+	case SYS_fdatasync:
+		r = sys_fsync((int)a0);
+		break;
 	case SYS_getdents64:
 		r = sys_getdents64((int)a0, a1, a2);
 		break;

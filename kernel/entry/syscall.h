@@ -17,6 +17,14 @@ struct trap_frame;
 long syscall_dispatch(struct trap_frame *frame);
 
 /* sys_file.c */
+/* The most one read or write moves (Linux: INT_MAX rounded down to a
+ * page). */
+#define MAX_RW_COUNT 0x7ffff000ul
+/* Copies a user path in and makes it absolute; buf has PATH_MAX bytes.
+ * A relative path starts at dirfd's directory (AT_FDCWD: the working
+ * directory). As on Linux the path is read first (-EFAULT, -ENOENT for
+ * ""), then dirfd is checked, and only if the path is relative. */
+int user_path_at(int dirfd, uint64_t upath, char *buf);
 long sys_read(int fd, uint64_t buf, size_t count);
 long sys_write(int fd, uint64_t buf, size_t count);
 long sys_readv(int fd, uint64_t iov, int iovcnt);
@@ -38,6 +46,20 @@ long sys_pipe(uint64_t fds);
 long sys_pipe2(uint64_t fds, int flags);
 long sys_getcwd(uint64_t buf, size_t size);
 long sys_chdir(uint64_t path);
+
+/* sys_path.c */
+long sys_mkdirat(int dirfd, uint64_t path, int mode);
+long sys_unlinkat(int dirfd, uint64_t path, int flags);
+long sys_linkat(int olddirfd, uint64_t oldpath, int newdirfd, uint64_t newpath,
+		int flags);
+long sys_renameat2(int olddirfd, uint64_t oldpath, int newdirfd,
+		   uint64_t newpath, unsigned flags);
+long sys_faccessat2(int dirfd, uint64_t path, int mode, int flags);
+long sys_truncate(uint64_t path, int64_t length);
+long sys_ftruncate(int fd, int64_t length);
+long sys_fsync(int fd);
+long sys_pread64(int fd, uint64_t buf, size_t count, int64_t offset);
+long sys_pwrite64(int fd, uint64_t buf, size_t count, int64_t offset);
 
 /* sys_mm.c */
 long sys_mmap(uint64_t addr, uint64_t len, int prot, int flags, int fd,

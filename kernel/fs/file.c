@@ -18,6 +18,16 @@ struct file *file_alloc(const struct file_ops *ops, void *priv, int flags)
 	return f;
 }
 
+long file_read_at_pos(struct file *f, uint64_t ubuf, size_t n)
+{
+	mutex_lock(&f->pos_lock);
+	long r = f->ops->pread(f, ubuf, n, f->pos);
+	if (r > 0)
+		f->pos += r;
+	mutex_unlock(&f->pos_lock);
+	return r;
+}
+
 void file_get(struct file *f)
 {
 	atomic_fetch_add(&f->refs, 1);

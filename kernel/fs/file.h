@@ -12,8 +12,8 @@
  *                  [3]-----> file (pipe, read end)  <-- process B fd [0]
  *
  * Kinds of file: the console (dev/tty.c), initrd files and directories
- * (fs/initrdfs.c), pipes (fs/pipe.c), eventfds (fs/eventfd.c), /proc
- * (fs/procfs.c).
+ * (fs/vfs.c), pipes (fs/pipe.c), eventfds (fs/eventfd.c), /proc
+ * (proc/procfs.c), tmpfs files (fs/tmpfs.c).
  */
 #ifndef FS_FILE_H
 #define FS_FILE_H
@@ -38,6 +38,7 @@ struct kstat {
 
 struct file;
 struct poll_table;
+struct shmem;
 
 /* What a kind of file can do; a NULL entry means the call does not apply
  * (the system call returns the errno Linux does for that case). */
@@ -49,6 +50,13 @@ struct file_ops {
 	/* getdents64 into ubuf; returns bytes written, 0 at the end. */
 	long (*getdents)(struct file *f, uint64_t ubuf, size_t n);
 	long (*ioctl)(struct file *f, unsigned cmd, uint64_t arg);
+	/* pread64/pwrite64: at off, the position untouched. */
+	long (*pread)(struct file *f, uint64_t ubuf, size_t n, int64_t off);
+	long (*pwrite)(struct file *f, uint64_t ubuf, size_t n, int64_t off);
+	/* ftruncate: 0, -EFBIG. */
+	int (*truncate)(struct file *f, int64_t size);
+	/* mmap: the file's pages, referenced (the caller puts them). */
+	struct shmem *(*pages)(struct file *f);
 	/* Which POLL* events are true now; calls poll_wait (fs/poll.h) on
 	 * each wait queue that is woken when they may change. NULL: always
 	 * readable and writable, as a regular file is. */
@@ -68,11 +76,13 @@ struct file {
 	void *priv; /* the kind's own state */
 	int flags;  /* O_ACCMODE bits, O_APPEND, O_NONBLOCK */
 	struct mutex pos_lock;
-	int64_t pos;  /* pos_lock */
-	int64_t size; /* for seekable files: where SEEK_END is */
+	int64_t pos; /* pos_lock */
 };
 
 struct file *file_alloc(const struct file_ops *ops, void *priv, int flags);
+/* A read at the file's position through its pread, which it then
+ * advances: the read of every kind of file that has a pread. */
+long file_read_at_pos(struct file *f, uint64_t ubuf, size_t n);
 void file_get(struct file *f);
 void file_put(struct file *f);
 

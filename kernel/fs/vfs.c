@@ -9,6 +9,7 @@
 #include "freestanding/errno.h"
 #include "freestanding/string.h"
 #include "fs/initrd.h"
+#include "fs/tmpfs.h"
 #include "mm/kmalloc.h"
 
 int path_resolve(const char *cwd, const char *path, char *out, size_t size)
@@ -68,21 +69,16 @@ struct memfile {
 	void *owned; /* freed with the file (a /proc snapshot), or NULL */
 };
 
-static long memfile_read(struct file *f, uint64_t ubuf, size_t n)
+/* A buffer that runs into an unmapped page gets the bytes before it, as
+ * on Linux; -EFAULT only if none. */
+static long memfile_pread(struct file *f, uint64_t ubuf, size_t n, int64_t off)
 {
 	struct memfile *m = f->priv;
-	mutex_lock(&f->pos_lock);
-	long r = 0;
-	if (f->pos < (int64_t)m->size) {
-		/* A buffer that runs into an unmapped page gets the bytes
-		 * before it, as on Linux; -EFAULT only if none. */
-		size_t len = MIN(n, m->size - (size_t)f->pos);
-		size_t done = copy_to_user_partial(ubuf, m->data + f->pos, len);
-		f->pos += (int64_t)done;
-		r = done ? (long)done : -EFAULT;
-	}
-	mutex_unlock(&f->pos_lock);
-	return r;
+	if (off >= (int64_t)m->size)
+		return 0;
+	size_t len = MIN(n, m->size - (size_t)off);
+	size_t done = copy_to_user_partial(ubuf, m->data + off, len);
+	return done ? (long)done : -EFAULT;
 }
 
 static void memfile_stat(struct file *f, struct kstat *st)
@@ -104,7 +100,8 @@ static void memfile_release(struct file *f)
 }
 
 static const struct file_ops memfile_ops = {
-	.read = memfile_read,
+	.read = file_read_at_pos,
+	.pread = memfile_pread,
 	.stat = memfile_stat,
 	.release = memfile_release,
 	.seekable = true,
@@ -121,7 +118,6 @@ struct file *memfile_open(const void *data, size_t size, unsigned mode,
 		return NULL;
 	}
 	*m = (struct memfile){data, size, mode, ino, owned};
-	f->size = (int64_t)size;
 	return f;
 }
 
@@ -130,6 +126,7 @@ struct file *memfile_open(const void *data, size_t size, unsigned mode,
 struct dirfile {
 	char path[PATH_MAX];
 	dir_list_fn list; /* entry i of path, or -ENOENT past the end */
+	dir_stat_fn stat; /* or NULL */
 };
 
 struct linux_dirent64 {
@@ -191,7 +188,9 @@ static long dirfile_read(struct file *f, uint64_t ubuf, size_t n)
 
 static void dirfile_stat(struct file *f, struct kstat *st)
 {
-	(void)f;
+	struct dirfile *d = f->priv;
+	if (d->stat && d->stat(d->path, st) == 0)
+		return;
 	st->mode = S_IFDIR | 0555;
 	st->nlink = 2;
 	st->blksize = 4096;
@@ -219,7 +218,7 @@ const char *dirfile_path(struct file *f)
 	return d->path;
 }
 
-struct file *dirfile_open(const char *path, dir_list_fn list)
+struct file *dirfile_open(const char *path, dir_list_fn list, dir_stat_fn stat)
 {
 	struct dirfile *d = kmalloc(sizeof(*d));
 	struct file *f = d ? file_alloc(&dirfile_ops, d, O_RDONLY) : NULL;
@@ -229,6 +228,7 @@ struct file *dirfile_open(const char *path, dir_list_fn list)
 	}
 	strlcpy(d->path, path, sizeof(d->path));
 	d->list = list;
+	d->stat = stat;
 	return f;
 }
 
@@ -267,16 +267,19 @@ static int list_one(const struct initrd_file *f, void *arg)
 	return 1;
 }
 
-/* Entry i of an initrd directory; the root also lists "proc". */
+/* Entry i of an initrd directory; the root also lists "proc" and "tmp",
+ * the trees mounted on it. */
 static int initrd_list(const char *dir, int i, struct dir_entry *out)
 {
-	bool root = strcmp(dir, "/") == 0 && proc_open;
-	if (root && i == 0) {
-		*out = (struct dir_entry){.ino = PROC_ROOT_INO, .type = DT_DIR};
-		strlcpy(out->name, "proc", sizeof(out->name));
+	static const char *const mounted[] = {"proc", "tmp"};
+	int nmounted = strcmp(dir, "/") == 0 ? 2 : 0;
+	if (i < nmounted) {
+		*out = (struct dir_entry){.ino = PROC_ROOT_INO + (unsigned)i,
+					  .type = DT_DIR};
+		strlcpy(out->name, mounted[i], sizeof(out->name));
 		return 0;
 	}
-	struct list_ctx c = {dir, i - root, 0, out};
+	struct list_ctx c = {dir, i - nmounted, 0, out};
 	return initrd_for_each(list_one, &c) == 1 ? 0 : -ENOENT;
 }
 
@@ -293,7 +296,7 @@ static int initrd_open(const char *abs, int flags, struct file **out)
 		return -EEXIST;
 	if (!dir && (flags & O_DIRECTORY))
 		return -ENOTDIR;
-	*out = dir ? dirfile_open(abs, initrd_list)
+	*out = dir ? dirfile_open(abs, initrd_list, NULL)
 		   : memfile_open(f.data, f.size, f.mode, f.ino, NULL);
 	return *out ? 0 : -ENOMEM;
 }
@@ -303,8 +306,12 @@ void vfs_mount_proc(vfs_open_fn open)
 	proc_open = open;
 }
 
-int vfs_open(const char *abs, int flags, struct file **out)
+int vfs_open(const char *abs, int flags, unsigned mode, struct file **out)
 {
+	const char *rel;
+	struct tmpfs *tmp = vfs_tmpfs_at(abs, &rel);
+	if (tmp)
+		return tmpfs_open(tmp, rel, abs, flags, mode, out);
 	if (proc_open &&
 	    (strcmp(abs, "/proc") == 0 || strncmp(abs, "/proc/", 6) == 0))
 		return proc_open(abs, flags, out);
@@ -314,7 +321,7 @@ int vfs_open(const char *abs, int flags, struct file **out)
 int vfs_check_dir(const char *abs)
 {
 	struct file *f;
-	int r = vfs_open(abs, O_RDONLY | O_DIRECTORY, &f);
+	int r = vfs_open(abs, O_RDONLY | O_DIRECTORY, 0, &f);
 	if (r == 0)
 		file_put(f);
 	return r;

@@ -206,7 +206,7 @@ static int procfs_open(const char *abs, int flags, struct file **out)
 			return -ENOENT;
 	}
 	if (dir) {
-		*out = dirfile_open(abs, lister);
+		*out = dirfile_open(abs, lister, NULL);
 		return *out ? 0 : -ENOMEM;
 	}
 	if (flags & O_DIRECTORY)

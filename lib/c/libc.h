@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -35,6 +36,13 @@ long futex(uint32_t *uaddr, int op, uint32_t val,
  * errno alone (clone.S). */
 long raw_clone(unsigned long flags, void *stack, int *ptid, int *ctid,
 	       unsigned long tls, int (*fn)(void *), void *arg);
+
+/* The file in /dev/shm for a shm_open or sem_open name ("/NAME": one
+ * leading slash, no other), prefixed: "/dev/shm/" prefix NAME, in buf
+ * (SHM_PATH_MAX bytes). NULL and errno EINVAL or ENAMETOOLONG if the name
+ * is not one (shm.c). */
+#define SHM_PATH_MAX (NAME_MAX + 16)
+char *shm_path(const char *name, const char *prefix, char *buf);
 
 /* Free memory in bytes (sysinfo's freeram * mem_unit), -1 on error. */
 long free_memory(void);

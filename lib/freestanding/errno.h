@@ -17,12 +17,14 @@
 #define EFAULT 14
 #define EBUSY 16
 #define EEXIST 17
+#define EXDEV 18
 #define ENODEV 19
 #define ENOTDIR 20
 #define EISDIR 21
 #define EINVAL 22
 #define EMFILE 24
 #define ENOTTY 25
+#define EFBIG 27
 #define ENOSPC 28
 #define ESPIPE 29
 #define EROFS 30
@@ -31,6 +33,7 @@
 #define EDEADLK 35
 #define ENAMETOOLONG 36
 #define ENOSYS 38
+#define ENOTEMPTY 39
 #define EOVERFLOW 75
 #define ENOTSUP 95 /* = EOPNOTSUPP on Linux */
 #define ETIMEDOUT 110

@@ -56,10 +56,16 @@
 #define SYS_kill 62
 #define SYS_uname 63
 #define SYS_fcntl 72
+#define SYS_fsync 74
+#define SYS_fdatasync 75
+#define SYS_truncate 76
+#define SYS_ftruncate 77
 #define SYS_getcwd 79
 #define SYS_chdir 80
+#define SYS_rename 82
 #define SYS_mkdir 83
 #define SYS_rmdir 84
+#define SYS_link 86
 #define SYS_unlink 87
 #define SYS_gettimeofday 96
 #define SYS_getrlimit 97
@@ -109,6 +115,8 @@
 #define SYS_mkdirat 258
 #define SYS_newfstatat 262
 #define SYS_unlinkat 263
+#define SYS_renameat 264
+#define SYS_linkat 265
 #define SYS_faccessat 269
 #define SYS_pselect6 270
 #define SYS_ppoll 271
@@ -120,11 +128,13 @@
 #define SYS_pipe2 293
 #define SYS_prlimit64 302
 #define SYS_getcpu 309
+#define SYS_renameat2 316
 #define SYS_getrandom 318
 #define SYS_membarrier 324
 #define SYS_statx 332
 #define SYS_rseq 334
 #define SYS_clone3 435
+#define SYS_faccessat2 439
 
 /* open(2) flags */
 #define O_ACCMODE 03
@@ -252,7 +262,24 @@
 
 /* *at(2) flags */
 #define AT_SYMLINK_NOFOLLOW 0x100
+#define AT_SYMLINK_FOLLOW 0x400 /* linkat: follow a symbolic link */
 #define AT_EMPTY_PATH 0x1000
+#define AT_REMOVEDIR 0x200 /* unlinkat: remove a directory */
+#define AT_EACCESS 0x200   /* faccessat: with the effective ids */
+
+/* access(2)'s modes */
+#define F_OK 0
+#define X_OK 1
+#define W_OK 2
+#define R_OK 4
+
+/* renameat2(2) flags */
+#define RENAME_NOREPLACE 1
+
+/* lseek(2)'s whence */
+#define SEEK_SET 0
+#define SEEK_CUR 1
+#define SEEK_END 2
 
 /* stat(2)'s st_mode: the file type */
 #define S_IFMT 0170000

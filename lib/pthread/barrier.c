@@ -10,14 +10,49 @@
 
 #include "internal.h"
 
+int pthread_barrierattr_init(pthread_barrierattr_t *attr)
+{
+	attr->pshared = PTHREAD_PROCESS_PRIVATE;
+	return 0;
+}
+
+int pthread_barrierattr_destroy(pthread_barrierattr_t *attr)
+{
+	(void)attr;
+	return 0;
+}
+
+int pthread_barrierattr_setpshared(pthread_barrierattr_t *attr, int pshared)
+{
+	if (check_pshared(pshared))
+		return EINVAL;
+	attr->pshared = pshared;
+	return 0;
+}
+
+int pthread_barrierattr_getpshared(const pthread_barrierattr_t *attr,
+				   int *pshared)
+{
+	*pshared = attr->pshared;
+	return 0;
+}
+
+/* A shared barrier is a shared mutex and condition variable. */
 int pthread_barrier_init(pthread_barrier_t *b,
 			 const pthread_barrierattr_t *attr, unsigned count)
 {
-	(void)attr;
 	if (count == 0)
 		return EINVAL;
-	pthread_mutex_init(&b->lock, NULL);
-	pthread_cond_init(&b->all_here, NULL);
+	pthread_mutexattr_t ma;
+	pthread_condattr_t ca;
+	pthread_mutexattr_init(&ma);
+	pthread_condattr_init(&ca);
+	if (attr) {
+		pthread_mutexattr_setpshared(&ma, attr->pshared);
+		pthread_condattr_setpshared(&ca, attr->pshared);
+	}
+	pthread_mutex_init(&b->lock, &ma);
+	pthread_cond_init(&b->all_here, &ca);
 	b->count = count;
 	b->arrived = 0;
 	b->round = 0;

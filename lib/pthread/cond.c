@@ -24,7 +24,7 @@
 
 int pthread_condattr_init(pthread_condattr_t *attr)
 {
-	attr->clock = CLOCK_REALTIME;
+	*attr = (pthread_condattr_t){CLOCK_REALTIME, PTHREAD_PROCESS_PRIVATE};
 	return 0;
 }
 
@@ -48,10 +48,25 @@ int pthread_condattr_getclock(const pthread_condattr_t *attr, clockid_t *clock)
 	return 0;
 }
 
+int pthread_condattr_setpshared(pthread_condattr_t *attr, int pshared)
+{
+	if (check_pshared(pshared))
+		return EINVAL;
+	attr->pshared = pshared;
+	return 0;
+}
+
+int pthread_condattr_getpshared(const pthread_condattr_t *attr, int *pshared)
+{
+	*pshared = attr->pshared;
+	return 0;
+}
+
 int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr)
 {
 	c->seq = 0;
 	c->clock = attr ? attr->clock : CLOCK_REALTIME;
+	c->pshared = attr ? attr->pshared : PTHREAD_PROCESS_PRIVATE;
 	return 0;
 }
 
@@ -80,7 +95,8 @@ static int cond_wait(pthread_cond_t *c, pthread_mutex_t *m,
 	unsigned held = mutex_release_for_wait(m, &err);
 	if (err)
 		return err;
-	int r = futex_wait_cancellable(&c->seq, seq, c->clock, abstime, 0);
+	int r = futex_wait_cancellable(&c->seq, seq, c->clock, abstime,
+				       c->pshared);
 	mutex_reacquire_after_wait(m, held);
 	return r;
 	/* LAB pthread: end */
@@ -121,7 +137,7 @@ int pthread_cond_signal(pthread_cond_t *c)
 {
 	/* LAB pthread: begin */
 	__atomic_fetch_add(&c->seq, 1, __ATOMIC_RELEASE);
-	futex_wake_word(&c->seq, 1);
+	futex_wake_shared(&c->seq, 1, c->pshared);
 	return 0;
 	/* LAB pthread: end */
 }
@@ -130,7 +146,7 @@ int pthread_cond_broadcast(pthread_cond_t *c)
 {
 	/* LAB pthread: begin */
 	__atomic_fetch_add(&c->seq, 1, __ATOMIC_RELEASE);
-	futex_wake_word(&c->seq, INT_MAX);
+	futex_wake_shared(&c->seq, INT_MAX, c->pshared);
 	return 0;
 	/* LAB pthread: end */
 }

@@ -2,6 +2,7 @@
 #ifndef PTHREAD_INTERNAL_H
 #define PTHREAD_INTERNAL_H
 
+#include <errno.h>
 #include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -94,6 +95,15 @@ void run_cleanup_handlers(struct pthread *self);
 
 /* pthread_cond_wait that is not a cancellation point. */
 int cond_wait_uncancellable(pthread_cond_t *c, pthread_mutex_t *m);
+
+/* EINVAL unless pshared is PTHREAD_PROCESS_PRIVATE or _SHARED. */
+static inline int check_pshared(int pshared)
+{
+	return pshared == PTHREAD_PROCESS_PRIVATE ||
+			       pshared == PTHREAD_PROCESS_SHARED
+		       ? 0
+		       : EINVAL;
+}
 
 /* EINVAL unless abstime is a time (nanoseconds within 0..999999999). */
 int check_abstime(const struct timespec *abstime);

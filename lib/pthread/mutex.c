@@ -33,7 +33,8 @@ static uint32_t cmpxchg(uint32_t *word, uint32_t expected, uint32_t desired)
 
 int pthread_mutexattr_init(pthread_mutexattr_t *attr)
 {
-	attr->type = PTHREAD_MUTEX_DEFAULT;
+	*attr = (pthread_mutexattr_t){PTHREAD_MUTEX_DEFAULT,
+				      PTHREAD_PROCESS_PRIVATE};
 	return 0;
 }
 
@@ -58,10 +59,25 @@ int pthread_mutexattr_gettype(const pthread_mutexattr_t *attr, int *type)
 	return 0;
 }
 
+int pthread_mutexattr_setpshared(pthread_mutexattr_t *attr, int pshared)
+{
+	if (check_pshared(pshared))
+		return EINVAL;
+	attr->pshared = pshared;
+	return 0;
+}
+
+int pthread_mutexattr_getpshared(const pthread_mutexattr_t *attr, int *pshared)
+{
+	*pshared = attr->pshared;
+	return 0;
+}
+
 int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr)
 {
 	*m = (pthread_mutex_t){0, attr ? attr->type : PTHREAD_MUTEX_DEFAULT, 0,
-			       0};
+			       0,
+			       attr ? attr->pshared : PTHREAD_PROCESS_PRIVATE};
 	return 0;
 }
 
@@ -76,7 +92,8 @@ int pthread_mutex_destroy(pthread_mutex_t *m)
  * in, else 2 (a later unlock must wake) -- or ETIMEDOUT, not holding it,
  * once abstime (CLOCK_REALTIME; NULL: never) has passed.
  */
-static int mutex_lock_word(uint32_t *word, const struct timespec *abstime)
+static int mutex_lock_word(uint32_t *word, const struct timespec *abstime,
+			   int shared)
 {
 	uint32_t c = cmpxchg(word, 0, 1);
 	if (c == 0)
@@ -87,7 +104,7 @@ static int mutex_lock_word(uint32_t *word, const struct timespec *abstime)
 		 * while it stays that way. */
 		if (c == 2 || cmpxchg(word, 1, 2) != 0) {
 			if (futex_wait_until(word, 2, CLOCK_REALTIME, abstime,
-					     0) == ETIMEDOUT)
+					     shared) == ETIMEDOUT)
 				return ETIMEDOUT;
 		}
 	} while ((c = cmpxchg(word, 0, 2)) != 0);
@@ -100,12 +117,12 @@ static int mutex_lock_word(uint32_t *word, const struct timespec *abstime)
  * Contract: the caller holds it; if anyone may be waiting (the word was
  * 2), exactly one is woken.
  */
-static void mutex_unlock_word(uint32_t *word)
+static void mutex_unlock_word(uint32_t *word, int shared)
 {
 	if (__atomic_fetch_sub(word, 1, __ATOMIC_RELEASE) != 1) {
 		/* LAB pthread: begin */
 		__atomic_store_n(word, 0, __ATOMIC_RELEASE);
-		futex_wake_word(word, 1);
+		futex_wake_shared(word, 1, shared);
 		/* LAB pthread: end */
 	}
 }
@@ -145,7 +162,7 @@ static int lock(pthread_mutex_t *m, const struct timespec *abstime)
 		/* POSIX: a bad time matters only if the call must wait. */
 		if (cmpxchg(&m->state, 0, 1) != 0)
 			return EINVAL;
-	} else if ((r = mutex_lock_word(&m->state, abstime)) != 0) {
+	} else if ((r = mutex_lock_word(&m->state, abstime, m->pshared)) != 0) {
 		return r;
 	}
 	set_owner(m, 1);
@@ -183,7 +200,7 @@ int pthread_mutex_unlock(pthread_mutex_t *m)
 			return 0;
 		__atomic_store_n(&m->owner, 0, __ATOMIC_RELAXED);
 	}
-	mutex_unlock_word(&m->state);
+	mutex_unlock_word(&m->state, m->pshared);
 	return 0;
 }
 
@@ -206,7 +223,7 @@ unsigned mutex_release_for_wait(pthread_mutex_t *m, int *err)
 		count = m->count;
 		__atomic_store_n(&m->owner, 0, __ATOMIC_RELAXED);
 	}
-	mutex_unlock_word(&m->state);
+	mutex_unlock_word(&m->state, m->pshared);
 	return count;
 }
 
@@ -219,6 +236,7 @@ unsigned mutex_release_for_wait(pthread_mutex_t *m, int *err)
 void mutex_reacquire_after_wait(pthread_mutex_t *m, unsigned count)
 {
 	while (__atomic_exchange_n(&m->state, 2, __ATOMIC_ACQUIRE) != 0)
-		futex_wait_word(&m->state, 2);
+		futex_wait_until(&m->state, 2, CLOCK_MONOTONIC, NULL,
+				 m->pshared);
 	set_owner(m, count);
 }

@@ -25,5 +25,6 @@
 #define ULLONG_MAX (LLONG_MAX * 2ULL + 1)
 
 #define SEM_VALUE_MAX 0x7fffffff /* semaphore.h */
+#define NAME_MAX 255		 /* bytes in a file name, as Linux */
 
 #endif

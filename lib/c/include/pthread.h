@@ -10,8 +10,10 @@
  * condition variables (CLOCK_REALTIME or CLOCK_MONOTONIC timed waits),
  * rwlocks (writers first), barriers, spinlocks, affinity, cancellation
  * (deferred and asynchronous, cleanup handlers; docs/pthread.md).
- * Not supported: process-shared objects (but sem_init's pshared),
- * priority inheritance, robust mutexes.
+ * Process-shared (PTHREAD_PROCESS_SHARED) mutexes, condition variables,
+ * barriers, semaphores and spinlocks; named semaphores (semaphore.h).
+ * Not supported: process-shared rwlocks, priority inheritance, robust
+ * mutexes.
  */
 #ifndef _PTHREAD_H
 #define _PTHREAD_H
@@ -32,6 +34,9 @@ typedef struct {
 	struct sched_param sched_param; /* and its priority */
 } pthread_attr_t;
 
+#define PTHREAD_PROCESS_PRIVATE 0
+#define PTHREAD_PROCESS_SHARED 1
+
 #define PTHREAD_CREATE_JOINABLE 0
 #define PTHREAD_CREATE_DETACHED 1
 #define PTHREAD_INHERIT_SCHED 0
@@ -45,9 +50,11 @@ typedef struct {
 	int type;
 	int owner; /* tid, for RECURSIVE and ERRORCHECK */
 	unsigned count;
+	int pshared; /* PTHREAD_PROCESS_SHARED: shared futex operations */
 } pthread_mutex_t;
 typedef struct {
 	int type;
+	int pshared;
 } pthread_mutexattr_t;
 
 #define PTHREAD_MUTEX_NORMAL 0
@@ -56,7 +63,7 @@ typedef struct {
 #define PTHREAD_MUTEX_DEFAULT PTHREAD_MUTEX_NORMAL
 #define PTHREAD_MUTEX_INITIALIZER                                              \
 	{                                                                      \
-		0, PTHREAD_MUTEX_NORMAL, 0, 0                                  \
+		0, PTHREAD_MUTEX_NORMAL, 0, 0, PTHREAD_PROCESS_PRIVATE         \
 	}
 
 /* A sequence number that every signal bumps, and the clock of timed
@@ -64,13 +71,15 @@ typedef struct {
 typedef struct {
 	uint32_t seq;
 	int clock;
+	int pshared;
 } pthread_cond_t;
 typedef struct {
 	int clock;
+	int pshared;
 } pthread_condattr_t;
 #define PTHREAD_COND_INITIALIZER                                               \
 	{                                                                      \
-		0, CLOCK_REALTIME                                              \
+		0, CLOCK_REALTIME, PTHREAD_PROCESS_PRIVATE                     \
 	}
 
 /* Readers and writers, and how many writers wait (they go first). */
@@ -95,13 +104,11 @@ typedef struct {
 	unsigned count, arrived, round;
 } pthread_barrier_t;
 typedef struct {
-	int unused;
+	int pshared;
 } pthread_barrierattr_t;
 #define PTHREAD_BARRIER_SERIAL_THREAD (-1)
 
 typedef volatile int pthread_spinlock_t;
-#define PTHREAD_PROCESS_PRIVATE 0
-#define PTHREAD_PROCESS_SHARED 1
 
 typedef unsigned pthread_key_t;
 #define PTHREAD_KEYS_MAX 128
@@ -145,6 +152,10 @@ int pthread_mutexattr_init(pthread_mutexattr_t *attr);
 int pthread_mutexattr_destroy(pthread_mutexattr_t *attr);
 int pthread_mutexattr_settype(pthread_mutexattr_t *attr, int type);
 int pthread_mutexattr_gettype(const pthread_mutexattr_t *attr, int *type);
+/* PTHREAD_PROCESS_SHARED: the object may live in memory that processes
+ * share (a MAP_SHARED mapping) and its futex operations are shared ones. */
+int pthread_mutexattr_setpshared(pthread_mutexattr_t *attr, int pshared);
+int pthread_mutexattr_getpshared(const pthread_mutexattr_t *attr, int *pshared);
 int pthread_mutex_init(pthread_mutex_t *m, const pthread_mutexattr_t *attr);
 int pthread_mutex_destroy(pthread_mutex_t *m);
 int pthread_mutex_lock(pthread_mutex_t *m);
@@ -156,6 +167,8 @@ int pthread_condattr_init(pthread_condattr_t *attr);
 int pthread_condattr_destroy(pthread_condattr_t *attr);
 int pthread_condattr_setclock(pthread_condattr_t *attr, clockid_t clock);
 int pthread_condattr_getclock(const pthread_condattr_t *attr, clockid_t *clock);
+int pthread_condattr_setpshared(pthread_condattr_t *attr, int pshared);
+int pthread_condattr_getpshared(const pthread_condattr_t *attr, int *pshared);
 int pthread_cond_init(pthread_cond_t *c, const pthread_condattr_t *attr);
 int pthread_cond_destroy(pthread_cond_t *c);
 int pthread_cond_wait(pthread_cond_t *c, pthread_mutex_t *m);
@@ -172,6 +185,11 @@ int pthread_rwlock_wrlock(pthread_rwlock_t *rw);
 int pthread_rwlock_trywrlock(pthread_rwlock_t *rw);
 int pthread_rwlock_unlock(pthread_rwlock_t *rw);
 
+int pthread_barrierattr_init(pthread_barrierattr_t *attr);
+int pthread_barrierattr_destroy(pthread_barrierattr_t *attr);
+int pthread_barrierattr_setpshared(pthread_barrierattr_t *attr, int pshared);
+int pthread_barrierattr_getpshared(const pthread_barrierattr_t *attr,
+				   int *pshared);
 int pthread_barrier_init(pthread_barrier_t *b,
 			 const pthread_barrierattr_t *attr, unsigned count);
 int pthread_barrier_destroy(pthread_barrier_t *b);

@@ -22,4 +22,12 @@ int sem_timedwait(sem_t *s, const struct timespec *abstime);
 int sem_post(sem_t *s);
 int sem_getvalue(sem_t *s, int *value);
 
+/* Named semaphores (lib/pthread/sem_named.c): a sem_t in the file
+ * /dev/shm/sem.NAME, mapped shared by every process that opens it. With
+ * O_CREAT, sem_open takes (mode_t mode, unsigned value) after flags. */
+#define SEM_FAILED ((sem_t *)0)
+sem_t *sem_open(const char *name, int flags, ...);
+int sem_close(sem_t *s);
+int sem_unlink(const char *name);
+
 #endif

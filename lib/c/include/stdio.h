@@ -48,6 +48,7 @@ int ferror(FILE *f); /* a read failed */
 /* Writes out what f holds (every stream if f is NULL); EOF on error. */
 int fflush(FILE *f);
 /* "what: " and strerror(errno) on stderr (lib/c/strerror.c). */
+int rename(const char *from, const char *to);
 void perror(const char *what);
 
 #endif

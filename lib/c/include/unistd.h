@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "freestanding/linux_abi.h" /* SEEK_*, *_OK */
+
 #define STDIN_FILENO 0
 #define STDOUT_FILENO 1
 #define STDERR_FILENO 2
@@ -18,6 +20,15 @@ int pipe(int fds[2]); /* fds[0] reads, fds[1] writes */
 int dup(int fd);
 int dup2(int oldfd, int newfd);
 int chdir(const char *path);
+off_t lseek(int fd, off_t offset, int whence);
+ssize_t pread(int fd, void *buf, size_t count, off_t offset);
+ssize_t pwrite(int fd, const void *buf, size_t count, off_t offset);
+int unlink(const char *path);
+int rmdir(const char *path);
+int link(const char *from, const char *to);
+int access(const char *path, int mode); /* F_OK, or R_OK | W_OK | X_OK */
+int ftruncate(int fd, off_t length);
+int fsync(int fd);
 char *getcwd(char *buf, size_t size);
 
 pid_t getpid(void);

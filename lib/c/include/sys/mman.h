@@ -16,4 +16,9 @@ int munmap(void *addr, size_t length);
 int mprotect(void *addr, size_t length, int prot);
 int madvise(void *addr, size_t length, int advice);
 
+/* POSIX shared memory: files in /dev/shm (a tmpfs), as musl and glibc
+ * keep them; name is "/NAME" (one leading slash, no other). */
+int shm_open(const char *name, int flags, mode_t mode);
+int shm_unlink(const char *name);
+
 #endif
