@@ -299,10 +299,12 @@ def print_report(spindle, linux, native, ticks, vmlinuz):
 
 
 def tracing_cost(rounds):
-    """Medians of `rounds` runs with the trace on and off, alternately."""
+    """Medians of `rounds` runs with the trace on and off, alternately
+    (on first in even rounds, off first in odd ones)."""
     runs = {"on": [], "off": []}
+    modes = (("on", ""), ("off", "notrace"))
     for i in range(rounds):
-        for mode, cmdline in (("on", ""), ("off", "notrace")):
+        for mode, cmdline in modes if i % 2 == 0 else modes[::-1]:  # no order bias
             progress(f"user/bench on Spindle, -smp {SMP}, trace {mode} ({i + 1}/{rounds})")
             runs[mode].append(spindle_bench(SMP, cmdline=cmdline))
     print(f"# tracing cost: medians of {rounds} runs each, -smp {SMP}; cost = on / off - 1 "
