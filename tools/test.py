@@ -546,11 +546,13 @@ def console_group(name):
 def shell_group(name, smp):
     """Boots as `make run` does (init starts /bin/sh on the console) and
     types commands at the shell: a pipeline, /proc, ps, a missing command,
-    the line discipline's Backspace, exit with a status."""
+    the line discipline's Backspace, poll on the tty (user/waitline), exit
+    with a status."""
     log = os.path.join(LOGS, name + ".log")
     script = [("$ ", "ps\r"), ("$ ", "cat /proc/cpuinfo | grep core\r"),
               ("$ ", "echo one two three | wc\r"), ("$ ", "nosuch\r"),
               ("$ ", "cd /proc\r"), ("$ ", "pwd\r"), ("$ ", "echo abx\x7fc\r"),
+              ("$ ", "waitline\r"), ("waiting for a line (poll)", "typed line\r"),
               ("$ ", "exit 3\r")]
     b = boot(boot_settings(smp=smp), USER_TIMEOUT, log, script=script)
     cpus = cpu_count(smp)
@@ -565,6 +567,10 @@ def shell_group(name, smp):
         ("missing_command_is_reported", "sh: nosuch: not found" in b.output),
         ("cd_and_pwd", "\n/proc\n" in b.output),
         ("backspace_erases_a_character", "\nabc\n" in b.output),
+        ("poll_on_the_tty_sleeps_until_a_line_is_typed",
+         "waitline: nothing to read yet\n" in b.output
+         and "waitline: poll woke: stdin readable\n" in b.output
+         and "waitline: read 'typed line'\n" in b.output),
         ("exit_status_reaches_init", "spindle: init exited with status 3" in b.output),
     ]
     cases = [Case(n, ok, [] if ok else [f"# boot: {b.why()}; log: {log}"] + log_tail(b.output))
