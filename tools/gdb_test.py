@@ -79,13 +79,17 @@ STEPS = [
     ("bt", ["bt"]),
     ("pagewalk", ["print/x &kmain", "spindle-pagewalk kmain"]),
 ]
-# With PROG=hello: from user main to the syscall instruction in write(),
-# one stepi into the kernel, on to the C handler, and back out. SYSCALL is
-# replaced by that instruction's address (syscall_address()).
+# With PROG=hello: from user main into write(), stepi on to the `syscall`
+# instruction it reaches (through syscall_cp and the cancellable stub, as a
+# student would step: each stepi, then look), one stepi into the kernel, on
+# to the C handler, and back out.
+TO_SYSCALL = ("python exec('for _ in range(400):\\n"
+              " if int(gdb.parse_and_eval(\"*(unsigned short *)$pc\")) == 0x050f: break\\n"
+              " gdb.execute(\"stepi\", to_string=True)')")
 HELLO_STEPS = [
     ("continue", ["continue"]),
     ("main", ["break main", "continue"]),
-    ("syscall", ["break *SYSCALL", "continue"]),
+    ("syscall", ["break write", "continue", TO_SYSCALL, "x/i $pc", "print/x $pc"]),
     ("stepi", ["stepi", "frame"]),
     ("handler", ["break sys_write", "continue", "bt"]),
     ("finish", ["finish", "finish", "finish", "frame", "print/x $pc"]),
@@ -231,16 +235,6 @@ CHECKS = [
 ]
 
 
-def syscall_address(program):
-    """The address of the `syscall` instruction in program's write(), from
-    objdump (user programs are static: the address is the file's)."""
-    out = subprocess.run(["objdump", "-d", "--no-show-raw-insn", program],
-                         capture_output=True, text=True).stdout
-    body = out.split("<write>:\n", 1)[1] if "<write>:\n" in out else ""
-    m = re.search(r"^\s*([0-9a-f]+):\s+syscall\b", body.split("\n\n", 1)[0], re.M)
-    return int(m.group(1), 16) if m else None
-
-
 def frame_names(bt):
     """The function names of a backtrace's frames, in order."""
     return re.findall(r"^#\d+\s+(?:0x[0-9a-f]+ in )?(\w+) \(", bt, re.M)
@@ -257,11 +251,24 @@ def kernel_then_user(bt):
         and re.search(r" main \(.*\) at user/hello\.c:\d+$", bt, re.M) is not None
 
 
-def pc_after_syscall(sec, syscall):
+def last_pc(section):
+    """The value of the section's last `print/x $pc`, or None."""
+    m = re.findall(r"^\$\d+ = (0x[0-9a-f]+)$", section, re.M)
+    return int(m[-1], 16) if m else None
+
+
+def at_syscall(sec):
+    """The user address the stepping stopped at, if it is a `syscall`."""
+    pc = last_pc(sec["syscall"])
+    shown = re.search(r"^=> 0x[0-9a-f]+ <[^>]*>:\s+syscall\s*$", sec["syscall"], re.M)
+    return pc if shown and pc is not None and pc < USER_TOP else None
+
+
+def pc_after_syscall(sec):
     """Whether the last `print/x $pc` is the instruction after the syscall
     (a syscall instruction is 2 bytes), in user space."""
-    m = re.findall(r"^\$\d+ = (0x[0-9a-f]+)$", sec["finish"], re.M)
-    return bool(m) and syscall is not None and int(m[-1], 16) == syscall + 2 < USER_TOP
+    syscall, pc = at_syscall(sec), last_pc(sec["finish"])
+    return syscall is not None and pc == syscall + 2
 
 
 def parked_address(sec):
@@ -297,7 +304,7 @@ HELLO_CHECKS = [
     ("finish_returns_to_user_code",
      "three `finish`es to end at the user instruction after the syscall",
      ["finish"],
-     lambda sec, out: pc_after_syscall(sec, sec.get("@syscall"))),
+     lambda sec, out: pc_after_syscall(sec)),
 ]
 
 WAITERS_CHECKS = [
@@ -318,11 +325,10 @@ def shorten(line, width=160):
     return line if len(line) <= width else line[:width] + " ..."
 
 
-def check(root, build_dir, log_name, steps, checks, output, note, extra=None):
+def check(root, build_dir, log_name, steps, checks, output, note):
     """Applies checks to a session's output: [(name, ok, diagnostic)]."""
     sec = split_sections(output)
     sec.update({name: "" for name, _ in steps if name not in sec})
-    sec.update(extra or {})
     results = []
     for name, expected, shown, passes in checks:
         if passes(sec, output):
@@ -342,7 +348,7 @@ def run(root, build_dir, port=None):
     relative to root (or absolute), port None picks a free one."""
     kernel = os.path.join(root, build_dir, "kernel.elf")
     all_checks = CHECKS + HELLO_CHECKS + WAITERS_CHECKS
-    missing = [tool for tool in ("qemu-system-x86_64", "gdb", "objdump")
+    missing = [tool for tool in ("qemu-system-x86_64", "gdb")
                if not shutil.which(tool)]
     if missing or not os.path.exists(kernel):
         why = (f"not installed: {', '.join(missing)}" if missing else
@@ -351,15 +357,9 @@ def run(root, build_dir, port=None):
     output, note = run_session(root, build_dir, port or free_port(), STEPS)
     results = check(root, build_dir, "gdb-test", STEPS, CHECKS, output, note)
 
-    syscall = syscall_address(os.path.join(root, build_dir, "user", "hello"))
-    steps = [(name, [c.replace("SYSCALL", f"{syscall or 0:#x}") for c in commands])
-             for name, commands in HELLO_STEPS]
-    output, note = run_session(root, build_dir, port or free_port(), steps, prog="hello",
+    output, note = run_session(root, build_dir, port or free_port(), HELLO_STEPS, prog="hello",
                                log_name="gdb-test.hello")
-    if syscall is None:
-        note = (note + "; " if note else "") + "no syscall instruction in hello's write()"
-    results += check(root, build_dir, "gdb-test.hello", steps, HELLO_CHECKS, output, note,
-                     {"@syscall": syscall})
+    results += check(root, build_dir, "gdb-test.hello", HELLO_STEPS, HELLO_CHECKS, output, note)
 
     output, note = run_session(root, build_dir, port or free_port(), WAITERS_STEPS, smp="2",
                                prog="waiters", log_name="gdb-test.waiters")

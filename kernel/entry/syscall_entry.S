@@ -16,7 +16,8 @@
  *                        rax ... r15        <- %rsp: struct trap_frame *
  *
  * so syscall_dispatch, fork, execve and the scheduler all see one frame
- * type whichever way the task entered the kernel.
+ * type whichever way the task entered the kernel. The .cfi lines tell a
+ * debugger where the user's rip and rsp are at each step (user_entry.h).
  */
 #include "arch/gdt.h"
 #include "entry/user_entry.h"
@@ -24,22 +25,32 @@
 	.text
 	.global syscall_entry
 syscall_entry:
+	.cfi_startproc simple		/* an ordinary frame while on the user */
+	.cfi_def_cfa %rsp, 0		/* stack: the user's rsp, */
+	.cfi_register %rip, %rcx	/* rip in rcx */
 	swapgs
 	mov %rsp, %gs:CPU_USER_RSP
 	mov %gs:CPU_KERNEL_RSP, %rsp
-	pushq $(GDT_USER_DATA | 3)
-	pushq %gs:CPU_USER_RSP
-	pushq %r11
-	pushq $(GDT_USER_CODE | 3)
-	pushq %rcx
-	pushq $0
-	pushq $VEC_SYSCALL
+	.cfi_endproc
+	.cfi_startproc simple		/* on the kernel stack: a signal frame */
+	.cfi_signal_frame		/* (the user stack is below it) */
+	.cfi_def_cfa %rsp, 0
+	.cfi_register %rip, %rcx
+	.cfi_undefined %rsp		/* only in this CPU's struct cpu */
+	PUSH_CFI $(GDT_USER_DATA | 3)
+	PUSH_CFI %gs:CPU_USER_RSP, %rsp
+	PUSH_CFI %r11
+	PUSH_CFI $(GDT_USER_CODE | 3)
+	PUSH_CFI %rcx, %rip
+	PUSH_CFI $0
+	PUSH_CFI $VEC_SYSCALL
 	PUSH_GPRS
 	cld
 	sti
 	mov %rsp, %rdi
 	call syscall_dispatch
 	jmp user_return
+	.cfi_endproc
 
 /* enter_user(frame): start user mode from a frame at the stack top. */
 	.global enter_user

@@ -40,6 +40,11 @@ trap_stubs:
  * A return to user mode goes through user_return, like a system call's.
  */
 trap_common:
+	.cfi_startproc simple
+	.cfi_signal_frame
+	.cfi_def_cfa %rsp, FRAME_SIZE - FRAME_VECTOR
+	.cfi_offset %rip, -40
+	.cfi_offset %rsp, -16
 	cld
 	PUSH_GPRS
 	xor %ebx, %ebx
@@ -70,5 +75,8 @@ trap_common:
 	cli			/* no interrupt between swapgs and iretq */
 	swapgs
 3:	POP_GPRS
+	.cfi_def_cfa_offset FRAME_SIZE - FRAME_VECTOR
 	add $16, %rsp		/* vector, error code */
+	.cfi_def_cfa_offset FRAME_SIZE - FRAME_RIP
 	iretq
+	.cfi_endproc

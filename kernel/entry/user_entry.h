@@ -24,13 +24,29 @@
 #define MSR_GS_BASE_NUMBER 0xc0000101
 
 #ifdef __ASSEMBLER__
+/* clang-format off */
+/* The kernel keeps no .eh_frame (linker.ld): its unwind information is a
+ * debugger's only, in .debug_frame beside the C code's. */
+.cfi_sections .debug_frame
+/* A push that tells a debugger's unwinder (.cfi: DWARF call frame
+ * information) where the value went: the entry stubs' frames are marked
+ * .cfi_signal_frame, and GDB goes on from them into the interrupted code's
+ * frames, at any instruction of the entry. */
+.macro PUSH_CFI value, reg
+	pushq \value
+	.cfi_adjust_cfa_offset 8
+	.ifnb \reg
+	.cfi_rel_offset \reg, 0
+	.endif
+.endm
 /* The general registers of struct trap_frame, rax pushed first (so r15 is
  * at the lowest address), and back. */
-/* clang-format off */
 .macro PUSH_GPRS
-	push %rax; push %rbx; push %rcx; push %rdx; push %rsi; push %rdi
-	push %rbp; push %r8; push %r9; push %r10; push %r11; push %r12
-	push %r13; push %r14; push %r15
+	PUSH_CFI %rax, %rax; PUSH_CFI %rbx, %rbx; PUSH_CFI %rcx, %rcx
+	PUSH_CFI %rdx, %rdx; PUSH_CFI %rsi, %rsi; PUSH_CFI %rdi, %rdi
+	PUSH_CFI %rbp, %rbp; PUSH_CFI %r8, %r8; PUSH_CFI %r9, %r9
+	PUSH_CFI %r10, %r10; PUSH_CFI %r11, %r11; PUSH_CFI %r12, %r12
+	PUSH_CFI %r13, %r13; PUSH_CFI %r14, %r14; PUSH_CFI %r15, %r15
 .endm
 .macro POP_GPRS
 	pop %r15; pop %r14; pop %r13; pop %r12; pop %r11; pop %r10; pop %r9

@@ -17,7 +17,8 @@
  * window to cancel_syscall_cancelled: a request that came after the check
  * of *requested still stops the call. rip at cancel_syscall_end means the
  * call has returned: its result stands. No stack is used, so from any
- * point of the window `ret` goes back to the caller.
+ * point of the window `ret` goes back to the caller; the .cfi lines say
+ * so to a debugger, which then unwinds through to the caller's frames.
  */
 #include "freestanding/errno.h"
 
@@ -28,6 +29,7 @@
 	.global cancel_syscall_cancelled
 	.type cancel_syscall_asm, @function
 cancel_syscall_asm:
+	.cfi_startproc
 cancel_syscall_begin:
 	mov (%rdi), %eax
 	test %eax, %eax
@@ -45,4 +47,5 @@ cancel_syscall_end:
 cancel_syscall_cancelled:
 	mov $-ECANCELED, %rax
 	ret
+	.cfi_endproc
 	.size cancel_syscall_asm, .-cancel_syscall_asm

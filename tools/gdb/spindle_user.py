@@ -13,95 +13,47 @@ Loaded by spindle.py. What they rely on:
   there, which QEMU checks by address on every CPU whatever is mapped.
   The price: `set var` cannot write user memory from GDB.
 - syscall_entry and trap_common (kernel/entry/*.S) save the interrupted
-  registers in a struct trap_frame and call the C handler with %rsp
-  pointing at it. The unwinder below recognises the return address of
-  that call and continues from the frame's saved rip, rsp and rbp: the
-  frames under a system call (or an interrupt) are the interrupted code's.
+  registers in a struct trap_frame, and their DWARF call frame information
+  (.cfi lines) says where each one is, at every instruction. Their frames
+  are marked as signal frames: GDB then goes on into the interrupted
+  code's frames although the user stack is below the kernel stack (it
+  stops a backtrace that goes down between two ordinary frames). GDB
+  prints such a frame as `<signal handler called>`; the frame filter
+  below names it by its stub in backtraces.
 """
 import gdb
-from gdb.unwinder import Unwinder, register_unwinder
+from gdb.FrameDecorator import FrameDecorator
 
 USER_TOP = 0x0000800000000000  # the canonical lower half: user space
 
-# (entry stub, the C function it calls with the trap frame)
-ENTRY_CALLS = [("syscall_entry", "syscall_dispatch"), ("trap_common", "trap_dispatch")]
+class EntryFrameDecorator(FrameDecorator):
+    """A kernel entry frame, named by its stub (syscall_entry, trap_common)
+    where GDB would print `<signal handler called>`."""
 
-# struct trap_frame (kernel/arch/trap.h), lowest address first.
-TRAP_FRAME = ["r15", "r14", "r13", "r12", "r11", "r10", "r9", "r8", "rbp", "rdi",
-              "rsi", "rdx", "rcx", "rbx", "rax", "vector", "error_code", "rip",
-              "cs", "eflags", "rsp", "ss"]
-SAVED = ["r15", "r14", "r13", "r12", "r11", "r10", "r9", "r8", "rbp", "rdi",
-         "rsi", "rdx", "rcx", "rbx", "rax", "rip", "rsp"]
+    def entry(self):
+        frame = self.inferior_frame()
+        return frame.type() == gdb.SIGTRAMP_FRAME and frame.pc() >= USER_TOP and frame.name()
 
+    def function(self):
+        return self.inferior_frame().name() if self.entry() else super().function()
 
-def symbol_address(name):
-    """The address of a kernel symbol (functions and asm labels), or None."""
-    try:
-        return int(gdb.parse_and_eval(f"(unsigned long)&'{name}'"))
-    except gdb.error:
-        return None
-
-
-def return_address_after_call(stub, callee):
-    """The address just after `call callee` in the stub: the pc a frame
-    of the stub has while callee runs. None if not found."""
-    start, target = symbol_address(stub), symbol_address(callee)
-    if start is None or target is None:
-        return None
-    arch = gdb.selected_inferior().architecture()
-    insns = arch.disassemble(start, count=64)
-    for insn, following in zip(insns, insns[1:]):
-        if insn["asm"].startswith("call") and f"0x{target:x}" in insn["asm"]:
-            return following["addr"]
-    return None
+    def line(self):
+        """The call's line when the frame waits for the C handler."""
+        if not self.entry():
+            return super().line()
+        frame = self.inferior_frame()
+        return gdb.find_pc_line(frame.pc() - (frame.newer() is not None)).line
 
 
-class FrameId:
-    """What GDB needs to tell frames apart: their stack and code address
-    (gdb.Values: GDB takes no plain integers here)."""
-
-    def __init__(self, sp, pc):
-        ulong = gdb.lookup_type("unsigned long")
-        self.sp, self.pc = gdb.Value(sp).cast(ulong), gdb.Value(pc).cast(ulong)
-
-
-class TrapFrameUnwinder(Unwinder):
-    """Unwinds a kernel entry stub's frame to the code it interrupted."""
+class EntryFrameFilter:
+    """Puts EntryFrameDecorator on every frame of a backtrace."""
 
     def __init__(self):
-        super().__init__("spindle-trap-frame")
-        self.resume = None  # {return address: stub address}, found lazily
+        self.name, self.priority, self.enabled = "spindle-entry-frames", 100, True
+        gdb.frame_filters[self.name] = self
 
-    def resume_addresses(self):
-        if self.resume is None:
-            found = {}
-            for stub, callee in ENTRY_CALLS:
-                pc = return_address_after_call(stub, callee)
-                if pc is not None:
-                    found[pc] = symbol_address(stub)
-            self.resume = found
-        return self.resume
-
-    def __call__(self, pending_frame):
-        try:
-            pc = int(pending_frame.read_register("rip"))
-            resume = self.resume_addresses()
-        except gdb.error:
-            return None
-        if pc not in resume:
-            return None
-        frame = int(pending_frame.read_register("rsp"))  # struct trap_frame *
-        try:
-            data = bytes(gdb.selected_inferior().read_memory(frame, 8 * len(TRAP_FRAME)))
-        except gdb.MemoryError:
-            return None
-        saved = {name: int.from_bytes(data[8 * i:8 * i + 8], "little")
-                 for i, name in enumerate(TRAP_FRAME)}
-        info = pending_frame.create_unwind_info(FrameId(frame, resume[pc]))
-        for reg in SAVED:
-            value = gdb.Value(saved[reg]).cast(pending_frame.read_register(reg).type)
-            info.add_saved_register(reg, value)
-        return info
+    def filter(self, frames):
+        return map(EntryFrameDecorator, frames)
 
 
 def add_user_range_as_read_only():
@@ -188,7 +140,7 @@ usage: spindle-kbreak FUNCTION"""
 
 
 def register():
-    register_unwinder(None, TrapFrameUnwinder(), replace=True)
+    EntryFrameFilter()
     LoadUserSymbols()
     UserBreak()
     KernelBreak()
