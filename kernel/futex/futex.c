@@ -8,12 +8,21 @@
  * processes that map the same page meet on the same shared one.
  *
  *   buckets[hash(key)] --lock--> waiter -> waiter -> waiter
- *                                 (key, bitset, task, woken)
+ *                                 (key, bitset, task, state)
  *
  * Each waiter lives on its own kernel stack while it sleeps. A waker takes
- * it off the list, marks it woken and wakes its task, all under the bucket
- * lock; the waiter takes the same lock before it returns, so the waker
- * never touches a waiter that has gone.
+ * it off the list under the bucket lock (TAKEN), and wakes its task after
+ * unlocking, then lets go of it (RELEASED):
+ *
+ *   waker:  lock, take w1 w2 w3 onto a local list, unlock,
+ *           wake_up(w1->task), w1 RELEASED, wake_up(w2->task), ...
+ *   waiter: woken, sees TAKEN or RELEASED: no lock needed to leave;
+ *           returns only once RELEASED (its waiter is on its stack)
+ *
+ * So neither the waker's walk nor the woken tasks hold the bucket lock
+ * while tasks are woken: 10,000 threads woken from one word (a released
+ * read lock) no longer queue on that lock one by one. Only a waiter that
+ * was not taken (a timeout, a signal) takes the lock to leave.
  */
 #include "futex/futex.h"
 #include "arch/time.h"
@@ -41,13 +50,15 @@ struct futex_bucket {
 	struct list waiters; /* lock: struct futex_waiter, by link */
 };
 
+enum { QUEUED, TAKEN, RELEASED }; /* struct futex_waiter's state */
+
 struct futex_waiter {
 	struct futex_key key;	     /* bucket lock */
 	uint32_t bitset;	     /* const */
 	struct task *task;	     /* const */
 	struct futex_bucket *bucket; /* bucket lock: requeue moves it */
-	atomic_bool woken;	     /* set by the waker, under the lock */
-	struct list_node link;
+	atomic_int state;      /* QUEUED -> TAKEN (bucket lock) -> RELEASED */
+	struct list_node link; /* on the bucket; once TAKEN, the waker's */
 };
 
 static struct futex_bucket buckets[FUTEX_BUCKETS];
@@ -138,6 +149,39 @@ static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
 	}
 }
 
+/* Takes w off its bucket onto the waker's list `taken`. Bucket lock held. */
+static void take_waiter(struct futex_waiter *w, struct list *taken)
+{
+	list_remove(&w->link);
+	atomic_store(&w->state, TAKEN);
+	list_push_back(taken, &w->link);
+}
+
+/* Wakes every waiter on `taken` and lets go of it; no lock held. */
+static void wake_taken(struct list *taken)
+{
+	struct list_node *n = taken->head.next;
+	while (n != &taken->head) {
+		struct futex_waiter *w =
+			list_entry(n, struct futex_waiter, link);
+		n = n->next; /* w may be gone once RELEASED */
+		wake_up(w->task);
+		atomic_store(&w->state, RELEASED);
+	}
+}
+
+/* Whether w was woken, once its waker has let go of it. A waiter sees
+ * TAKEN only if it woke for another reason (a timeout, a signal) while a
+ * waker was between its unlock and its wake_up: a moment, unless the
+ * waker was preempted there, so it yields rather than spins. */
+static bool waiter_woken(struct futex_waiter *w)
+{
+	int state;
+	while ((state = atomic_load(&w->state)) == TAKEN)
+		yield();
+	return state == RELEASED;
+}
+
 /*
  * futex_wait - the kernel half of every blocking user-space lock.
  * Contract: returns -EAGAIN at once if *uaddr != val when checked under
@@ -183,7 +227,8 @@ int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 		timer_arm_wakeup(&timer, deadline_ns, self);
 	for (;;) {
 		sched_block_current();
-		if (atomic_load(&w.woken) || task_signal_pending(self) ||
+		if (atomic_load(&w.state) != QUEUED ||
+		    task_signal_pending(self) ||
 		    (deadline_ns && clock_ns() >= deadline_ns))
 			break;
 		schedule();
@@ -193,12 +238,13 @@ int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 	if (deadline_ns)
 		timer_cancel(&timer);
 
-	b = lock_waiter_bucket(&w);
-	bool woken = atomic_load(&w.woken);
-	if (!woken)
-		list_remove(&w.link);
-	spin_unlock(&b->lock);
-	if (woken)
+	if (atomic_load(&w.state) == QUEUED) { /* not woken: leave */
+		b = lock_waiter_bucket(&w);
+		if (atomic_load(&w.state) == QUEUED)
+			list_remove(&w.link);
+		spin_unlock(&b->lock);
+	}
+	if (waiter_woken(&w))
 		return 0;
 	if (!task_signal_pending(self))
 		return -ETIMEDOUT;
@@ -206,15 +252,6 @@ int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 	 * waits end with EINTR, as Linux's do once a handler has run. */
 	return deadline_ns ? -EINTR : -ERESTARTSYS;
 	/* LAB futex: end */
-}
-
-/* Takes w off its bucket and wakes it. Bucket lock held. */
-static void wake_waiter(struct futex_waiter *w)
-{
-	struct task *t = w->task;
-	list_remove(&w->link);
-	atomic_store(&w->woken, true);
-	wake_up(t);
 }
 
 /*
@@ -233,6 +270,8 @@ int futex_wake(uint64_t uaddr, int nr, uint32_t bitset, bool shared)
 		return r;
 	struct futex_bucket *b = bucket_of(&key);
 	int woken = 0;
+	struct list taken;
+	list_init(&taken);
 	spin_lock(&b->lock);
 	struct list_node *n = b->waiters.head.next;
 	while (n != &b->waiters.head) {
@@ -241,11 +280,12 @@ int futex_wake(uint64_t uaddr, int nr, uint32_t bitset, bool shared)
 		n = n->next;
 		if (!key_eq(&w->key, &key) || !(w->bitset & bitset))
 			continue;
-		wake_waiter(w);
+		take_waiter(w, &taken);
 		if (++woken >= nr)
 			break;
 	}
 	spin_unlock(&b->lock);
+	wake_taken(&taken);
 	if (woken)
 		trace_futex(TRACE_FUTEX_WAKE, current(), uaddr, woken);
 	return woken;
@@ -300,6 +340,8 @@ int futex_requeue(uint64_t uaddr, int nr_wake, int nr_requeue, uint64_t uaddr2,
 			return -EFAULT;
 	}
 	int woken = 0, moved = 0;
+	struct list taken;
+	list_init(&taken);
 	struct list_node *n = b1->waiters.head.next;
 	while (n != &b1->waiters.head) {
 		struct futex_waiter *w =
@@ -308,7 +350,7 @@ int futex_requeue(uint64_t uaddr, int nr_wake, int nr_requeue, uint64_t uaddr2,
 		if (!key_eq(&w->key, &k1))
 			continue;
 		if (woken < nr_wake) {
-			wake_waiter(w);
+			take_waiter(w, &taken);
 			woken++;
 		} else if (moved < nr_requeue) {
 			list_remove(&w->link);
@@ -321,6 +363,7 @@ int futex_requeue(uint64_t uaddr, int nr_wake, int nr_requeue, uint64_t uaddr2,
 		}
 	}
 	unlock_two(b1, b2);
+	wake_taken(&taken);
 	return woken + moved;
 	/* LAB futex: end */
 }
