@@ -82,11 +82,10 @@ typedef struct {
 		0, CLOCK_REALTIME, PTHREAD_PROCESS_PRIVATE                     \
 	}
 
-/* Readers and writers, and how many writers wait (they go first). */
+/* Who holds it (the writer bit, or the number of readers), how many
+ * writers wait (they go first), where readers and writers sleep. */
 typedef struct {
-	pthread_mutex_t lock;
-	pthread_cond_t readers_go, writers_go;
-	unsigned readers, writers_waiting;
+	unsigned state, writers_waiting, rseq, wseq;
 	int writer; /* tid of the writer holding it, or 0 */
 } pthread_rwlock_t;
 typedef struct {
@@ -94,8 +93,7 @@ typedef struct {
 } pthread_rwlockattr_t;
 #define PTHREAD_RWLOCK_INITIALIZER                                             \
 	{                                                                      \
-		PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,           \
-			PTHREAD_COND_INITIALIZER, 0, 0, 0                      \
+		0, 0, 0, 0, 0                                                  \
 	}
 
 typedef struct {
