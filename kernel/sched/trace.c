@@ -43,15 +43,17 @@ void trace_init_cpu(unsigned cpu)
 /* A record, from static storage when this CPU has no ring: */
 static struct trace_record discarded;
 
-/* Fills the next record of this CPU's ring but for its type-specific
- * fields, which the caller sets while interrupts stay off. Before the
- * CPU has a ring, the record goes nowhere. */
-static struct trace_record *record(enum trace_type type, int tid,
-				   const char *what)
+/* Fills the next record of this CPU's ring but for `what` and its
+ * type-specific fields, which the caller sets while interrupts stay off.
+ * Before the CPU has a ring, the record goes nowhere. Cheap, because it
+ * runs on every switch and wake-up even when nobody reads the trace: the
+ * ring's size is a power of two (a mask, not a division). */
+static struct trace_record *record(enum trace_type type, int tid)
 {
 	struct cpu *c = this_cpu();
 	struct trace_ring *r = rings[c->id];
-	struct trace_record *e = !r ? &discarded : &r->rec[r->next++ % r->size];
+	struct trace_record *e =
+		!r ? &discarded : &r->rec[r->next++ & (r->size - 1)];
 	e->tsc = rdtsc();
 	e->type = type;
 	e->cpu = c->id;
@@ -60,10 +62,27 @@ static struct trace_record *record(enum trace_type type, int tid,
 	e->arg = 0;
 	e->other = 0;
 	e->addr = 0;
-	memset(e->what, 0, sizeof(e->what));
-	if (what)
-		memcpy(e->what, what, strnlen(what, sizeof(e->what)));
 	return e;
+}
+
+_Static_assert(sizeof(((struct trace_record *)0)->what) == TASK_NAME_MAX,
+	       "a record's `what` holds a task name");
+
+/* A task name into e->what: two 8-byte moves (the library's memcpy is a
+ * `rep movsb`, which an emulator runs a byte at a time). */
+static void set_name(struct trace_record *e, const char name[TASK_NAME_MAX])
+{
+	__builtin_memcpy(e->what, name, TASK_NAME_MAX);
+}
+
+/* Any string into e->what, cut to fit. */
+static void set_text(struct trace_record *e, const char *s)
+{
+	unsigned i = 0;
+	for (; i < sizeof(e->what) && s[i]; i++)
+		e->what[i] = s[i];
+	for (; i < sizeof(e->what); i++)
+		e->what[i] = 0;
 }
 
 void trace_switch(const struct task *prev, const struct task *next,
@@ -76,10 +95,11 @@ void trace_switch(const struct task *prev, const struct task *next,
 			  : prev->state == TASK_EXITED	? TRACE_EXIT
 							: TRACE_YIELD;
 	irq_push_off();
-	struct trace_record *e = record(TRACE_SWITCH, prev->tid,
-					reason == TRACE_BLOCK && prev->wait_what
-						? prev->wait_what
-						: next->name);
+	struct trace_record *e = record(TRACE_SWITCH, prev->tid);
+	if (reason == TRACE_BLOCK && prev->wait_what)
+		set_text(e, prev->wait_what);
+	else
+		set_name(e, next->name);
 	e->reason = reason | (to_idle ? TRACE_TO_IDLE : 0);
 	e->arg = next->tid;
 	e->other = next->pid;
@@ -92,7 +112,8 @@ void trace_event(enum trace_type type, const struct task *t, unsigned cpu)
 		return;
 	irq_push_off();
 	struct cpu *c = this_cpu();
-	struct trace_record *e = record(type, t->tid, t->name);
+	struct trace_record *e = record(type, t->tid);
+	set_name(e, t->name);
 	e->arg = (int)cpu;
 	e->other = c->in_interrupt || !c->current ? -1 : c->current->tid;
 	irq_pop_off();
@@ -104,7 +125,8 @@ void trace_move(enum trace_type type, const struct task *t, unsigned from,
 	if (off)
 		return;
 	irq_push_off();
-	struct trace_record *e = record(type, t->tid, t->name);
+	struct trace_record *e = record(type, t->tid);
+	set_name(e, t->name);
 	e->arg = (int)to;
 	e->other = (int)from;
 	irq_pop_off();
@@ -116,7 +138,9 @@ void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
 	if (off)
 		return;
 	irq_push_off();
-	struct trace_record *e = record(type, t->tid, "futex");
+	static const char futex[TASK_NAME_MAX] = "futex";
+	struct trace_record *e = record(type, t->tid);
+	set_name(e, futex);
 	e->arg = woken;
 	e->addr = addr;
 	irq_pop_off();
@@ -128,7 +152,8 @@ void trace_thread(struct task *t, int pid)
 	if (off)
 		return;
 	irq_push_off();
-	struct trace_record *e = record(TRACE_THREAD, t->tid, t->name);
+	struct trace_record *e = record(TRACE_THREAD, t->tid);
+	set_name(e, t->name);
 	e->arg = pid;
 	irq_pop_off();
 }

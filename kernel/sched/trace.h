@@ -34,8 +34,12 @@
 
 struct task;
 
+/* Powers of two (trace.c masks with size - 1). */
 #define TRACE_RECORDS 1024	/* per CPU: 48 KiB, kmalloc'd as it starts */
 #define TRACE_RECORDS_LONG 8192 /* with `trace` (make trace): 384 KiB */
+_Static_assert((TRACE_RECORDS & (TRACE_RECORDS - 1)) == 0 &&
+		       (TRACE_RECORDS_LONG & (TRACE_RECORDS_LONG - 1)) == 0,
+	       "trace ring sizes are powers of two");
 
 enum trace_type {
 	TRACE_SWITCH = 1,
