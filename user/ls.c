@@ -8,14 +8,6 @@
 
 #include "c/syscall.h"
 
-struct dirent64 {
-	uint64_t ino;
-	int64_t off;
-	uint16_t reclen;
-	uint8_t type;
-	char name[];
-};
-
 static int list(const char *dir, int header)
 {
 	int fd = open(dir, O_RDONLY | O_DIRECTORY);
@@ -29,7 +21,7 @@ static int list(const char *dir, int header)
 	long n;
 	while ((n = syscall3(SYS_getdents64, fd, (long)buf, sizeof(buf))) > 0)
 		for (long at = 0; at < n;) {
-			struct dirent64 *d = (void *)(buf + at);
+			struct linux_dirent64 *d = (void *)(buf + at);
 			if (d->name[0] != '.')
 				printf("%s%s\n", d->name,
 				       d->type == 4 /* DT_DIR */ ? "/" : "");

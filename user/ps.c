@@ -9,14 +9,6 @@
 
 #include "c/syscall.h"
 
-struct dirent64 {
-	uint64_t ino;
-	int64_t off;
-	uint16_t reclen;
-	uint8_t type;
-	char name[];
-};
-
 /* "pid (comm) S ppid pgrp session tty tpgid flags ... num_threads(20)" */
 static void show(const char *pid)
 {
@@ -59,7 +51,7 @@ int main(void)
 	long n;
 	while ((n = syscall3(SYS_getdents64, fd, (long)buf, sizeof(buf))) > 0)
 		for (long at = 0; at < n;) {
-			struct dirent64 *d = (void *)(buf + at);
+			struct linux_dirent64 *d = (void *)(buf + at);
 			if (d->name[0] >= '0' && d->name[0] <= '9')
 				show(d->name);
 			at += d->reclen;

@@ -111,14 +111,6 @@ static void fstat_and_stat_agree(void)
 	sys(SYS_close, fd, 0, 0);
 }
 
-struct dirent64 {
-	uint64_t ino;
-	int64_t off;
-	uint16_t reclen;
-	uint8_t type;
-	char name[];
-};
-
 static void getdents64_lists_this_program(void)
 {
 	long dir = sys(SYS_openat, AT_FDCWD, (long)self_dir, O_DIRECTORY);
@@ -127,7 +119,7 @@ static void getdents64_lists_this_program(void)
 	long n;
 	while ((n = sys(SYS_getdents64, dir, (long)buf, sizeof(buf))) > 0) {
 		for (long at = 0; at < n;) {
-			struct dirent64 *d = (void *)(buf + at);
+			struct linux_dirent64 *d = (void *)(buf + at);
 			entries++;
 			found += strcmp(d->name, self_name) == 0;
 			at += d->reclen;

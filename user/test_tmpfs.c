@@ -17,14 +17,6 @@
 
 #define BAD ((long)8) /* an address nothing is mapped at */
 
-struct dirent64 {
-	uint64_t ino;
-	int64_t off;
-	uint16_t reclen;
-	uint8_t type;
-	char name[];
-};
-
 static char top[64]; /* this run's directory: /tmp/spindle-tmpfs-PID */
 
 static long sys(long n, long a, long b, long c)
@@ -307,7 +299,7 @@ static int count_listed(const char *dir, const char *const *names, int n,
 	*dots = 0;
 	while ((got = sys(SYS_getdents64, fd, (long)buf, sizeof(buf))) > 0) {
 		for (long i = 0; i < got;) {
-			struct dirent64 *d = (void *)(buf + i);
+			struct linux_dirent64 *d = (void *)(buf + i);
 			for (int k = 0; k < n; k++)
 				found += strcmp(d->name, names[k]) == 0;
 			*dots += strcmp(d->name, ".") == 0 ||

@@ -129,14 +129,6 @@ struct dirfile {
 	dir_stat_fn stat; /* or NULL */
 };
 
-struct linux_dirent64 {
-	uint64_t ino;
-	int64_t off;
-	uint16_t reclen;
-	uint8_t type;
-	char name[];
-} __attribute__((packed));
-
 /* The directory position is the index of the next entry. lseek keeps it
  * in [0, INT32_MAX] (max_offset); the check here keeps a lister from
  * ever seeing a negative index, whatever sets the position. */

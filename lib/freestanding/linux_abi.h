@@ -8,6 +8,8 @@
 #ifndef FREESTANDING_LINUX_ABI_H
 #define FREESTANDING_LINUX_ABI_H
 
+#include <stdint.h>
+
 /* System-call numbers (arch/x86/entry/syscalls/syscall_64.tbl): what a libc
  * and a pthread library need. Spindle implements a subset and answers
  * -ENOSYS for the rest (docs/usermode.md lists them). */
@@ -259,6 +261,16 @@
 #define AT_SECURE 23 /* 1 in a set-uid program */
 #define AT_RANDOM 25 /* the address of 16 random bytes */
 #define AT_EXECFN 31 /* the path the program was started by */
+
+/* getdents64(2): the records it fills the buffer with, each reclen bytes
+ * long, name NUL-terminated (linux/dirent.h) */
+struct linux_dirent64 {
+	uint64_t ino;
+	int64_t off; /* where the next record starts: lseek to it */
+	uint16_t reclen;
+	uint8_t type;
+	char name[];
+} __attribute__((packed));
 
 /* *at(2) flags */
 #define AT_SYMLINK_NOFOLLOW 0x100
