@@ -37,7 +37,6 @@
 #define PAGE 4096l
 #define USER_LIMIT 0x7ffffffff000l /* the first address past user space */
 #define TOP_PAGE (USER_LIMIT - PAGE)
-#define GRND_NONBLOCK 1
 #define EXECED_MARK "BADPTR_EXECED"
 #define PADDED_MARK "BADPTR_PADDED="
 #define STACK_PAD                                                              \

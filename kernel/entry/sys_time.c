@@ -15,11 +15,6 @@
 #include "sched/timer.h"
 #include "sched/waitq.h"
 
-#define TIMER_ABSTIME 1
-#define GRND_NONBLOCK 1
-#define GRND_RANDOM 2
-#define GRND_INSECURE 4
-#define NSEC_PER_SEC 1000000000ull
 #define SLEEP_MAX_SEC (1ull << 32)
 
 struct timespec {

@@ -399,6 +399,15 @@ struct linux_dirent64 {
 #define CLOCK_MONOTONIC_COARSE 6
 #define CLOCK_BOOTTIME 7
 
+/* clock_nanosleep(2) flags (spelled as glibc's <time.h>, so that both may
+ * be included) */
+#define TIMER_ABSTIME 1
+
+/* getrandom(2) flags (spelled as glibc's <sys/random.h>) */
+#define GRND_NONBLOCK 0x01
+#define GRND_RANDOM 0x02
+#define GRND_INSECURE 0x04
+
 /* sched_setscheduler(2) policies (linux/sched.h); real-time priorities
  * run from 1 to 99, higher first */
 #define SCHED_OTHER 0
