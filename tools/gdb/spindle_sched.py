@@ -151,7 +151,8 @@ usage: spindle-futex
 
 A key is (address space, address): a private futex's space is its mm,
 a shared one's is mm | 1 on a private page or 0 with the physical address
-(kernel/futex/futex.c). Waiters are in the order a FUTEX_WAKE wakes them."""
+(kernel/futex/futex.c). Waiters are in the order a FUTEX_WAKE wakes them;
+one a waker has taken off to wake is on no bucket."""
 
     def __init__(self):
         super().__init__("spindle-futex", gdb.COMMAND_DATA, gdb.COMPLETE_NONE)
@@ -169,9 +170,8 @@ a shared one's is mm | 1 on a private page or 0 with the physical address
                 key, t = w["key"], w["task"]
                 space, addr = int(key["space"]), int(key["addr"])
                 kind = "shared" if space & 1 or space == 0 else "private"
-                woken = " (woken, not yet running)" if bool(w["woken"]) else ""
                 print(f"    futex {addr:#x} ({kind}, space {space:#x}): {describe_task(t)} "
-                      f"{state_name(t)} bitset {int(w['bitset']):#x}{woken}")
+                      f"{state_name(t)} bitset {int(w['bitset']):#x}")
                 total += 1
         print(f"{total} waiter{'s' * (total != 1)} in {count} buckets")
 
