@@ -6,12 +6,17 @@
  * (its steal hook); affinity masks are obeyed, and checked again on every
  * switch.
  *
- * Real-time tasks come first (rt.c). A waking one is queued where it can
- * run at once if its own CPU runs something as high or higher
- * (sched_place, a push); and every balance first pulls a queued real-time
- * task that outranks what this CPU runs (pull_rt). A real-time task can
- * so wait behind a lower task on another CPU for at most BALANCE_TICKS
- * ticks -- or none, if that CPU is idle (it balances at once).
+ * A waking or new task is queued where it can run at once if its own CPU
+ * is busy (sched_place, a push): for an ordinary task an idle CPU, for a
+ * real-time one a CPU that runs something lower. Without it, a task woken
+ * on its waker's CPU waited there for the waker to sleep or for the tick
+ * -- 10 ms, while another CPU idled (futex_wake_to_run in make bench).
+ *
+ * Real-time tasks come first (rt.c): every balance first pulls a queued
+ * real-time task that outranks what this CPU runs (pull_rt). A real-time
+ * task can so wait behind a lower task on another CPU for at most
+ * BALANCE_TICKS ticks -- or none, if that CPU is idle (it balances at
+ * once).
  */
 #include "arch/percpu.h"
 #include "base/kernel.h"
@@ -57,7 +62,7 @@ static void unlock_two(unsigned a, unsigned b)
 unsigned sched_place(const struct task *t, unsigned cpu)
 {
 	int lowest = atomic_load(&runqueues[cpu].rank);
-	if (!task_is_rt(t) || lowest < t->rt_prio)
+	if (lowest < t->rt_prio) /* it would run there at once */
 		return cpu;
 	unsigned best = cpu;
 	for (unsigned c = 0; c < nr_cpus; c++) {

@@ -42,9 +42,9 @@ void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu);
 /* Pulls one task to this CPU from the busiest run queue, if that one has
  * at least `margin` more tasks than this CPU's (balance.c). */
 void sched_balance(unsigned margin);
-/* The CPU to queue t on when it wakes: `cpu`, unless t is real-time and
- * another CPU it may use runs something it outranks while `cpu` does
- * not (balance.c). t's run queue locked. */
+/* The CPU to queue t on when it wakes or starts: `cpu`, unless another
+ * CPU it may use runs something it outranks (an idle CPU, for an ordinary
+ * task) while `cpu` does not (balance.c). t's run queue locked. */
 unsigned sched_place(const struct task *t, unsigned cpu);
 
 #endif
