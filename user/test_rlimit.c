@@ -161,16 +161,18 @@ static void stack_limit_bounds_recursion(void)
 	KTAP_EXPECT_EQ(WTERMSIG(status), SIGSEGV);
 }
 
-/* One KiB of stack a level; the addition after the call keeps it from
- * being a tail call. */
-static int recurse(int kb)
+/* One KiB of stack a level. Each level passes its frame's address down,
+ * so the frames must all exist at once: a compiler may not turn the
+ * recursion into a loop (clang did, with an accumulator, when the frame
+ * did not escape, and the 4 MiB recursion then never overflowed). */
+static int recurse(int kb, volatile char *parent)
 {
 	volatile char frame[KB];
 	frame[0] = (char)kb;
-	frame[KB - 1] = 0;
+	frame[KB - 1] = parent ? parent[0] : 0;
 	if (kb == 0)
 		return 0;
-	return recurse(kb - 1) + frame[0] - (char)kb + frame[KB - 1];
+	return recurse(kb - 1, frame) + frame[0] - (char)kb;
 }
 
 static void find_self(const char *argv0)
@@ -196,7 +198,7 @@ static const struct ktap_test tests[] = {
 int main(int argc, char **argv)
 {
 	if (argc == 3 && strcmp(argv[1], "recurse") == 0)
-		return recurse(atoi(argv[2]));
+		return recurse(atoi(argv[2]), NULL);
 	find_self(argv[0]);
 	return KTAP_RUN("rlimit", tests);
 }
