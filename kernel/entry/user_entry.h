@@ -25,9 +25,8 @@
 
 #ifdef __ASSEMBLER__
 /* clang-format off */
-/* The kernel keeps no .eh_frame (linker.ld): its unwind information is a
- * debugger's only, in .debug_frame beside the C code's. */
-.cfi_sections .debug_frame
+/* The .cfi lines go to .eh_frame, which linker.ld keeps for GDB: clang's
+ * assembler leaves the signal-frame mark out of .debug_frame. */
 /* A push that tells a debugger's unwinder (.cfi: DWARF call frame
  * information) where the value went: the entry stubs' frames are marked
  * .cfi_signal_frame, and GDB goes on from them into the interrupted code's
