@@ -65,6 +65,20 @@ static struct trace_record *record(enum trace_type type, int tid)
 	return e;
 }
 
+/*
+ * A record is filled in several stores, and an interrupt handler that
+ * traced in between would take the same slot, so interrupts must be off.
+ * trace_switch, trace_event and trace_move run under a run queue lock,
+ * which keeps them off; this checks that with the CPU's push-off depth (a
+ * load), where saving and restoring the flags would cost a third of the
+ * record under TCG. The other two, called without a lock, turn them off.
+ */
+static void assert_lock_held(const char *fn)
+{
+	if (this_cpu()->irq_off_depth <= 0)
+		panic("%s: no spinlock held: interrupts may be on", fn);
+}
+
 _Static_assert(sizeof(((struct trace_record *)0)->what) == TASK_NAME_MAX,
 	       "a record's `what` holds a task name");
 
@@ -94,7 +108,7 @@ void trace_switch(const struct task *prev, const struct task *next,
 			  : prev->state == TASK_BLOCKED ? TRACE_BLOCK
 			  : prev->state == TASK_EXITED	? TRACE_EXIT
 							: TRACE_YIELD;
-	irq_push_off();
+	assert_lock_held(__func__);
 	struct trace_record *e = record(TRACE_SWITCH, prev->tid);
 	if (reason == TRACE_BLOCK && prev->wait_what)
 		set_text(e, prev->wait_what);
@@ -103,20 +117,18 @@ void trace_switch(const struct task *prev, const struct task *next,
 	e->reason = reason | (to_idle ? TRACE_TO_IDLE : 0);
 	e->arg = next->tid;
 	e->other = next->pid;
-	irq_pop_off();
 }
 
 void trace_event(enum trace_type type, const struct task *t, unsigned cpu)
 {
 	if (off)
 		return;
-	irq_push_off();
+	assert_lock_held(__func__);
 	struct cpu *c = this_cpu();
 	struct trace_record *e = record(type, t->tid);
 	set_name(e, t->name);
 	e->arg = (int)cpu;
 	e->other = c->in_interrupt || !c->current ? -1 : c->current->tid;
-	irq_pop_off();
 }
 
 void trace_move(enum trace_type type, const struct task *t, unsigned from,
@@ -124,12 +136,11 @@ void trace_move(enum trace_type type, const struct task *t, unsigned from,
 {
 	if (off)
 		return;
-	irq_push_off();
+	assert_lock_held(__func__);
 	struct trace_record *e = record(type, t->tid);
 	set_name(e, t->name);
 	e->arg = (int)to;
 	e->other = (int)from;
-	irq_pop_off();
 }
 
 void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
@@ -137,13 +148,13 @@ void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
 {
 	if (off)
 		return;
-	irq_push_off();
+	bool irq_was_on = irq_save();
 	static const char futex[TASK_NAME_MAX] = "futex";
 	struct trace_record *e = record(type, t->tid);
 	set_name(e, futex);
 	e->arg = woken;
 	e->addr = addr;
-	irq_pop_off();
+	irq_restore(irq_was_on);
 }
 
 void trace_thread(struct task *t, int pid)
@@ -151,11 +162,11 @@ void trace_thread(struct task *t, int pid)
 	t->pid = pid;
 	if (off)
 		return;
-	irq_push_off();
+	bool irq_was_on = irq_save();
 	struct trace_record *e = record(TRACE_THREAD, t->tid);
 	set_name(e, t->name);
 	e->arg = pid;
-	irq_pop_off();
+	irq_restore(irq_was_on);
 }
 
 unsigned trace_read(unsigned cpu, struct trace_record *out, unsigned max)

@@ -74,6 +74,8 @@ struct trace_record {
 
 /* Gives cpu its ring; events on a CPU without one are not recorded. */
 void trace_init_cpu(unsigned cpu);
+/* trace_switch, trace_event and trace_move: with a run queue lock held
+ * (interrupts off), as the scheduler calls them; they panic otherwise. */
 void trace_switch(const struct task *prev, const struct task *next,
 		  bool preempted, bool to_idle);
 /* TRACE_WAKE, TRACE_MIGRATE, TRACE_STEAL: t goes to cpu (from `from`). */
