@@ -146,6 +146,7 @@ def boot(s, timeout, log_path=None, iso=None, until=None, script=(), idle_timeou
     out = bytearray()
     steps, seen_upto = list(script), 0
     last_line = start
+    silence = (0.0, 0)  # the longest wait for a line so far, and where it ended
     while True:
         data = proc.stdout.read()
         now = time.monotonic()
@@ -157,6 +158,8 @@ def boot(s, timeout, log_path=None, iso=None, until=None, script=(), idle_timeou
             out += data
             chunks.append(data)
             if b"\n" in data:
+                first_end = len(out) - len(data) + data.index(b"\n")
+                silence = max(silence, (now - last_line, first_end))
                 last_line = now
             if until and out.find(until.encode(), searched) >= 0:
                 stopped = True
@@ -194,6 +197,11 @@ def boot(s, timeout, log_path=None, iso=None, until=None, script=(), idle_timeou
         os.makedirs(os.path.dirname(log_path), exist_ok=True)
         with open(log_path, "w") as f:
             f.write("$ " + " ".join(shlex.quote(a) for a in argv) + "\n" + output)
+            # How close the boot came to idle_timeout: the longest wait for
+            # a line, and the line that ended it (for a test's progress).
+            ended = out[:silence[1]].rsplit(b"\n", 1)[-1].decode("utf-8", "replace").strip()
+            f.write(f"\n[qemu.py: longest wait for a line {silence[0]:.1f} s, ended by: "
+                    f"{ended[:100]}]\n")
     status = EXIT_SUCCESS if stopped else proc.returncode
     return Boot(status, output, elapsed, timed_out, raw, stalled, idle_timeout,
                 tasks.decode("utf-8", "replace").replace("\r\n", "\n"))
