@@ -651,6 +651,16 @@ static void sleep_overshoot(void)
 	report("sleep_10ms_overshoot", median(late, N), "us");
 }
 
+/* Hand-offs between CPUs: wake-ups and how late they run. */
+static void handoffs(void)
+{
+	futex_ping_pong();
+	condvar_ping_pong();
+	yield_ping_pong();
+	futex_wake_latency();
+	sleep_overshoot();
+}
+
 /*
  * Linux panics when init exits, so as pid 1 the benchmark powers the
  * machine off instead, once the console has sent every line; the exit
@@ -685,6 +695,10 @@ int main(int argc, char **argv)
 		thread_create_join_alive();
 		return finish();
 	}
+	if (strcmp(only, "handoff") == 0) {
+		handoffs();
+		return finish();
+	}
 	bench_getpid();
 	bench_sched_yield();
 	uncontended_mutex();
@@ -693,10 +707,6 @@ int main(int argc, char **argv)
 	thread_create_join_alive();
 	fork_wait();
 	pipe_throughput();
-	futex_ping_pong();
-	condvar_ping_pong();
-	yield_ping_pong();
-	futex_wake_latency();
-	sleep_overshoot();
+	handoffs();
 	return finish();
 }
