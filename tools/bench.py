@@ -31,8 +31,8 @@ the others measured). The whole takes about 5 minutes on 2 host cores.
 
 `tools/bench.py --tracing-cost [ROUNDS]` instead runs user/bench on
 Spindle ROUNDS times (default 3) with the scheduler trace on, as always,
-and as many times with `notrace` on the command line, alternately, and
-prints each figure's medians and what tracing costs, in per cent.
+and as many times with `notrace` on the command line, in pairs, and
+prints what tracing costs each figure, in per cent (docs/bench.md).
 """
 import os
 import re
@@ -299,24 +299,34 @@ def print_report(spindle, linux, native, ticks, vmlinuz):
 
 
 def tracing_cost(rounds):
-    """Medians of `rounds` runs with the trace on and off, alternately
-    (on first in even rounds, off first in odd ones)."""
+    """Runs user/bench `rounds` times with the trace on and as many with it
+    off, in pairs (on first in even rounds, off first in odd ones), and
+    prints what tracing costs each figure: the median over the pairs of
+    on / off - 1 (off / on - 1 for a rate), with the middle half of the
+    pairs' costs. A pair's two runs are seconds apart, so a change in the
+    host's load touches both; the median of many pairs is what is left."""
     runs = {"on": [], "off": []}
     modes = (("on", ""), ("off", "notrace"))
     for i in range(rounds):
         for mode, cmdline in modes if i % 2 == 0 else modes[::-1]:  # no order bias
             progress(f"user/bench on Spindle, -smp {SMP}, trace {mode} ({i + 1}/{rounds})")
             runs[mode].append(spindle_bench(SMP, cmdline=cmdline))
-    print(f"# tracing cost: medians of {rounds} runs each, -smp {SMP}; cost = on / off - 1 "
-          "for a time, off / on - 1 for a rate")
+    print(f"# tracing cost, -smp {SMP}: per pair of runs (trace on, off) on / off - 1 for a "
+          f"time, off / on - 1 for a rate; the median over {rounds} pairs, and in brackets "
+          "the middle half of them")
     for name, (_, unit) in runs["on"][0].items():
-        on, off = ([float(r[name][0]) for r in runs[m] if name in r] for m in ("on", "off"))
-        if not on or not off:
+        pairs = [(float(a[name][0]), float(b[name][0]))
+                 for a, b in zip(runs["on"], runs["off"]) if name in a and name in b]
+        pairs = [(on, off) for on, off in pairs if min(on, off) > 0]
+        if not pairs:
             continue
-        on, off = statistics.median(on), statistics.median(off)
         rate = unit in ("MiB/s", "x")
-        cost = (off / on if rate else on / off) - 1 if min(on, off) > 0 else 0
-        print(f"trace {name}: on {on:g} {unit}, off {off:g} {unit}, cost {cost * 100:+.1f} %")
+        costs = sorted(((off / on if rate else on / off) - 1) * 100 for on, off in pairs)
+        q = statistics.quantiles(costs, n=4) if len(costs) > 1 else costs * 3
+        on = statistics.median(p[0] for p in pairs)
+        off = statistics.median(p[1] for p in pairs)
+        print(f"trace {name}: cost {statistics.median(costs):+.1f} % "
+              f"[{q[0]:+.1f} % .. {q[2]:+.1f} %]; median on {on:g} {unit}, off {off:g} {unit}")
 
 
 def main():
