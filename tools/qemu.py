@@ -93,13 +93,16 @@ class Boot:
     as they came in raw), and seconds taken. timed_out is true when the
     runner killed QEMU: stalled says it was for want of progress (no output
     line for idle_timeout seconds) rather than the overall cap; tasks is
-    what the kernel printed after Ctrl-T was sent (its task list)."""
+    what the kernel printed after Ctrl-T was sent (its task list).
+    longest_wait is (seconds, line): the longest the boot went without an
+    output line, and the line that ended that wait."""
 
     def __init__(self, status, output, seconds, timed_out, raw=b"", stalled=False,
-                 idle_timeout=None, tasks=""):
+                 idle_timeout=None, tasks="", longest_wait=(0.0, "")):
         self.status, self.output, self.raw = status, output, raw
         self.seconds, self.timed_out = seconds, timed_out
         self.stalled, self.idle_timeout, self.tasks = stalled, idle_timeout, tasks
+        self.longest_wait = longest_wait
 
     def why(self):
         if self.stalled:
@@ -193,18 +196,18 @@ def boot(s, timeout, log_path=None, iso=None, until=None, script=(), idle_timeou
         proc.wait()
     raw = b"".join(chunks)
     output = raw.decode("utf-8", "replace").replace("\r\n", "\n")
+    ended = out[:silence[1]].rsplit(b"\n", 1)[-1].decode("utf-8", "replace").strip()
+    longest_wait = (silence[0], ended[:100])
     if log_path:
         os.makedirs(os.path.dirname(log_path), exist_ok=True)
         with open(log_path, "w") as f:
             f.write("$ " + " ".join(shlex.quote(a) for a in argv) + "\n" + output)
-            # How close the boot came to idle_timeout: the longest wait for
-            # a line, and the line that ended it (for a test's progress).
-            ended = out[:silence[1]].rsplit(b"\n", 1)[-1].decode("utf-8", "replace").strip()
-            f.write(f"\n[qemu.py: longest wait for a line {silence[0]:.1f} s, ended by: "
-                    f"{ended[:100]}]\n")
+            # How close the boot came to idle_timeout, for a test's progress.
+            f.write(f"\n[qemu.py: longest wait for an output line {silence[0]:.1f} s, "
+                    f"ended by: {ended[:100]}]\n")
     status = EXIT_SUCCESS if stopped else proc.returncode
     return Boot(status, output, elapsed, timed_out, raw, stalled, idle_timeout,
-                tasks.decode("utf-8", "replace").replace("\r\n", "\n"))
+                tasks.decode("utf-8", "replace").replace("\r\n", "\n"), longest_wait)
 
 
 def ask_for_tasks(proc):

@@ -104,11 +104,20 @@ def stall_timeout(smp):
     return STALL_TIMEOUT * max(1, cpu_count(smp) / (os.cpu_count() or 1))
 
 
+# The suite's longest wait for an output line: (seconds, log, line), for
+# the summary, which so shows how close a boot came to its budget.
+longest_wait = (0.0, "", "")
+
+
 def boot(settings, timeout, log, **kw):
     """qemu.boot with the progress budget: a hung boot is given up
     stall_timeout() s after its last output line, with the task list."""
-    return qemu.boot(settings, timeout, log_path=log,
-                     idle_timeout=stall_timeout(settings["smp"]), **kw)
+    global longest_wait
+    b = qemu.boot(settings, timeout, log_path=log,
+                  idle_timeout=stall_timeout(settings["smp"]), **kw)
+    longest_wait = max(longest_wait, (b.longest_wait[0], os.path.basename(log),
+                                      b.longest_wait[1]))
+    return b
 
 
 def hang_case(b, log, running, last_line):
@@ -973,6 +982,9 @@ def main():
         passed += sum(c.ok for c in cases)
         failed += sum(not c.ok for c in cases)
     print(f"# whole suite: {time.monotonic() - start:.0f} s; logs in {LOGS}")
+    wait, log, line = longest_wait
+    if log:
+        print(f"# longest wait for an output line: {wait:.1f} s, in {log}, ended by: {line}")
     print(f"{passed} passed, {failed} failed")
     return 1 if failed else 0
 
