@@ -43,7 +43,7 @@ KTEST(kthread, create_and_join_100000_threads_in_batches)
 		}
 		for (int i = 0; i < BATCH; i++)
 			sum += kthread_join(t[i]);
-		if ((b + 1) % 10 == 0) /* progress, for the harness's clock */
+		if ((b + 1) % 2 == 0) /* progress, for the harness's clock */
 			kprintf("    # %d threads created and joined\n",
 				(b + 1) * BATCH);
 	}

@@ -395,7 +395,7 @@ KTEST(sched, current_is_right_for_a_task_moved_between_cpus)
 		for (unsigned i = 0; i < N; i++)
 			sched_set_affinity(t[i], 1ul << (i + round) % nr_cpus);
 		sleep_ns(2 * 1000000ull);
-		if ((round + 1) % 100 == 0) /* progress, for the harness */
+		if ((round + 1) % 25 == 0) /* progress, for the harness */
 			kprintf("    # %u rounds of moves\n", round + 1);
 	}
 	stop = true;
