@@ -222,7 +222,10 @@ KTEST(sched, higher_priority_runs_first)
 struct busy_pair {
 	uint64_t high_done_ns;
 	atomic_ulong low_first_ran_ns;
-	int high_top_level; /* the lowest level (largest number) it reached */
+	int high_top_level;  /* the lowest level (largest number) it reached */
+	uint64_t high_ticks; /* ticks its CPU took while it ran the loop */
+	atomic_bool high_started;
+	bool low_saw_high_started; /* when it first ran */
 };
 
 /* Ticks the hog runs for at most: MLFQ sinks a priority-1 task to the
@@ -237,19 +240,22 @@ static void busy_high(void *arg)
 {
 	struct busy_pair *p = arg;
 	struct cpu *c = this_cpu(); /* pinned: it stays this one */
-	uint64_t end = c->ticks + HOG_TICKS;
+	uint64_t start = c->ticks, end = start + HOG_TICKS;
+	atomic_store(&p->high_started, true);
 	p->high_top_level = current()->level;
 	/* Until the low one has run (MLFQ let it) or the budget is spent
 	 * (round robin never does). */
 	while (__atomic_load_n(&c->ticks, __ATOMIC_RELAXED) < end &&
 	       !atomic_load(&p->low_first_ran_ns))
 		p->high_top_level = MAX(p->high_top_level, current()->level);
+	p->high_ticks = c->ticks - start;
 	p->high_done_ns = clock_ns();
 }
 
 static void note_first_run(void *arg)
 {
 	struct busy_pair *p = arg;
+	p->low_saw_high_started = atomic_load(&p->high_started);
 	atomic_store(&p->low_first_ran_ns, clock_ns());
 }
 
@@ -271,6 +277,11 @@ KTEST(sched, low_priority_task_behind_a_busy_high_priority_one)
 	kthread_join(high);
 	kthread_join(low);
 	uint64_t low_ran = atomic_load(&p.low_first_ran_ns);
+	kprintf("    # the hog ran %lu ticks, reached level %d; the low task "
+		"first ran %s it was done, %s it started\n",
+		p.high_ticks, p.high_top_level,
+		low_ran < p.high_done_ns ? "before" : "after",
+		p.low_saw_high_started ? "after" : "before");
 	if (strcmp(sched_policy_name(), "rr") == 0) {
 		KEXPECT_GE(low_ran, p.high_done_ns);
 	} else {
