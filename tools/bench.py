@@ -29,7 +29,8 @@ What is measured, in order:
 Exits non-zero if a run failed or printed no figure (after printing what
 the others measured). The whole takes about 5 minutes on 2 host cores.
 
-`tools/bench.py --tracing-cost [ROUNDS]` instead runs user/bench on
+`tools/bench.py --tracing-cost [ROUNDS [PART]]` instead runs user/bench
+(or only its PART: counter, alive, handoff) on
 Spindle ROUNDS times (default 3) with the scheduler trace on, as always,
 and as many times with `notrace` on the command line, in pairs, and
 prints what tracing costs each figure, in per cent (docs/bench.md).
@@ -298,7 +299,7 @@ def print_report(spindle, linux, native, ticks, vmlinuz):
     print_figures(split_boot(spindle, False), split_boot(linux, False), native)
 
 
-def tracing_cost(rounds):
+def tracing_cost(rounds, part=None):
     """Runs user/bench `rounds` times with the trace on and as many with it
     off, in pairs (on first in even rounds, off first in odd ones), and
     prints what tracing costs each figure: the median over the pairs of
@@ -310,7 +311,8 @@ def tracing_cost(rounds):
     for i in range(rounds):
         for mode, cmdline in modes if i % 2 == 0 else modes[::-1]:  # no order bias
             progress(f"user/bench on Spindle, -smp {SMP}, trace {mode} ({i + 1}/{rounds})")
-            runs[mode].append(spindle_bench(SMP, cmdline=cmdline))
+            runs[mode].append(spindle_bench(SMP, args=(part,) if part else (),
+                                            cmdline=cmdline))
     print(f"# tracing cost, -smp {SMP}: per pair of runs (trace on, off) on / off - 1 for a "
           f"time, off / on - 1 for a rate; the median over {rounds} pairs, and in brackets "
           "the middle half of them")
@@ -331,7 +333,8 @@ def tracing_cost(rounds):
 
 def main():
     if sys.argv[1:2] == ["--tracing-cost"]:
-        tracing_cost(int(sys.argv[2]) if len(sys.argv) > 2 else 3)
+        tracing_cost(int(sys.argv[2]) if len(sys.argv) > 2 else 3,
+                     sys.argv[3] if len(sys.argv) > 3 else None)
         return 0
     started = time.monotonic()
     failures = []
