@@ -8,7 +8,6 @@
 #include "c/syscall.h"
 #include "threads.h"
 
-
 static int add_one(void *p)
 {
 	__atomic_fetch_add((int *)p, 1, __ATOMIC_SEQ_CST);
@@ -49,25 +48,32 @@ static void a_thread_has_its_own_tid(void)
 	KTAP_EXPECT_EQ(t.tid, 0); /* CHILD_CLEARTID */
 }
 
-/* TLS: each thread's FS base points at its own block; %fs:0 reads it. */
+/* TLS: each thread's FS base points at its own block; %fs:0 reads it.
+ * The block is a whole thread control block as far as compiled code
+ * looks: -fstack-protector reads its canary at %fs:0x28 on entry to a
+ * function and again on the way out, so that word must be there and must
+ * not change while the thread runs. */
 struct tls_block {
 	struct tls_block *self; /* the x86-64 TLS ABI: %fs:0 is the TCB */
-	long value;
+	long value;		/* %fs:8 */
+	long unused[3];
+	unsigned long canary; /* %fs:0x28 */
 };
 
-static long read_fs_value(void)
-{
-	long v;
-	__asm__ volatile("mov %%fs:8, %0" : "=r"(v));
-	return v;
-}
+/* The word at %fs:off, the way compiled code reads TLS. */
+#define READ_FS_WORD(off)                                                      \
+	({                                                                     \
+		long v_;                                                       \
+		__asm__ volatile("mov %%fs:%c1, %0" : "=r"(v_) : "i"(off));    \
+		v_;                                                            \
+	})
 
 static int check_tls(void *p)
 {
 	struct tls_block *mine = p;
 	unsigned long fs = 0;
 	syscall3(SYS_arch_prctl, ARCH_GET_FS, (long)&fs, 0);
-	return fs == (unsigned long)mine && read_fs_value() == mine->value ? 0
+	return fs == (unsigned long)mine && READ_FS_WORD(8) == mine->value ? 0
 									   : 1;
 }
 
@@ -80,16 +86,23 @@ static int check_tls_into(void *p)
 	return 0;
 }
 
+/* Every block is filled in before the first thread starts: a thread's
+ * %fs:0x28 must not change under it. (With 16-byte blocks, thread 0's
+ * %fs:0x28 was thread 2's `value`, written after thread 0 had read its
+ * canary: in CI, thread 0 died in __stack_chk_fail.) */
 static void each_thread_has_its_own_tls(void)
 {
 	struct tls_block blocks[3];
 	struct thread t[3];
 	for (int i = 0; i < 3; i++) {
-		blocks[i] = (struct tls_block){&blocks[i], i};
+		blocks[i] = (struct tls_block){.self = &blocks[i],
+					       .value = i,
+					       .canary = READ_FS_WORD(0x28)};
 		tls_result[i] = 0;
+	}
+	for (int i = 0; i < 3; i++)
 		thread_start_tls(&t[i], check_tls_into, &blocks[i],
 				 (unsigned long)&blocks[i]);
-	}
 	for (int i = 0; i < 3; i++) {
 		thread_join(&t[i]);
 		KTAP_EXPECT_EQ(tls_result[i], 1);
