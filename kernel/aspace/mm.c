@@ -68,41 +68,81 @@ void mm_get(struct mm *mm)
 	atomic_fetch_add(&mm->refs, 1);
 }
 
+/*
+ * Clearing entries gathers the private pages they held and frees them only
+ * after every CPU that runs this address space has flushed its TLB (Linux's
+ * mmu_gather). Freed first, a page could be handed out again while a thread
+ * on another CPU still reads or writes it through an old TLB entry: one
+ * process's data in another's page. A long range is flushed and freed a
+ * batch at a time.
+ */
+#define ZAP_BATCH 64
+
 struct zap {
 	struct mm *mm;
-	bool free; /* a private region: the pages go back to the allocator */
+	uint64_t start, end; /* the range a flush covers */
+	bool free;	     /* this region's pages go back to the allocator */
+	size_t cleared;	     /* entries cleared since the last flush */
+	size_t nr_pages;
+	uint64_t pages[ZAP_BATCH];
 };
+
+/* Flushes [start, end) from every CPU that has mm loaded. Caller holds
+ * mm->lock and has just changed entries in that range. */
+static void flush_tlbs(struct mm *mm, uint64_t start, uint64_t end)
+{
+	/* The entries were changed with plain stores, and a CPU that loads
+	 * mm sets its bit with a locked instruction before CR3: without a
+	 * full fence our load of `cpus` could pass our stores (x86 keeps
+	 * stores in a buffer), miss that CPU, and leave it walking the old
+	 * entries. */
+	atomic_thread_fence(memory_order_seq_cst);
+	uint64_t cpus = atomic_load(&mm->space.cpus);
+	if (cpus)
+		tlb_shootdown_cpus(cpus, start, (end - start) / PAGE_SIZE);
+}
+
+static void zap_flush(struct zap *z)
+{
+	if (z->cleared)
+		flush_tlbs(z->mm, z->start, z->end);
+	for (size_t i = 0; i < z->nr_pages; i++)
+		pmm_free(z->pages[i]);
+	z->cleared = z->nr_pages = 0;
+}
 
 static void zap_leaf(uint64_t va, uint64_t *pte, void *arg)
 {
 	(void)va;
 	struct zap *z = arg;
-	if (z->free)
-		pmm_free(*pte & PTE_ADDR_MASK);
+	uint64_t pa = *pte & PTE_ADDR_MASK;
 	*pte = 0;
 	z->mm->resident--;
+	z->cleared++;
+	if (z->free) {
+		z->pages[z->nr_pages++] = pa;
+		if (z->nr_pages == ZAP_BATCH)
+			zap_flush(z);
+	}
 }
 
-/* Clears the entries of [start, end) inside region v. Lock held. */
-static void zap_range(struct mm *mm, struct vma *v, uint64_t start,
-		      uint64_t end)
+/* Clears the entries of [z->start, z->end) inside region v. Lock held. */
+static void zap_range(struct zap *z, struct vma *v)
 {
-	struct zap z = {mm, !(v->prot & VMA_SHARED)};
-	vmm_for_each_leaf(mm->space.pml4, MAX(start, v->start),
-			  MIN(end, v->end), zap_leaf, &z);
+	z->free = !(v->prot & VMA_SHARED);
+	vmm_for_each_leaf(z->mm->space.pml4, MAX(z->start, v->start),
+			  MIN(z->end, v->end), zap_leaf, z);
 }
 
 /* Drops the pages of [start, end) and flushes them from every CPU that
  * runs this address space. Caller holds mm->lock. */
 static void drop_pages(struct mm *mm, uint64_t start, uint64_t end)
 {
-	size_t before = mm->resident;
+	struct zap z = {.mm = mm, .start = start, .end = end};
 	for (struct vma *v = vma_first_ending_after(mm, start);
 	     v && v->start < end; v = vma_next(mm, v))
-		zap_range(mm, v, start, end);
-	uint64_t cpus = atomic_load(&mm->space.cpus);
-	if (before != mm->resident && cpus)
-		tlb_shootdown_cpus(cpus, start, (end - start) / PAGE_SIZE);
+		zap_range(&z, v);
+	zap_flush(&z);
 }
 
 static void vma_free(struct vma *v)
@@ -119,7 +159,9 @@ void mm_put(struct mm *mm)
 	while (!list_empty(&mm->vmas)) {
 		struct vma *v =
 			list_entry(list_pop_front(&mm->vmas), struct vma, link);
-		zap_range(mm, v, v->start, v->end);
+		struct zap z = {.mm = mm, .start = v->start, .end = v->end};
+		zap_range(&z, v);
+		zap_flush(&z); /* no CPU has mm loaded: it only frees */
 		vma_free(v);
 	}
 	vmm_destroy_address_space(mm->space.pml4);
@@ -331,10 +373,7 @@ int mm_protect(struct mm *mm, uint64_t addr, uint64_t len, unsigned prot)
 		struct reprotect rp = {mm, pte_flags(prot)};
 		vmm_for_each_leaf(mm->space.pml4, addr, end, reprotect_leaf,
 				  &rp);
-		uint64_t cpus = atomic_load(&mm->space.cpus);
-		if (cpus)
-			tlb_shootdown_cpus(cpus, addr,
-					   (end - addr) / PAGE_SIZE);
+		flush_tlbs(mm, addr, end);
 	}
 	mutex_unlock(&mm->lock);
 	return r;
