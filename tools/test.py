@@ -94,16 +94,6 @@ class Case:
         self.name, self.ok, self.diagnostics = name, ok, list(diagnostics)
 
 
-def stall_timeout(smp):
-    """STALL_TIMEOUT for a guest with smp's CPUs, scaled up when it has more
-    virtual CPUs than the host has cores: each then runs only part of the
-    time, and a ticket spinlock handed to a vCPU the host is not running
-    waits until the host runs it. (At -smp 8 on 2 cores, waking 1,000
-    kernel threads that all take one wait queue's lock took 5 s on a quiet
-    host and over 60 s on a loaded one: slow, not stuck.)"""
-    return STALL_TIMEOUT * max(1, cpu_count(smp) / (os.cpu_count() or 1))
-
-
 # The suite's longest wait for an output line: (seconds, log, line), for
 # the summary, which so shows how close a boot came to its budget.
 longest_wait = (0.0, "", "")
@@ -111,10 +101,10 @@ longest_wait = (0.0, "", "")
 
 def boot(settings, timeout, log, **kw):
     """qemu.boot with the progress budget: a hung boot is given up
-    stall_timeout() s after its last output line, with the task list."""
+    STALL_TIMEOUT s after its last output line, with the task list."""
     global longest_wait
     b = qemu.boot(settings, timeout, log_path=log,
-                  idle_timeout=stall_timeout(settings["smp"]), **kw)
+                  idle_timeout=STALL_TIMEOUT, **kw)
     longest_wait = max(longest_wait, (b.longest_wait[0], os.path.basename(log),
                                       b.longest_wait[1]))
     return b

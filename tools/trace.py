@@ -34,7 +34,7 @@ import deps  # noqa: E402
 import qemu  # noqa: E402
 
 TIMEOUT = 600  # seconds for the whole boot: generous, a busy host is slow
-IDLE_TIMEOUT = 180  # no output line for this long: hung
+IDLE_TIMEOUT = 60  # no output line for this long: hung (as tools/test.py)
 CPU_PID = 0  # the Chrome trace "process" that holds one track per CPU
 
 # kernel/sched/trace.h
