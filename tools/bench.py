@@ -29,11 +29,12 @@ What is measured, in order:
 Exits non-zero if a run failed or printed no figure (after printing what
 the others measured). The whole takes about 5 minutes on 2 host cores.
 
-`tools/bench.py --tracing-cost [ROUNDS [PART]]` instead runs user/bench
-(or only its PART: counter, alive, handoff) on
-Spindle ROUNDS times (default 3) with the scheduler trace on, as always,
-and as many times with `notrace` on the command line, in pairs, and
-prints what tracing costs each figure, in per cent (docs/bench.md).
+`tools/bench.py --tracing-cost [ROUNDS [PART]] [--pin]` instead runs
+user/bench (or only its PART: counter, alive, handoff) on Spindle ROUNDS
+times (default 3) with the scheduler trace on, as always, and as many
+times with `notrace` on the command line, in pairs, and prints what
+tracing costs each figure, in per cent (docs/bench.md). --pin keeps each
+of QEMU's vCPU threads on a host core of its own.
 """
 import os
 import re
@@ -43,6 +44,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -202,13 +204,66 @@ def tick_rate(smp=SMP, seconds=5):
     return [(b - a) / (up1 - up0) for a, b in zip(ticks0, ticks1)]
 
 
-def spindle_bench(smp, args=(), cmdline=""):
-    """user/bench on Spindle through tools/run-elf: {name: (value, unit)}."""
+VCPU_THREAD = re.compile(r"^CPU (\d+)/TCG$")  # QEMU's name for a vCPU thread
+
+
+def descendants(pid):
+    """pid's child processes, their children, and so on."""
+    found, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                kids = [int(k) for k in f.read().split()]
+        except OSError:
+            continue
+        found += kids
+        todo += kids
+    return found
+
+
+def pin_vcpus(proc):
+    """Pins each QEMU vCPU thread under proc to a host core of its own
+    (vCPU n to core n modulo the cores), until proc ends. On a host that
+    moves threads freely, both vCPU threads of a 2-CPU guest can share one
+    core for a whole run: every cross-CPU wake-up then waits for the host
+    to switch threads, and that run's hand-off figures are 4-30 times its
+    neighbours' (docs/bench.md)."""
+    cores = sorted(os.sched_getaffinity(0))
+    pinned = set()
+    while proc.poll() is None:
+        for pid in descendants(proc.pid):
+            try:
+                tids = os.listdir(f"/proc/{pid}/task")
+            except OSError:
+                continue
+            for tid in tids:
+                try:
+                    with open(f"/proc/{pid}/task/{tid}/comm") as f:
+                        m = VCPU_THREAD.match(f.read().strip())
+                    if m and tid not in pinned:
+                        os.sched_setaffinity(int(tid), {cores[int(m[1]) % len(cores)]})
+                        pinned.add(tid)
+                except OSError:
+                    pass
+        time.sleep(0.05)
+
+
+def spindle_bench(smp, args=(), cmdline="", pin=False):
+    """user/bench on Spindle through tools/run-elf: {name: (value, unit)}.
+    pin: QEMU's vCPU threads each on a host core of its own (pin_vcpus)."""
     env = dict(os.environ, SMP=smp, BOOT="kernel", BUILD=BUILD, CMDLINE=cmdline,
                RUN_ELF_TIMEOUT=str(RUN_TIMEOUT), RUN_ELF_IDLE="240")
+    if pin:  # QEMU names its threads ("CPU 1/TCG") only when asked
+        env["QEMUFLAGS"] = env.get("QEMUFLAGS", "") + " -name spindle,debug-threads=on"
     argv = [os.path.join(qemu.TOOLS, "run-elf"), BENCH, *args]
-    r = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                       stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    if pin:
+        pinner = threading.Thread(target=pin_vcpus, args=(proc,), daemon=True)
+        pinner.start()
+    stdout, stderr = proc.communicate()
+    r = subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr)
     figures = figures_in(r.stdout, f"spindle -smp {smp}")
     if r.returncode != 0 or not figures:
         raise RunFailed(f"{' '.join(argv)} with SMP={smp}: status {r.returncode}, "
@@ -299,21 +354,23 @@ def print_report(spindle, linux, native, ticks, vmlinuz):
     print_figures(split_boot(spindle, False), split_boot(linux, False), native)
 
 
-def tracing_cost(rounds, part=None):
+def tracing_cost(rounds, part=None, pin=False):
     """Runs user/bench `rounds` times with the trace on and as many with it
     off, in pairs (on first in even rounds, off first in odd ones), and
     prints what tracing costs each figure: the median over the pairs of
     on / off - 1 (off / on - 1 for a rate), with the middle half of the
     pairs' costs. A pair's two runs are seconds apart, so a change in the
-    host's load touches both; the median of many pairs is what is left."""
+    host's load touches both; the median of many pairs is what is left.
+    pin: each vCPU thread on a host core of its own (pin_vcpus)."""
     runs = {"on": [], "off": []}
     modes = (("on", ""), ("off", "notrace"))
     for i in range(rounds):
         for mode, cmdline in modes if i % 2 == 0 else modes[::-1]:  # no order bias
             progress(f"user/bench on Spindle, -smp {SMP}, trace {mode} ({i + 1}/{rounds})")
             runs[mode].append(spindle_bench(SMP, args=(part,) if part else (),
-                                            cmdline=cmdline))
-    print(f"# tracing cost, -smp {SMP}: per pair of runs (trace on, off) on / off - 1 for a "
+                                            cmdline=cmdline, pin=pin))
+    pinned = ", vCPU threads pinned to host cores" if pin else ""
+    print(f"# tracing cost, -smp {SMP}{pinned}: per pair of runs (trace on, off) on / off - 1 for a "
           f"time, off / on - 1 for a rate; the median over {rounds} pairs, and in brackets "
           "the middle half of them")
     for name, (_, unit) in runs["on"][0].items():
@@ -333,8 +390,9 @@ def tracing_cost(rounds, part=None):
 
 def main():
     if sys.argv[1:2] == ["--tracing-cost"]:
-        tracing_cost(int(sys.argv[2]) if len(sys.argv) > 2 else 3,
-                     sys.argv[3] if len(sys.argv) > 3 else None)
+        pin = "--pin" in sys.argv
+        args = [a for a in sys.argv[2:] if a != "--pin"]
+        tracing_cost(int(args[0]) if args else 3, args[1] if len(args) > 1 else None, pin)
         return 0
     started = time.monotonic()
     failures = []
