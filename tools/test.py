@@ -388,7 +388,8 @@ def pipe_group(name, smp, boot_kind):
     env = dict(os.environ, SMP=smp, MEM="512M", BOOT=boot_kind, CMDLINE="", QEMUFLAGS="",
                BUILD=BUILD)
     argv = [sys.executable, os.path.join(qemu.TOOLS, "qemu.py"), "run"]
-    status, out, seconds = run_piped(argv, b"echo hello\nexit\n", env, USER_TIMEOUT)
+    status, out, _, seconds = run_watched(argv, env, USER_TIMEOUT, data=b"echo hello\nexit\n",
+                                          merge=True)
     with open(log, "w") as f:
         f.write(f"$ printf 'echo hello\\nexit\\n' | SMP={smp} BOOT={boot_kind} "
                 f"{' '.join(argv)}\n{out}")
@@ -398,35 +399,48 @@ def pipe_group(name, smp, boot_kind):
     return [Case(n, ok, [] if ok else where) for n, ok in checks], seconds
 
 
-def run_piped(argv, data, env, cap):
-    """Runs argv with data on its standard input (then closed), giving up
-    STALL_TIMEOUT s after its last output line or after cap s: (exit
-    status or a string saying why there is none, output, seconds)."""
+def run_watched(argv, env, cap, data=None, merge=False):
+    """Runs argv (data on its standard input, then closed; none if None),
+    giving up, like a boot, STALL_TIMEOUT s after its last output line or
+    after cap s. (A program on the host buffers its output in a pipe, so
+    it may show no line until it ends: then it has STALL_TIMEOUT s in all.)
+    merge: stderr into stdout. Returns (exit status as a shell gives it,
+    128+N for signal N, or a string saying why there is none; stdout;
+    stderr; seconds)."""
     start = time.monotonic()
-    proc = subprocess.Popen(argv, env=env, cwd=qemu.ROOT, stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    proc = subprocess.Popen(argv, env=env, cwd=qemu.ROOT,
+                            stdin=subprocess.DEVNULL if data is None else subprocess.PIPE,
+                            stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT if merge else subprocess.PIPE,
                             start_new_session=True)
-    proc.stdin.write(data)
-    proc.stdin.close()
-    os.set_blocking(proc.stdout.fileno(), False)
-    chunks, last_line, status = [], start, None
+    if data is not None:
+        proc.stdin.write(data)
+        proc.stdin.close()
+    pipes = [proc.stdout] + ([] if merge else [proc.stderr])
+    chunks = {pipe: [] for pipe in pipes}
+    for pipe in pipes:
+        os.set_blocking(pipe.fileno(), False)
+    last_line, status = start, None
     while status is None:
-        got = proc.stdout.read()
         now = time.monotonic()
-        if got:
-            chunks.append(got)
-            last_line = now if b"\n" in got else last_line
+        for pipe in pipes:
+            got = pipe.read()
+            if got:
+                chunks[pipe].append(got)
+                last_line = now if b"\n" in got else last_line
         if proc.poll() is not None:
-            chunks.append(proc.stdout.read() or b"")
-            status = proc.returncode
+            for pipe in pipes:
+                chunks[pipe].append(pipe.read() or b"")
+            status = 128 - proc.returncode if proc.returncode < 0 else proc.returncode
         elif now - last_line > STALL_TIMEOUT or now - start > cap:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
             status = f"none: killed after {now - start:.0f} s, {now - last_line:.0f} s without output"
         else:
             time.sleep(0.02)
-    out = b"".join(chunks).decode("utf-8", "replace").replace("\r\n", "\n")
-    return status, out, time.monotonic() - start
+    out, err = (b"".join(chunks.get(pipe, [])).decode("utf-8", "replace").replace("\r\n", "\n")
+                for pipe in (proc.stdout, proc.stderr))
+    return status, out, err, time.monotonic() - start
 
 
 def musl_programs():
@@ -453,16 +467,9 @@ def musl_build(prog):
 
 
 def run_command(argv, timeout, env=None):
-    """Runs argv with no input: (exit status as a shell gives it, 128+N for
-    signal N, or a string if it timed out; stdout; stderr)."""
-    try:
-        r = subprocess.run(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.PIPE, timeout=timeout)
-    except subprocess.TimeoutExpired as e:
-        return (f"none (killed at the {timeout} s timeout)", (e.stdout or b"").decode(errors="replace"),
-                (e.stderr or b"").decode(errors="replace"))
-    status = 128 - r.returncode if r.returncode < 0 else r.returncode
-    return status, r.stdout.decode(errors="replace"), r.stderr.decode(errors="replace")
+    """Runs argv with no input, with run_watched's budget: (exit status or
+    why there is none, stdout, stderr)."""
+    return run_watched(argv, env, timeout)[:3]
 
 
 def musl_group(name, prog, smp):
