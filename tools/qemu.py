@@ -72,6 +72,7 @@ def qemu_argv(s, serial="stdio", iso=None, gdb_halted=False):
         "-display", "none",
         "-serial", serial,
         "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
+        "-nic", "none",  # Spindle has no network driver; its option ROM costs 60 ms
     ]
     build = os.path.join(ROOT, s["build"])
     if s["boot"] == "kernel":

@@ -9,7 +9,7 @@
 
 #define MSR_APIC_BASE 0x1b
 #define APIC_BASE_ENABLE (1ul << 11)
-#define CALIBRATE_MS 10
+#define CALIBRATE_MS 2
 
 static volatile uint32_t *regs;
 uint32_t lapic_timer_hz;
@@ -87,16 +87,21 @@ static void spurious_interrupt(struct trap_frame *frame)
 	(void)frame; /* a spurious interrupt takes no EOI */
 }
 
-/* Timer ticks in CALIBRATE_MS, counting down from the top, one-shot. */
-static uint32_t timer_ticks_in_ms(void)
+/* The timer's rate, in ticks a second at divide-by-16, over CALIBRATE_MS
+ * of the TSC. The count and the TSC are read together at both ends, so
+ * the time an (emulated) register access takes cancels out. */
+static uint32_t timer_hz_measured(void)
 {
 	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_TIMER_DIVIDE_BY_16);
 	lapic_write(LAPIC_LVT_TIMER, LAPIC_LVT_MASKED);
 	lapic_write(LAPIC_TIMER_INITIAL, 0xffffffff);
+	uint32_t count0 = lapic_read(LAPIC_TIMER_CURRENT);
+	uint64_t tsc0 = rdtsc();
 	mdelay(CALIBRATE_MS);
-	uint32_t left = lapic_read(LAPIC_TIMER_CURRENT);
+	uint32_t count1 = lapic_read(LAPIC_TIMER_CURRENT);
+	uint64_t tsc1 = rdtsc();
 	lapic_write(LAPIC_TIMER_INITIAL, 0);
-	return 0xffffffff - left;
+	return (uint32_t)((uint64_t)(count0 - count1) * tsc_hz / (tsc1 - tsc0));
 }
 
 void lapic_init_boot(volatile void *mapped)
@@ -107,10 +112,9 @@ void lapic_init_boot(volatile void *mapped)
 	trap_set_handler(VEC_SPURIOUS, spurious_interrupt);
 	wrmsr(MSR_APIC_BASE, rdmsr(MSR_APIC_BASE) | APIC_BASE_ENABLE);
 	lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | VEC_SPURIOUS);
-	uint32_t a = timer_ticks_in_ms(), b = timer_ticks_in_ms(),
-		 c = timer_ticks_in_ms();
-	uint32_t median = MAX(MIN(a, b), MIN(MAX(a, b), c));
-	lapic_timer_hz = median * (1000 / CALIBRATE_MS);
+	uint32_t a = timer_hz_measured(), b = timer_hz_measured(),
+		 c = timer_hz_measured();
+	lapic_timer_hz = MAX(MIN(a, b), MIN(MAX(a, b), c)); /* the median */
 	pr_info("lapic: timer runs at %u.%03u MHz (divide by 16); tick %u Hz\n",
 		lapic_timer_hz / 1000000, lapic_timer_hz / 1000 % 1000, HZ);
 }

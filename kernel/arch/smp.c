@@ -10,7 +10,10 @@
  *      file knows the protocol, not the memory allocators);
  *   2. sends INIT, waits 10 ms, then STARTUP twice with 200 us between
  *      (the sequence of Intel's manual, vol. 3, 8.4.4.1; a second STARTUP is
- *      ignored by a CPU the first one already started);
+ *      ignored by a CPU the first one already started). The 10 ms are for
+ *      old processors: as Linux does, CPUs of Intel's family 6 and later
+ *      and of any vendor's family 0xF and later (every 64-bit CPU but a
+ *      few early ones) go on at once, which saves 10 ms a CPU at boot;
  *   3. waits, with a timeout, for the AP to set its `online` flag.
  *
  * One AP at a time, because they share the one trampoline page and its
@@ -34,6 +37,19 @@
 
 #define EFER_LME (1u << 8)
 #define AP_TIMEOUT_MS 2000 /* generous: emulated CPUs start slowly */
+
+/* How long to wait after INIT (see above): 10 ms, or none on a CPU
+ * recent enough not to need it. */
+static unsigned init_wait_us(void)
+{
+	struct cpuid_regs vendor = cpuid(0, 0), version = cpuid(1, 0);
+	unsigned family = (version.eax >> 8) & 0xf;
+	if (family == 0xf)
+		family += (version.eax >> 20) & 0xff;
+	bool intel = vendor.ebx == 0x756e6547 && vendor.edx == 0x49656e69 &&
+		     vendor.ecx == 0x6c65746e; /* "GenuineIntel" */
+	return (intel && family >= 6) || family >= 0xf ? 0 : 10000;
+}
 
 static void print_cpu(const struct cpu *c)
 {
@@ -67,7 +83,7 @@ bool smp_start_ap(struct cpu *c, uint64_t cr3, void (*entry)(struct cpu *))
 
 	lapic_send(c->apic_id,
 		   LAPIC_ICR_INIT | LAPIC_ICR_ASSERT | LAPIC_ICR_LEVEL);
-	mdelay(10);
+	udelay(init_wait_us());
 	for (int i = 0; i < 2; i++) {
 		lapic_send(c->apic_id,
 			   LAPIC_ICR_STARTUP | (TRAMPOLINE_PHYS >> 12));

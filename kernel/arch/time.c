@@ -15,7 +15,7 @@
 #define PORT_B_SPEAKER 0x02	    /* keep the speaker silent */
 #define PORT_B_OUT2 0x20	    /* channel 2 output: high at zero */
 
-#define CALIBRATE_MS 10
+#define CALIBRATE_MS 2
 #define CALIBRATE_ROUNDS 5
 
 uint64_t tsc_hz = 2000000000; /* a guess, until time_init measures it */
