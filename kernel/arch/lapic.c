@@ -13,11 +13,11 @@
 
 static volatile uint32_t *regs;
 uint32_t lapic_timer_hz;
-static void (*tick_handler)(void);
+static void (*timer_handler)(bool tick);
 
-void lapic_set_tick_handler(void (*handler)(void))
+void lapic_set_timer_handler(void (*handler)(bool tick))
 {
-	tick_handler = handler;
+	timer_handler = handler;
 }
 
 static uint32_t lapic_read(unsigned reg)
@@ -52,25 +52,60 @@ void lapic_send(uint32_t dest_apic_id, uint32_t icr_low)
 }
 
 /*
- * Counts the tick, and the ticks that never came: when a whole period
- * passed without an interrupt (measured with the TSC), the timer fired
- * while the interrupt was still pending and the two merged. On real
- * hardware that means interrupts were off too long; under QEMU it happens
- * whenever the host deschedules the vCPU. Linux's jiffies catch up the
- * same way.
+ * The timer runs one-shot, set each time for the earlier of the CPU's next
+ * tick and the deadline its timers asked for. Ticks keep a fixed grid of
+ * TSC values (next_tick_tsc += period), so HZ a second stay HZ a second
+ * however late each interrupt is taken; a deadline between two ticks gets
+ * an interrupt of its own, so a 2 ms sleep takes 2 ms, not a tick.
+ */
+static void timer_set(struct cpu *c, uint64_t now)
+{
+	uint64_t at = c->next_tick_tsc;
+	if (c->timer_deadline_tsc && c->timer_deadline_tsc < at)
+		at = c->timer_deadline_tsc;
+	/* at is at most a period ahead, so the product cannot overflow. */
+	uint64_t count = at > now ? (at - now) * lapic_timer_hz / tsc_hz : 0;
+	lapic_write(LAPIC_TIMER_INITIAL, (uint32_t)MAX(count, 1));
+	c->timer_armed_tsc = at;
+}
+
+void lapic_timer_request(uint64_t tsc)
+{
+	struct cpu *c = this_cpu();
+	c->timer_deadline_tsc = tsc;
+	if (tsc && c->timer_armed_tsc && tsc < c->timer_armed_tsc)
+		timer_set(c, rdtsc());
+}
+
+/*
+ * A tick is due when the TSC has reached next_tick_tsc, give or take a
+ * sixteenth of a period (the timer's rate is measured, not exact, so its
+ * interrupt may come a little early). It counts the ticks that never came
+ * too: when whole periods passed without an interrupt, the timer fell due
+ * while interrupts were off. On real hardware that means interrupts were
+ * off too long; under QEMU it happens whenever the host deschedules the
+ * vCPU. Linux's jiffies catch up the same way.
  */
 static void timer_interrupt(struct trap_frame *frame)
 {
 	(void)frame;
 	struct cpu *c = this_cpu();
 	uint64_t now = rdtsc(), period = tsc_hz / HZ;
-	if (c->last_tick_tsc && now - c->last_tick_tsc >= 2 * period)
-		c->lost_ticks += (now - c->last_tick_tsc) / period - 1;
-	c->last_tick_tsc = now;
-	c->ticks++;
+	bool tick = now + period / 16 >= c->next_tick_tsc;
+	if (tick) {
+		uint64_t missed = now > c->next_tick_tsc
+					  ? (now - c->next_tick_tsc) / period
+					  : 0;
+		c->lost_ticks += missed;
+		c->ticks++;
+		c->next_tick_tsc += (missed + 1) * period;
+	}
+	c->timer_deadline_tsc = 0; /* the handler asks for the next one */
+	c->timer_armed_tsc = 0;
 	lapic_eoi();
-	if (tick_handler)
-		tick_handler();
+	if (timer_handler)
+		timer_handler(tick);
+	timer_set(c, rdtsc());
 }
 
 static void error_interrupt(struct trap_frame *frame)
@@ -134,7 +169,11 @@ void lapic_init_cpu(void)
 	lapic_write(LAPIC_ESR, 0);
 	lapic_write(LAPIC_ESR, 0);
 	lapic_write(LAPIC_TIMER_DIVIDE, LAPIC_TIMER_DIVIDE_BY_16);
-	lapic_write(LAPIC_LVT_TIMER, LAPIC_TIMER_PERIODIC | VEC_TIMER);
-	lapic_write(LAPIC_TIMER_INITIAL, lapic_timer_hz / HZ);
+	lapic_write(LAPIC_LVT_TIMER, LAPIC_TIMER_ONE_SHOT | VEC_TIMER);
+	struct cpu *c = this_cpu();
+	uint64_t now = rdtsc();
+	c->next_tick_tsc = now + tsc_hz / HZ;
+	c->timer_deadline_tsc = 0;
+	timer_set(c, now);
 	lapic_eoi(); /* clear anything left pending from before */
 }

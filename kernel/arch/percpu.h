@@ -51,7 +51,11 @@ struct cpu {
 
 	uint64_t ticks;	     /* this CPU: timer interrupts taken */
 	uint64_t lost_ticks; /* this CPU: periods with no interrupt (lapic.c) */
-	uint64_t last_tick_tsc; /* this CPU: TSC at the last tick */
+	/* this CPU's timer interrupt (lapic.c): */
+	uint64_t next_tick_tsc;	     /* when the next tick is due */
+	uint64_t timer_deadline_tsc; /* a timer's deadline before it, or 0 */
+	uint64_t timer_armed_tsc;    /* what the one-shot is set for; 0:
+					being handled, set on its way out */
 	struct call_slot call;
 
 	/* The scheduler's (kernel/sched): */

@@ -78,6 +78,14 @@ uint64_t clock_ns(void)
 	return t / tsc_hz * NSEC_PER_SEC + t % tsc_hz * NSEC_PER_SEC / tsc_hz;
 }
 
+uint64_t clock_ns_to_tsc(uint64_t ns)
+{
+	/* The first TSC value at which clock_ns() >= ns: rounded up. */
+	uint64_t s = ns / NSEC_PER_SEC, rest = ns % NSEC_PER_SEC;
+	return tsc_at_boot + s * tsc_hz +
+	       (rest * tsc_hz + NSEC_PER_SEC - 1) / NSEC_PER_SEC;
+}
+
 void udelay(uint64_t microseconds)
 {
 	uint64_t end = rdtsc() + tsc_hz / 1000000 * microseconds;

@@ -418,19 +418,21 @@ void preempt_enable(void)
 	irq_pop_off();
 }
 
-void sched_tick(void)
+void sched_tick(bool tick)
 {
 	struct cpu *c = this_cpu();
 	struct runqueue *rq = &runqueues[c->id];
 	if (!rq->idle)
 		return; /* this CPU's scheduler is not running yet */
-	spin_lock(&rq->lock);
-	struct task *curr = rq->current;
-	if (curr == rq->idle ? rq->nr_queued > 0 : class_tick(rq, curr))
-		atomic_store(&c->need_resched, true);
-	spin_unlock(&rq->lock);
+	if (tick) {
+		spin_lock(&rq->lock);
+		struct task *curr = rq->current;
+		if (curr == rq->idle ? rq->nr_queued > 0 : class_tick(rq, curr))
+			atomic_store(&c->need_resched, true);
+		spin_unlock(&rq->lock);
+	}
 	timers_run_expired();
-	if (c->ticks % BALANCE_TICKS == 0)
+	if (tick && c->ticks % BALANCE_TICKS == 0)
 		sched_balance(2);
 }
 
@@ -449,7 +451,7 @@ void sched_init(void)
 				policy->name);
 	}
 	pr_info("sched: policy '%s'\n", policy->name);
-	lapic_set_tick_handler(sched_tick);
+	lapic_set_timer_handler(sched_tick);
 	trap_set_interrupt_exit_hook(sched_preempt_check);
 }
 

@@ -47,7 +47,7 @@ bool wake_up(struct task *t);
 void sched_start_task(struct task *t);
 
 /* Timer tick on this CPU (from the LAPIC timer interrupt). */
-void sched_tick(void);
+void sched_tick(bool tick);
 /* From the trap path: preempt the interrupted task if it is due. */
 void sched_preempt_check(bool interrupts_were_on);
 

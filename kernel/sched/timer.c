@@ -1,5 +1,6 @@
 #include "sched/timer.h"
 
+#include "arch/lapic.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
 #include "base/kernel.h"
@@ -24,6 +25,18 @@ static struct timer_list *list_of(unsigned cpu)
 	return tl;
 }
 
+/* Asks for this CPU's timer interrupt at tl's earliest deadline (only the
+ * ticks if none). tl->lock held: it is this CPU's list. */
+static void request_interrupt(struct timer_list *tl)
+{
+	lapic_timer_request(
+		list_empty(&tl->armed)
+			? 0
+			: clock_ns_to_tsc(list_entry(list_front(&tl->armed),
+						     struct timer, link)
+						  ->deadline_ns));
+}
+
 /* Puts t on tl's list in deadline order. tl->lock held. */
 static void insert_locked(struct timer_list *tl, struct timer *t)
 {
@@ -46,6 +59,8 @@ static void arm(struct timer *t, uint64_t deadline_ns)
 	struct timer_list *tl = list_of(t->cpu);
 	spin_lock(&tl->lock);
 	insert_locked(tl, t);
+	if (list_front(&tl->armed) == &t->link)
+		request_interrupt(tl);
 	spin_unlock(&tl->lock);
 	irq_pop_off();
 }
@@ -95,6 +110,7 @@ void timers_run_expired(void)
 			insert_locked(tl, t);
 		}
 	}
+	request_interrupt(tl);
 	spin_unlock(&tl->lock);
 }
 
