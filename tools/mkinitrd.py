@@ -5,6 +5,10 @@ usage: mkinitrd.py OUT.cpio PROGRAM... [SRC=DEST...]
 
 Each PROGRAM goes in as bin/<its file name>, mode 0755. Each SRC=DEST
 pair puts the file SRC at DEST (0755 if SRC is executable, else 0644).
+ELF files go in without their debugging sections (`objcopy
+--strip-debug`; the symbol table stays): GDB reads the build's own copies
+(build/user/NAME), and a fifth of the bytes boots faster, above all
+through GRUB, which reads the initrd from the CD with BIOS calls.
 Every directory on the way gets an entry of its own. `cpio -t < OUT.cpio`
 lists the result; kernel/fs/initrd.c reads it in place.
 
@@ -27,7 +31,9 @@ to the build's initrd that way).
 """
 import os
 import stat
+import subprocess
 import sys
+import tempfile
 
 MAGIC = b"070701"
 TRAILER = "TRAILER!!!"
@@ -103,13 +109,28 @@ def read(path):
             files.append((name, data, mode))
 
 
+def without_debug_info(src, data):
+    """data (the file src) without its .debug_* sections, if it is ELF."""
+    if not data.startswith(b"\x7fELF"):
+        return data
+    with tempfile.TemporaryDirectory(prefix="mkinitrd.") as tmp:
+        out = os.path.join(tmp, "stripped")
+        objcopy = os.environ.get("OBJCOPY") or "objcopy"
+        r = subprocess.run([objcopy, "--strip-debug", src, out],
+                           stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            sys.exit(f"mkinitrd: {objcopy} --strip-debug {src}: {r.stderr.strip()}")
+        with open(out, "rb") as f:
+            return f.read()
+
+
 def build(out_path, items):
     files = []
     for item in items:
         src, dest, mode = parse_item(item)
         try:
             with open(src, "rb") as f:
-                files.append((dest, f.read(), mode))
+                files.append((dest, without_debug_info(src, f.read()), mode))
         except OSError as e:
             sys.exit(f"mkinitrd: {src}: {e.strerror}")
     with open(out_path, "wb") as f:
