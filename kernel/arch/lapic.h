@@ -1,8 +1,9 @@
 /*
  * The local APIC: each CPU's own interrupt controller. It takes interrupts
- * from the IOAPIC and from other CPUs (IPIs), has a timer (our ticks and timer deadlines), and
- * is how one CPU starts another (INIT, STARTUP). Spindle uses xAPIC mode:
- * registers are 32-bit words in a 4 KiB MMIO page, 16 bytes apart.
+ * from the IOAPIC and from other CPUs (IPIs), has a timer (our ticks and
+ * timer deadlines), and is how one CPU starts another (INIT, STARTUP).
+ * Spindle uses xAPIC mode: registers are 32-bit words in a 4 KiB MMIO
+ * page, 16 bytes apart.
  */
 #ifndef ARCH_LAPIC_H
 #define ARCH_LAPIC_H
