@@ -460,41 +460,83 @@ static void pipe_throughput(void)
 
 /* --- Hand-offs between two threads on two CPUs --- */
 
+/*
+ * A hand-off: a turn passed back and forth between the main thread and a
+ * partner thread. start() starts the partner for `total` round trips,
+ * pass() is one round trip on the main thread's side, stop() joins.
+ */
+struct handoff {
+	const char *name;
+	int rounds; /* round trips per block */
+	bool (*start)(int total);
+	void (*pass)(void);
+	bool (*stop)(void);
+};
+
+/* Runs h for `blocks` blocks; us[b] is block b's time per round trip.
+ * before(b), if set, runs before block b, outside the timing. */
+static bool handoff_run(const struct handoff *h, int blocks, double *us,
+			void (*before)(int b))
+{
+	if (!h->start(blocks * h->rounds))
+		return false;
+	for (int b = 0; b < blocks; b++) {
+		if (before)
+			before(b);
+		long start = now_ns();
+		for (int i = 0; i < h->rounds; i++)
+			h->pass();
+		us[b] = (double)(now_ns() - start) / h->rounds / 1000;
+	}
+	return h->stop();
+}
+
+static void handoff_figure(const struct handoff *h)
+{
+	double us[REPS];
+	if (handoff_run(h, REPS, us, NULL) && !failed)
+		report(h->name, median(us, REPS), "us");
+}
+
 /* A turn passed back and forth through one futex word. */
-#define FUTEX_ROUNDS 200
 static uint32_t turn;
+static struct thread futex_partner;
 
 static int pong(void *arg)
 {
-	(void)arg;
-	for (int i = 0; i < REPS * FUTEX_ROUNDS; i++)
+	for (long i = 0; i < (long)arg; i++)
 		futex_pass_turn(&turn, 1, 0);
 	return 0;
 }
 
-static void futex_ping_pong(void)
+static bool futex_start(int total)
 {
-	struct thread t;
-	double us[REPS];
 	turn = 0;
-	if (!check(thread_start(&t, pong, NULL) == 0, "clone"))
-		return;
-	for (int r = 0; r < REPS; r++) {
-		long start = now_ns();
-		for (int i = 0; i < FUTEX_ROUNDS; i++)
-			futex_pass_turn(&turn, 0, 1);
-		us[r] = (double)(now_ns() - start) / FUTEX_ROUNDS / 1000;
-	}
-	thread_join(&t);
-	report("futex_round_trip", median(us, REPS), "us");
+	return check(thread_start(&futex_partner, pong, (void *)(long)total) ==
+			     0,
+		     "clone");
 }
+
+static void futex_pass(void)
+{
+	futex_pass_turn(&turn, 0, 1);
+}
+
+static bool futex_stop(void)
+{
+	thread_join(&futex_partner);
+	return true;
+}
+
+static const struct handoff futex_handoff = {
+	"futex_round_trip", 200, futex_start, futex_pass, futex_stop};
 
 /* Two threads on two CPUs hand a turn back and forth with a mutex and a
  * condition variable: one round trip is two wake-ups. */
-#define CV_ROUNDS 100
 static pthread_mutex_t cv_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
 static int cv_turn;
+static pthread_t cv_partner;
 
 static void cv_pass_turn(int mine, int next)
 {
@@ -508,30 +550,33 @@ static void cv_pass_turn(int mine, int next)
 
 static void *cv_pong(void *arg)
 {
-	if (pin_to(1))
-		for (int i = 0; i < REPS * CV_ROUNDS; i++)
-			cv_pass_turn(1, 0);
-	return arg;
+	pin_to(1); /* a failure is reported; the turns are passed anyway */
+	for (long i = 0; i < (long)arg; i++)
+		cv_pass_turn(1, 0);
+	return NULL;
 }
 
-static void condvar_ping_pong(void)
+static bool cv_start(int total)
 {
-	pthread_t t;
-	double us[REPS];
 	cv_turn = 0;
-	if (!pin_to(0) || !check(pthread_create(&t, NULL, cv_pong, NULL) == 0,
-				 "pthread_create"))
-		return;
-	for (int r = 0; r < REPS; r++) {
-		long start = now_ns();
-		for (int i = 0; i < CV_ROUNDS; i++)
-			cv_pass_turn(0, 1);
-		us[r] = (double)(now_ns() - start) / CV_ROUNDS / 1000;
-	}
-	unpin();
-	if (check(pthread_join(t, NULL) == 0, "pthread_join") && !failed)
-		report("condvar_round_trip_2cpus", median(us, REPS), "us");
+	return pin_to(0) && check(pthread_create(&cv_partner, NULL, cv_pong,
+						 (void *)(long)total) == 0,
+				  "pthread_create");
 }
+
+static void cv_pass(void)
+{
+	cv_pass_turn(0, 1);
+}
+
+static bool cv_stop(void)
+{
+	unpin();
+	return check(pthread_join(cv_partner, NULL) == 0, "pthread_join");
+}
+
+static const struct handoff cv_handoff = {"condvar_round_trip_2cpus", 100,
+					  cv_start, cv_pass, cv_stop};
 
 /* The same hand-off with no sleeping at all: each thread calls
  * sched_yield until the turn is its own. It measures how soon a
@@ -651,14 +696,79 @@ static void sleep_overshoot(void)
 	report("sleep_10ms_overshoot", median(late, N), "us");
 }
 
+/*
+ * What the scheduler trace costs a hand-off, on Spindle, where writing 0
+ * or 1 to /proc/trace_on switches it off and on. COST_PAIRS pairs of
+ * blocks in one boot, the trace on in one block of each pair and off in
+ * the other, the order alternating: the figure is the median over the
+ * pairs of on / off - 1, in percent. Both blocks of a pair run seconds
+ * apart in the same boot, with the same placement of the vCPUs on the
+ * host, which comparing whole boots (tools/bench.py --tracing-cost)
+ * cannot give.
+ */
+#define COST_PAIRS 100
+
+static bool trace_on_in_block(int b)
+{
+	return (b % 2 == 0) == (b / 2 % 2 == 0);
+}
+
+static bool set_trace(bool on)
+{
+	int fd = open("/proc/trace_on", O_WRONLY);
+	bool ok = fd >= 0 && write(fd, on ? "1" : "0", 1) == 1;
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+static void trace_for_block(int b)
+{
+	check(set_trace(trace_on_in_block(b)), "writing /proc/trace_on");
+}
+
+static void trace_cost(const struct handoff *h)
+{
+	double us[2 * COST_PAIRS], cost[COST_PAIRS];
+	bool ok = handoff_run(h, 2 * COST_PAIRS, us, trace_for_block);
+	set_trace(true);
+	if (!ok || failed)
+		return;
+	for (int p = 0; p < COST_PAIRS; p++) {
+		bool on_first = trace_on_in_block(2 * p);
+		double on = us[2 * p + !on_first], off = us[2 * p + on_first];
+		cost[p] = (on / off - 1) * 100;
+	}
+	char name[64];
+	snprintf(name, sizeof(name), "trace_cost_%s", h->name);
+	report(name, median(cost, COST_PAIRS), "%");
+}
+
+/* Only where the trace is there and on: not on Linux, nor under
+ * `notrace` (no rings to record into). */
+static void trace_costs(void)
+{
+	char state = 0;
+	int fd = open("/proc/trace_on", O_RDONLY);
+	if (fd < 0)
+		return;
+	bool on = read(fd, &state, 1) == 1 && state == '1';
+	close(fd);
+	if (!on)
+		return;
+	trace_cost(&futex_handoff);
+	trace_cost(&cv_handoff);
+}
+
 /* Hand-offs between CPUs: wake-ups and how late they run. */
 static void handoffs(void)
 {
-	futex_ping_pong();
-	condvar_ping_pong();
+	handoff_figure(&futex_handoff);
+	handoff_figure(&cv_handoff);
 	yield_ping_pong();
 	futex_wake_latency();
 	sleep_overshoot();
+	trace_costs();
 }
 
 /*

@@ -325,6 +325,36 @@ static void proc_cpuinfo_lists_processors(void)
 	KTAP_EXPECT_TRUE(strstr(mem, "MemTotal:") != NULL);
 }
 
+/* Writes s to path, O_WRONLY: what write returned, or open's error. */
+static long write_file(const char *path, const char *s)
+{
+	long fd = sys(SYS_openat, AT_FDCWD, (long)path, O_WRONLY);
+	if (fd < 0)
+		return fd;
+	long r = sys(SYS_write, fd, (long)s, (long)strlen(s));
+	sys(SYS_close, fd, 0, 0);
+	return r;
+}
+
+/* Spindle's switch for its scheduler trace (Linux has no such file). */
+static void proc_trace_on_switches_the_trace(void)
+{
+	char buf[8];
+	if (read_file("/proc/trace_on", buf, sizeof(buf)) < 0) {
+		ktap_skip("no /proc/trace_on: not Spindle");
+		return;
+	}
+	KTAP_EXPECT_STREQ(buf, "1\n");
+	KTAP_EXPECT_EQ(write_file("/proc/trace_on", "0\n"), 2);
+	KTAP_EXPECT_GT(read_file("/proc/trace_on", buf, sizeof(buf)), 0);
+	KTAP_EXPECT_STREQ(buf, "0\n");
+	KTAP_EXPECT_EQ(write_file("/proc/trace_on", "on"), -EINVAL);
+	KTAP_EXPECT_EQ(write_file("/proc/trace_on", "1"), 1);
+	KTAP_EXPECT_GT(read_file("/proc/trace_on", buf, sizeof(buf)), 0);
+	KTAP_EXPECT_STREQ(buf, "1\n");
+	KTAP_EXPECT_EQ(write_file("/proc/uptime", "1"), -EACCES);
+}
+
 static const struct ktap_test tests[] = {
 	KTAP_TEST(open_read_close_this_program),
 	KTAP_TEST(open_errors),
@@ -341,6 +371,7 @@ static const struct ktap_test tests[] = {
 	KTAP_TEST(chdir_and_getcwd),
 	KTAP_TEST(proc_self_stat_names_this_program),
 	KTAP_TEST(proc_cpuinfo_lists_processors),
+	KTAP_TEST(proc_trace_on_switches_the_trace),
 };
 
 int main(int argc, char **argv)

@@ -3,15 +3,18 @@
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
+#include "arch/uaccess.h"
 #include "base/kernel.h"
 #include "base/layout.h"
 #include "freestanding/errno.h"
 #include "freestanding/format.h"
 #include "freestanding/string.h"
+#include "fs/file.h"
 #include "fs/vfs.h"
 #include "mm/kmalloc.h"
 #include "mm/pmm.h"
 #include "proc/proc.h"
+#include "sched/trace.h"
 
 #define SNAPSHOT_MAX 16384
 
@@ -89,6 +92,30 @@ static void gen_uptime(struct text *t)
 	emit(t, "%lu.%02lu 0.00\n", cs / 100, cs % 100);
 }
 
+static void gen_trace_on(struct text *t)
+{
+	emit(t, "%d\n", trace_enabled());
+}
+
+/* Writing /proc/trace_on: "1" records scheduler events, "0" stops (as
+ * Linux's /sys/kernel/tracing/tracing_on). Anything after the digit, such
+ * as echo's newline, is taken and ignored. */
+static long trace_on_write(struct file *f, uint64_t ubuf, size_t n)
+{
+	(void)f;
+	char c;
+	if (n == 0)
+		return 0;
+	if (copy_from_user(&c, ubuf, 1) < 0)
+		return -EFAULT;
+	if (c != '0' && c != '1')
+		return -EINVAL;
+	trace_set_enabled(c == '1');
+	return (long)n;
+}
+
+static const struct file_ops trace_on_ops = {.write = trace_on_write};
+
 static void gen_stat(struct text *t, const struct proc_info *pi)
 {
 	/* Fields 1-24 of proc(5); what Spindle does not track is 0. */
@@ -135,7 +162,8 @@ static int parse_pid(const char *rel, int *pid, const char **rest)
 }
 
 static const char *const pid_files[] = {"cmdline", "stat", "status"};
-static const char *const top_files[] = {"cpuinfo", "meminfo", "self", "uptime"};
+static const char *const top_files[] = {"cpuinfo", "meminfo", "self",
+					"trace_on", "uptime"};
 
 static int list_pid_dir(const char *dir, int i, struct dir_entry *out)
 {
@@ -173,9 +201,13 @@ static int list_root(const char *dir, int i, struct dir_entry *out)
 
 static int procfs_open(const char *abs, int flags, struct file **out)
 {
+	const char *rel = abs[5] ? abs + 6 : ""; /* after "/proc/" */
+	if (strcmp(rel, "trace_on") == 0 && (flags & O_ACCMODE) == O_WRONLY) {
+		*out = file_alloc(&trace_on_ops, NULL, O_WRONLY);
+		return *out ? 0 : -ENOMEM;
+	}
 	if ((flags & O_ACCMODE) != O_RDONLY || (flags & O_TRUNC))
 		return -EACCES;
-	const char *rel = abs[5] ? abs + 6 : ""; /* after "/proc/" */
 	bool dir = false;
 	dir_list_fn lister = NULL;
 	void (*gen)(struct text *) = NULL;
@@ -189,6 +221,8 @@ static int procfs_open(const char *abs, int flags, struct file **out)
 		gen = gen_meminfo;
 	} else if (strcmp(rel, "uptime") == 0) {
 		gen = gen_uptime;
+	} else if (strcmp(rel, "trace_on") == 0) {
+		gen = gen_trace_on;
 	} else {
 		int pid;
 		const char *rest;
@@ -218,7 +252,8 @@ static int procfs_open(const char *abs, int flags, struct file **out)
 		gen(&t);
 	else
 		gen_pid(&t, &pi);
-	*out = memfile_open(t.buf, t.len, S_IFREG | 0444, 0, t.buf);
+	unsigned mode = gen == gen_trace_on ? 0644 : 0444; /* it takes writes */
+	*out = memfile_open(t.buf, t.len, S_IFREG | mode, 0, t.buf);
 	return *out ? 0 : -ENOMEM;
 }
 

@@ -1,5 +1,7 @@
 #include "sched/trace.h"
 
+#include <stdatomic.h>
+
 #include "arch/cpu.h"
 #include "arch/percpu.h"
 #include "arch/time.h"
@@ -19,14 +21,33 @@ struct trace_ring {
  * exist pay for a ring, not all MAX_CPUS of them in the kernel image. */
 static struct trace_ring *rings[MAX_CPUS];
 
-/* `notrace` on the command line: record nothing at all, so that
- * `tools/bench.py --tracing-cost` can measure what recording costs. */
-static bool off;
+/* `notrace` on the command line: record nothing at all, and no rings.
+ * trace_set_enabled (0 or 1 written to /proc/trace_on) switches recording
+ * off and on while the kernel runs, so that user/bench can measure what
+ * recording costs in alternating blocks of one boot. Read without a lock:
+ * a record made just after the switch does no harm. */
+static atomic_bool off;
+
+static bool recording(void)
+{
+	return !atomic_load_explicit(&off, memory_order_relaxed);
+}
+
+void trace_set_enabled(bool on)
+{
+	atomic_store(&off, !on);
+}
+
+bool trace_enabled(void)
+{
+	return recording();
+}
 
 void trace_init_cpu(unsigned cpu)
 {
-	off = cmdline_get("notrace") != NULL;
-	if (off)
+	if (cmdline_get("notrace"))
+		atomic_store(&off, true);
+	if (!recording())
 		return;
 	uint32_t size =
 		cmdline_get("trace") ? TRACE_RECORDS_LONG : TRACE_RECORDS;
@@ -102,7 +123,7 @@ static void set_text(struct trace_record *e, const char *s)
 void trace_switch(const struct task *prev, const struct task *next,
 		  bool preempted, bool to_idle)
 {
-	if (off)
+	if (!recording())
 		return;
 	uint16_t reason = preempted			? TRACE_PREEMPT
 			  : prev->state == TASK_BLOCKED ? TRACE_BLOCK
@@ -121,7 +142,7 @@ void trace_switch(const struct task *prev, const struct task *next,
 
 void trace_event(enum trace_type type, const struct task *t, unsigned cpu)
 {
-	if (off)
+	if (!recording())
 		return;
 	assert_lock_held(__func__);
 	struct cpu *c = this_cpu();
@@ -134,7 +155,7 @@ void trace_event(enum trace_type type, const struct task *t, unsigned cpu)
 void trace_move(enum trace_type type, const struct task *t, unsigned from,
 		unsigned to)
 {
-	if (off)
+	if (!recording())
 		return;
 	assert_lock_held(__func__);
 	struct trace_record *e = record(type, t->tid);
@@ -146,7 +167,7 @@ void trace_move(enum trace_type type, const struct task *t, unsigned from,
 void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
 		 int woken)
 {
-	if (off)
+	if (!recording())
 		return;
 	bool irq_was_on = irq_save();
 	static const char futex[TASK_NAME_MAX] = "futex";
@@ -160,7 +181,7 @@ void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
 void trace_thread(struct task *t, int pid)
 {
 	t->pid = pid;
-	if (off)
+	if (!recording())
 		return;
 	bool irq_was_on = irq_save();
 	struct trace_record *e = record(TRACE_THREAD, t->tid);

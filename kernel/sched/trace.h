@@ -74,6 +74,10 @@ struct trace_record {
 
 /* Gives cpu its ring; events on a CPU without one are not recorded. */
 void trace_init_cpu(unsigned cpu);
+/* Recording on (the default) or off (`notrace`, or 0 written to
+ * /proc/trace_on); the rings stay as they are. */
+void trace_set_enabled(bool on);
+bool trace_enabled(void);
 /* trace_switch, trace_event and trace_move: with a run queue lock held
  * (interrupts off), as the scheduler calls them; they panic otherwise. */
 void trace_switch(const struct task *prev, const struct task *next,
