@@ -105,8 +105,14 @@ int pthread_cancel(pthread_t t)
 	if (!__atomic_load_n(&t->tid, __ATOMIC_ACQUIRE))
 		return ESRCH;
 	__atomic_store_n(&t->cancel_requested, 1, __ATOMIC_SEQ_CST);
-	if (t != pthread_self())
-		return pthread_kill(t, SIGCANCEL);
+	if (t != pthread_self()) {
+		/* The signal only wakes a thread asleep in a system call. One
+		 * that saw the request at a cancellation point and ended before
+		 * the signal went (its tid gone: ESRCH) was cancelled all the
+		 * same, and the request was made: 0. */
+		int r = pthread_kill(t, SIGCANCEL);
+		return r == ESRCH ? 0 : r;
+	}
 	if (t->cancel_type == PTHREAD_CANCEL_ASYNCHRONOUS)
 		pthread_testcancel();
 	return 0;
