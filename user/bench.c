@@ -473,20 +473,21 @@ struct handoff {
 	bool (*stop)(void);
 };
 
-/* Runs h for `blocks` blocks; us[b] is block b's time per round trip.
- * before(b), if set, runs before block b, outside the timing. */
-static bool handoff_run(const struct handoff *h, int blocks, double *us,
-			void (*before)(int b))
+/* Runs h for `blocks` blocks of `rounds` round trips; us[b] is block b's
+ * time per round trip. before(b), if set, runs before block b, outside
+ * the timing. */
+static bool handoff_run(const struct handoff *h, int blocks, int rounds,
+			double *us, void (*before)(int b))
 {
-	if (!h->start(blocks * h->rounds))
+	if (!h->start(blocks * rounds))
 		return false;
 	for (int b = 0; b < blocks; b++) {
 		if (before)
 			before(b);
 		long start = now_ns();
-		for (int i = 0; i < h->rounds; i++)
+		for (int i = 0; i < rounds; i++)
 			h->pass();
-		us[b] = (double)(now_ns() - start) / h->rounds / 1000;
+		us[b] = (double)(now_ns() - start) / rounds / 1000;
 	}
 	return h->stop();
 }
@@ -494,7 +495,7 @@ static bool handoff_run(const struct handoff *h, int blocks, double *us,
 static void handoff_figure(const struct handoff *h)
 {
 	double us[REPS];
-	if (handoff_run(h, REPS, us, NULL) && !failed)
+	if (handoff_run(h, REPS, h->rounds, us, NULL) && !failed)
 		report(h->name, median(us, REPS), "us");
 }
 
@@ -701,12 +702,14 @@ static void sleep_overshoot(void)
  * or 1 to /proc/trace_on switches it off and on. COST_PAIRS pairs of
  * blocks in one boot, the trace on in one block of each pair and off in
  * the other, the order alternating: the figure is the median over the
- * pairs of on / off - 1, in percent. Both blocks of a pair run seconds
- * apart in the same boot, with the same placement of the vCPUs on the
- * host, which comparing whole boots (tools/bench.py --tracing-cost)
- * cannot give.
+ * pairs of on / off - 1, in percent. Both blocks of a pair run within a
+ * millisecond of each other in the same boot, with the same placement of
+ * the vCPUs on the host, which comparing whole boots (tools/bench.py
+ * --tracing-cost) cannot give.
  */
-#define COST_PAIRS 100
+#define COST_PAIRS 1000
+#define COST_ROUNDS 10 /* round trips a block: short, so that pairs are close  \
+			*/
 
 static bool trace_on_in_block(int b)
 {
@@ -729,8 +732,9 @@ static void trace_for_block(int b)
 
 static void trace_cost(const struct handoff *h)
 {
-	double us[2 * COST_PAIRS], cost[COST_PAIRS];
-	bool ok = handoff_run(h, 2 * COST_PAIRS, us, trace_for_block);
+	static double us[2 * COST_PAIRS], cost[COST_PAIRS];
+	bool ok = handoff_run(h, 2 * COST_PAIRS, COST_ROUNDS, us,
+			      trace_for_block);
 	set_trace(true);
 	if (!ok || failed)
 		return;
