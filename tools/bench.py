@@ -222,16 +222,17 @@ def descendants(pid):
     return found
 
 
-def pin_vcpus(proc):
-    """Pins each QEMU vCPU thread under proc to a host core of its own
-    (vCPU n to core n modulo the cores), until proc ends. On a host that
+def pin_vcpus(proc, smp):
+    """Pins each of the smp QEMU vCPU threads under proc to a host core of
+    its own (vCPU n to core n modulo the cores), looking until it has
+    pinned them all or proc has ended. On a host that
     moves threads freely, both vCPU threads of a 2-CPU guest can share one
     core for a whole run: every cross-CPU wake-up then waits for the host
     to switch threads, and that run's hand-off figures are 4-30 times its
     neighbours' (docs/bench.md)."""
     cores = sorted(os.sched_getaffinity(0))
     pinned = set()
-    while proc.poll() is None:
+    while proc.poll() is None and len(pinned) < int(smp):
         for pid in descendants(proc.pid):
             try:
                 tids = os.listdir(f"/proc/{pid}/task")
@@ -260,7 +261,7 @@ def spindle_bench(smp, args=(), cmdline="", pin=False):
     proc = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     if pin:
-        pinner = threading.Thread(target=pin_vcpus, args=(proc,), daemon=True)
+        pinner = threading.Thread(target=pin_vcpus, args=(proc, smp), daemon=True)
         pinner.start()
     stdout, stderr = proc.communicate()
     r = subprocess.CompletedProcess(argv, proc.returncode, stdout, stderr)
