@@ -28,7 +28,7 @@ static struct trace_ring *rings[MAX_CPUS];
  * a record made just after the switch does no harm. */
 static atomic_bool off;
 
-static bool recording(void)
+bool trace_enabled(void)
 {
 	return !atomic_load_explicit(&off, memory_order_relaxed);
 }
@@ -38,16 +38,11 @@ void trace_set_enabled(bool on)
 	atomic_store(&off, !on);
 }
 
-bool trace_enabled(void)
-{
-	return recording();
-}
-
 void trace_init_cpu(unsigned cpu)
 {
 	if (cmdline_get("notrace"))
 		atomic_store(&off, true);
-	if (!recording())
+	if (!trace_enabled())
 		return;
 	uint32_t size =
 		cmdline_get("trace") ? TRACE_RECORDS_LONG : TRACE_RECORDS;
@@ -123,7 +118,7 @@ static void set_text(struct trace_record *e, const char *s)
 void trace_switch(const struct task *prev, const struct task *next,
 		  bool preempted, bool to_idle)
 {
-	if (!recording())
+	if (!trace_enabled())
 		return;
 	uint16_t reason = preempted			? TRACE_PREEMPT
 			  : prev->state == TASK_BLOCKED ? TRACE_BLOCK
@@ -142,7 +137,7 @@ void trace_switch(const struct task *prev, const struct task *next,
 
 void trace_event(enum trace_type type, const struct task *t, unsigned cpu)
 {
-	if (!recording())
+	if (!trace_enabled())
 		return;
 	assert_lock_held(__func__);
 	struct cpu *c = this_cpu();
@@ -155,7 +150,7 @@ void trace_event(enum trace_type type, const struct task *t, unsigned cpu)
 void trace_move(enum trace_type type, const struct task *t, unsigned from,
 		unsigned to)
 {
-	if (!recording())
+	if (!trace_enabled())
 		return;
 	assert_lock_held(__func__);
 	struct trace_record *e = record(type, t->tid);
@@ -167,7 +162,7 @@ void trace_move(enum trace_type type, const struct task *t, unsigned from,
 void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
 		 int woken)
 {
-	if (!recording())
+	if (!trace_enabled())
 		return;
 	bool irq_was_on = irq_save();
 	static const char futex[TASK_NAME_MAX] = "futex";
@@ -181,7 +176,7 @@ void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
 void trace_thread(struct task *t, int pid)
 {
 	t->pid = pid;
-	if (!recording())
+	if (!trace_enabled())
 		return;
 	bool irq_was_on = irq_save();
 	struct trace_record *e = record(TRACE_THREAD, t->tid);
