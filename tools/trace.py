@@ -38,8 +38,9 @@ IDLE_TIMEOUT = 60  # no output line for this long: hung (as tools/test.py)
 CPU_PID = 0  # the Chrome trace "process" that holds one track per CPU
 
 # kernel/sched/trace.h
-SWITCH, WAKE, MIGRATE, STEAL, FUTEX_WAIT, FUTEX_WAKE, THREAD = range(1, 8)
-REASONS = {1: "blocked", 2: "yielded", 3: "preempted", 4: "exited"}
+SWITCH, WAKE, MIGRATE, STEAL, THREAD = range(1, 6)
+BLOCK = 1  # enum trace_reason: the leaving task went to sleep
+REASONS = {BLOCK: "blocked", 2: "yielded", 3: "preempted", 4: "exited"}
 TO_IDLE = 0x100  # or'ed into a switch's reason: the next task is the idle task
 
 Record = collections.namedtuple("Record", "cpu tsc type reason tid arg other addr what")
@@ -123,6 +124,8 @@ def build_events(cpus, tsc_hz, records):
         if r.type == SWITCH:
             _, since = running.get(r.cpu, (r.tid, first_seen[r.cpu]))
             slices.append((r.cpu, r.tid, since, t, REASONS.get(r.reason & 0xFF, "?")))
+            if r.reason & 0xFF == BLOCK and r.addr:  # asleep on the futex at addr
+                futex_waits[r.tid] = (t, r.addr)
             running[r.cpu] = (r.arg, t)
             wake = pending_wakes.pop(r.arg, None)
             if wake is not None and not is_idle(r.arg):
@@ -134,13 +137,12 @@ def build_events(cpus, tsc_hz, records):
         elif r.type == WAKE and r.other >= 0 and r.cpu in running \
                 and not is_idle(running[r.cpu][0]):
             flow = len(flows) + 1
+            args = {"waker": label(r.other), "woken": label(r.tid), "to cpu": r.arg}
+            if r.addr:
+                args["futex"] = f"{r.addr:#x}"
             flows.append({"name": "wake-up", "cat": "sched", "ph": "s", "id": flow,
-                          "pid": CPU_PID, "tid": r.cpu, "ts": t,
-                          "args": {"waker": label(r.other), "woken": label(r.tid),
-                                   "to cpu": r.arg}})
+                          "pid": CPU_PID, "tid": r.cpu, "ts": t, "args": args})
             pending_wakes[r.tid] = flow
-        elif r.type == FUTEX_WAIT:
-            futex_waits[r.tid] = (t, r.addr)
     for cpu, (tid, since) in running.items():
         slices.append((cpu, tid, since, end, "still running at the end"))
     for tid, (start, addr) in futex_waits.items():

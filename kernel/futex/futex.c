@@ -34,7 +34,6 @@
 #include "mm/vmm.h"
 #include "sched/sched.h"
 #include "sched/timer.h"
-#include "sched/trace.h"
 #include "sched/waitq.h"
 #include "sync/spinlock.h"
 
@@ -218,9 +217,9 @@ int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 	}
 	w.bucket = b;
 	list_push_back(&b->waiters, &w.link);
-	trace_futex(TRACE_FUTEX_WAIT, self, uaddr, 0);
 	spin_unlock(&b->lock);
 	self->wait_what = "futex";
+	self->wait_addr = uaddr;
 
 	struct timer timer;
 	if (deadline_ns)
@@ -235,6 +234,7 @@ int futex_wait(uint64_t uaddr, uint32_t val, uint64_t deadline_ns,
 	}
 	sched_unblock_current();
 	self->wait_what = NULL;
+	self->wait_addr = 0;
 	if (deadline_ns)
 		timer_cancel(&timer);
 
@@ -286,8 +286,6 @@ int futex_wake(uint64_t uaddr, int nr, uint32_t bitset, bool shared)
 	}
 	spin_unlock(&b->lock);
 	wake_taken(&taken);
-	if (woken)
-		trace_futex(TRACE_FUTEX_WAKE, current(), uaddr, woken);
 	return woken;
 	/* LAB futex: end */
 }

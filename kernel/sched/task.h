@@ -96,6 +96,7 @@ struct task {
 	/* the wait queue's lock: */
 	struct list_node wait_link;
 	const char *wait_what; /* what it is blocked on, for `tasks` */
+	uint64_t wait_addr; /* the user address of its futex, for the trace */
 
 	/* life: */
 	atomic_int refs;       /* freed when it drops to 0 */

@@ -87,7 +87,7 @@ static struct trace_record *record(enum trace_type type, int tid)
  * trace_switch, trace_event and trace_move run under a run queue lock,
  * which keeps them off; this checks that with the CPU's push-off depth (a
  * load), where saving and restoring the flags would cost a third of the
- * record under TCG. The other two, called without a lock, turn them off.
+ * record under TCG. trace_thread, called without a lock, turns them off.
  */
 static void assert_lock_held(const char *fn)
 {
@@ -126,10 +126,12 @@ void trace_switch(const struct task *prev, const struct task *next,
 							: TRACE_YIELD;
 	assert_lock_held(__func__);
 	struct trace_record *e = record(TRACE_SWITCH, prev->tid);
-	if (reason == TRACE_BLOCK && prev->wait_what)
+	if (reason == TRACE_BLOCK && prev->wait_what) {
 		set_text(e, prev->wait_what);
-	else
+		e->addr = prev->wait_addr;
+	} else {
 		set_name(e, next->name);
+	}
 	e->reason = reason | (to_idle ? TRACE_TO_IDLE : 0);
 	e->arg = next->tid;
 	e->other = next->pid;
@@ -145,6 +147,7 @@ void trace_event(enum trace_type type, const struct task *t, unsigned cpu)
 	set_name(e, t->name);
 	e->arg = (int)cpu;
 	e->other = c->in_interrupt || !c->current ? -1 : c->current->tid;
+	e->addr = t->wait_addr;
 }
 
 void trace_move(enum trace_type type, const struct task *t, unsigned from,
@@ -157,20 +160,6 @@ void trace_move(enum trace_type type, const struct task *t, unsigned from,
 	set_name(e, t->name);
 	e->arg = (int)to;
 	e->other = (int)from;
-}
-
-void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
-		 int woken)
-{
-	if (!trace_enabled())
-		return;
-	bool irq_was_on = irq_save();
-	static const char futex[TASK_NAME_MAX] = "futex";
-	struct trace_record *e = record(type, t->tid);
-	set_name(e, futex);
-	e->arg = woken;
-	e->addr = addr;
-	irq_restore(irq_was_on);
 }
 
 void trace_thread(struct task *t, int pid)
@@ -198,7 +187,7 @@ unsigned trace_read(unsigned cpu, struct trace_record *out, unsigned max)
 }
 
 static const char *const type_names[TRACE_NR_TYPES] = {
-	"?", "switch", "wake", "migrate", "steal", "fwait", "fwake", "thread"};
+	"?", "switch", "wake", "migrate", "steal", "thread"};
 static const char *const reason_names[] = {"", "block", "yield", "preempt",
 					   "exit"};
 

@@ -13,11 +13,13 @@
  *                         when the next task is the CPU's idle task
  *       12    4  tid      the task it is about (SWITCH: the one leaving)
  *       16    4  arg      SWITCH: next tid; WAKE, MIGRATE, STEAL: target
- *                         CPU; FUTEX_WAKE: how many it woke; THREAD: pid
+ *                         CPU; THREAD: pid
  *       20    4  other    SWITCH: next's pid (0: none); WAKE: the
  *                         waker's tid (-1 from an interrupt); MIGRATE,
  *                         STEAL: the CPU it left
- *       24    8  addr     FUTEX_WAIT, FUTEX_WAKE: the user address
+ *       24    8  addr     the user address of the futex: SWITCH (a block)
+ *                         that sleeps on one, WAKE of a task asleep on one;
+ *                         else 0
  *       32   16  what     task name (SWITCH: of the next task, THREAD: the
  *                         thread's), or what a task blocks on; NUL-padded,
  *                         maybe unterminated
@@ -43,12 +45,10 @@ _Static_assert((TRACE_RECORDS & (TRACE_RECORDS - 1)) == 0 &&
 
 enum trace_type {
 	TRACE_SWITCH = 1,
-	TRACE_WAKE = 2,	      /* tid became runnable, queued on CPU arg */
-	TRACE_MIGRATE = 3,    /* tid moved from CPU other to CPU arg */
-	TRACE_STEAL = 4,      /* balancing pulled tid from other to arg */
-	TRACE_FUTEX_WAIT = 5, /* tid sleeps on the futex at addr */
-	TRACE_FUTEX_WAKE = 6, /* tid woke arg waiters of the futex at addr */
-	TRACE_THREAD = 7,     /* tid is (now) a thread `what` of process arg */
+	TRACE_WAKE = 2,	   /* tid became runnable, queued on CPU arg */
+	TRACE_MIGRATE = 3, /* tid moved from CPU other to CPU arg */
+	TRACE_STEAL = 4,   /* balancing pulled tid from other to arg */
+	TRACE_THREAD = 5,  /* tid is (now) a thread `what` of process arg */
 	TRACE_NR_TYPES,
 };
 
@@ -86,8 +86,6 @@ void trace_switch(const struct task *prev, const struct task *next,
 void trace_event(enum trace_type type, const struct task *t, unsigned cpu);
 void trace_move(enum trace_type type, const struct task *t, unsigned from,
 		unsigned to);
-void trace_futex(enum trace_type type, const struct task *t, uint64_t addr,
-		 int woken);
 /* t now runs as a thread of process pid (clone, exec: its name); sets
  * t->pid, which every switch to t records. */
 void trace_thread(struct task *t, int pid);

@@ -221,8 +221,7 @@ Without TID: the task on the CPU GDB has selected."""
                   f"{vma_prot(int(vma['prot']))} {what}")
 
 
-TRACE_TYPES = {1: "switch", 2: "wake", 3: "migrate", 4: "steal", 5: "fwait", 6: "fwake",
-               7: "thread"}
+TRACE_TYPES = {1: "switch", 2: "wake", 3: "migrate", 4: "steal", 5: "thread"}
 TRACE_REASONS = {0: "", 1: "block", 2: "yield", 3: "preempt", 4: "exit"}
 
 
