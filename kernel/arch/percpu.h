@@ -35,6 +35,7 @@ struct call_slot {
 
 struct task;
 struct spinlock;
+struct vmm_space;
 
 struct cpu {
 	struct cpu *self;    /* %gs:0 */
@@ -57,6 +58,10 @@ struct cpu {
 	uint64_t timer_armed_tsc;    /* what the one-shot is set for; 0:
 					being handled, set on its way out */
 	struct call_slot call;
+
+	/* The user address space in CR3 (mm/vmm.c); NULL: the kernel's own.
+	 * This CPU, with interrupts off. */
+	struct vmm_space *space;
 
 	/* The scheduler's (kernel/sched): */
 	struct task *current;	  /* this CPU: the task running here */

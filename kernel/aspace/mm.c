@@ -155,7 +155,7 @@ void mm_put(struct mm *mm)
 {
 	if (atomic_fetch_sub(&mm->refs, 1) != 1)
 		return;
-	kassert(atomic_load(&mm->space.cpus) == 0);
+	vmm_release(&mm->space); /* CPUs that idle in it */
 	while (!list_empty(&mm->vmas)) {
 		struct vma *v =
 			list_entry(list_pop_front(&mm->vmas), struct vma, link);

@@ -107,11 +107,15 @@ struct mm *mm_copy(struct mm *src);
 /* Drops a reference; the last one frees every page and the page table. */
 void mm_put(struct mm *mm);
 
-/* Loads to's page table on this CPU (from may be NULL: a kernel thread's,
- * i.e. the kernel's own). Called by the scheduler on every switch. */
-static inline void mm_switch(struct mm *from, struct mm *to)
+/* Loads to's page table on this CPU now (exec); NULL: the kernel's own
+ * (exit). The scheduler uses vmm_switch, which lets a kernel thread
+ * borrow whatever is loaded. */
+static inline void mm_switch(struct mm *to)
 {
-	vmm_switch(from ? &from->space : NULL, to ? &to->space : NULL);
+	if (to)
+		vmm_switch(&to->space);
+	else
+		vmm_switch_kernel();
 }
 
 /*

@@ -17,6 +17,7 @@
 #include <stdatomic.h>
 
 #include "arch/cpu.h"
+#include "arch/ipi.h"
 #include "arch/percpu.h"
 #include "base/kernel.h"
 #include "base/layout.h"
@@ -288,16 +289,52 @@ void vmm_init(void)
 	write_cr3(kernel_pml4);
 }
 
-void vmm_switch(struct vmm_space *from, struct vmm_space *to)
+/* Loads `to` (NULL: the kernel's tables) on this CPU; interrupts are off,
+ * so that an IPI (vmm_release) sees c->space and the sets agree. */
+static void load(struct cpu *c, struct vmm_space *to)
 {
-	if (from == to)
-		return;
-	uint64_t bit = 1ul << this_cpu()->id;
+	struct vmm_space *from = c->space;
+	uint64_t bit = 1ul << c->id;
 	/* Join `to`'s CPU set before loading it, so a shootdown that
 	 * changes it from now on includes this CPU. */
 	if (to)
 		atomic_fetch_or(&to->cpus, bit);
 	write_cr3(to ? to->pml4 : kernel_pml4);
+	c->space = to;
 	if (from)
 		atomic_fetch_and(&from->cpus, ~bit);
+}
+
+void vmm_switch(struct vmm_space *to)
+{
+	if (!to || to == this_cpu()->space)
+		return;
+	bool irq_was_on = irq_save();
+	load(this_cpu(), to);
+	irq_restore(irq_was_on);
+}
+
+void vmm_switch_kernel(void)
+{
+	bool irq_was_on = irq_save();
+	if (this_cpu()->space)
+		load(this_cpu(), NULL);
+	irq_restore(irq_was_on);
+}
+
+static long drop_space(void *space)
+{
+	if (this_cpu()->space == space)
+		load(this_cpu(), NULL);
+	return 0;
+}
+
+void vmm_release(struct vmm_space *s)
+{
+	/* Nobody can load s any more (no task uses it), so the set only
+	 * shrinks: the CPUs in it now are all there is to ask. */
+	uint64_t cpus = atomic_load(&s->cpus);
+	if (cpus)
+		smp_call_mask(cpus, drop_space, s, NULL);
+	kassert(atomic_load(&s->cpus) == 0);
 }

@@ -36,9 +36,25 @@ struct vmm_space {
 	_Atomic uint64_t cpus; /* CPUs that have it in CR3 */
 };
 
-/* Loads to's page tables on this CPU (NULL: the kernel's own, as a kernel
- * thread runs on), and takes this CPU out of from's set. */
-void vmm_switch(struct vmm_space *from, struct vmm_space *to);
+/*
+ * Makes `to` this CPU's address space, as the scheduler switches to a task
+ * of it. NULL (a kernel thread) keeps the one that is loaded: a kernel
+ * thread uses only the kernel half, which every space shares. So a CPU
+ * that idles between two turns of the same process reloads nothing
+ * (Linux's "lazy TLB"): loading CR3 empties the TLB, which costs every
+ * page touched afterwards a page walk -- under QEMU's emulation, a CPU
+ * that had gone idle and back paid about a third of a futex hand-off.
+ * The borrowed space stays in CR3 and in its `cpus` set (shootdowns still
+ * reach the CPU) until another space is loaded or vmm_release.
+ */
+void vmm_switch(struct vmm_space *to);
+/* Loads the kernel's own page tables on this CPU now: the running task
+ * gives up its address space (exit). */
+void vmm_switch_kernel(void);
+/* Before s is freed, when no task uses it any more: every CPU that still
+ * has it loaded (a kernel thread borrowing it) loads the kernel's tables
+ * instead. Waits for them (IPIs): call with interrupts on. */
+void vmm_release(struct vmm_space *s);
 
 /* PTE_NX if the CPU has NX, else 0: use instead of PTE_NX directly. */
 uint64_t pte_nx(void);

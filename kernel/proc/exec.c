@@ -219,7 +219,7 @@ int proc_exec(const char *path, const char *args, size_t args_len, int argc,
 	struct mm *old = t->mm;
 	preempt_disable();
 	t->mm = mm;
-	mm_switch(old, mm);
+	mm_switch(mm);
 	t->fs_base = 0;
 	wrmsr(MSR_FS_BASE, 0);
 	preempt_enable();

@@ -144,7 +144,7 @@ _Noreturn void proc_exit_thread(int status)
 	struct mm *mm = t->mm;
 	preempt_disable();
 	t->mm = NULL;
-	mm_switch(mm, NULL);
+	mm_switch(NULL);
 	preempt_enable();
 	if (mm)
 		mm_put(mm);

@@ -277,7 +277,7 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 	c->current = next;
 	c->tables.tss.rsp[0] = (uint64_t)next->kstack_top;
 	c->kernel_rsp = (uint64_t)next->kstack_top;
-	vmm_switch(task_space(prev), task_space(next));
+	vmm_switch(task_space(next)); /* a kernel thread: no change */
 	if (next->mm)
 		wrmsr(MSR_FS_BASE, next->fs_base);
 	fpu_save(&prev->fpu);
