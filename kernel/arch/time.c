@@ -20,6 +20,29 @@
 
 uint64_t tsc_hz = 2000000000; /* a guess, until time_init measures it */
 static uint64_t tsc_at_boot;
+/* Nanoseconds per TSC tick: ns_per_tick + ns_frac / 2^64, the fraction
+ * rounded up (set_tsc_hz). */
+static uint64_t ns_per_tick, ns_frac = 0x8000000000000000ul;
+
+/*
+ * clock_ns multiplies instead of dividing: a 64-bit division is a helper
+ * call of tens of ns under QEMU, and clock_ns runs on every switch and in
+ * the idle loop. 1e9 / hz = ns_per_tick + ns_frac / 2^64; the remainder
+ * is below hz, so the 128-by-64 division cannot overflow. Rounding the
+ * fraction up makes clock_ns at most 1 ns ahead of the exact quotient
+ * (t < 2^64 ticks times an error below 2^-64), never behind it, so
+ * clock_ns_to_tsc, which inverts the exact quotient, stays right.
+ */
+static void set_tsc_hz(uint64_t hz)
+{
+	uint64_t frac, rem;
+	__asm__("divq %4"
+		: "=a"(frac), "=d"(rem)
+		: "a"(0ul), "d"(NSEC_PER_SEC % hz), "rm"(hz));
+	tsc_hz = hz;
+	ns_per_tick = NSEC_PER_SEC / hz;
+	ns_frac = frac + (rem != 0);
+}
 
 /* TSC ticks during `ms` milliseconds of the PIT counting down. */
 static uint64_t tsc_ticks_in_pit_ms(unsigned ms)
@@ -65,7 +88,7 @@ void time_init(void)
 		hz = t[CALIBRATE_ROUNDS / 2] * (1000 / CALIBRATE_MS);
 		source = "the PIT";
 	}
-	tsc_hz = hz;
+	set_tsc_hz(hz);
 	tsc_at_boot = rdtsc();
 	pr_info("time: TSC runs at %lu.%03lu MHz (measured against %s)\n",
 		hz / 1000000, hz / 1000 % 1000, source);
@@ -73,9 +96,14 @@ void time_init(void)
 
 uint64_t clock_ns(void)
 {
-	uint64_t t = rdtsc() - tsc_at_boot;
-	/* t * 1e9 / hz, in two parts so the product cannot overflow. */
-	return t / tsc_hz * NSEC_PER_SEC + t % tsc_hz * NSEC_PER_SEC / tsc_hz;
+	return clock_ns_at(rdtsc());
+}
+
+uint64_t clock_ns_at(uint64_t tsc)
+{
+	uint64_t t = tsc - tsc_at_boot;
+	return t * ns_per_tick +
+	       (uint64_t)(((unsigned __int128)t * ns_frac) >> 64);
 }
 
 uint64_t clock_ns_to_tsc(uint64_t ns)

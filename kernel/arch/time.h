@@ -26,6 +26,8 @@ extern uint64_t tsc_hz;
 /* Calibrates the TSC (on the boot CPU, before the other CPUs start). */
 void time_init(void);
 uint64_t clock_ns(void);
+/* clock_ns at the moment rdtsc() returned tsc. */
+uint64_t clock_ns_at(uint64_t tsc);
 /* The TSC value at which clock_ns() reaches ns. */
 uint64_t clock_ns_to_tsc(uint64_t ns);
 void udelay(uint64_t microseconds);

@@ -161,6 +161,35 @@ KTEST(smp, ticks_never_outrun_the_clock)
 }
 
 /*
+ * clock_ns multiplies by 1e9 / tsc_hz instead of dividing (arch/time.c):
+ * it must read the exact quotient or 1 ns more, never less, so that
+ * clock_ns_to_tsc, which inverts the exact quotient, is never early --
+ * checked from the first tick to a year of uptime.
+ */
+KTEST(smp, clock_ns_is_the_exact_quotient_or_1ns_more)
+{
+	uint64_t boot = clock_ns_to_tsc(0);
+	const uint64_t year = 365ul * 24 * 3600;
+	const uint64_t ticks[] = {0,
+				  1,
+				  tsc_hz / 3,
+				  tsc_hz - 1,
+				  tsc_hz,
+				  7 * tsc_hz + 12345,
+				  3600 * tsc_hz - 1,
+				  year * tsc_hz + tsc_hz / 2};
+	for (unsigned i = 0; i < ARRAY_SIZE(ticks); i++) {
+		uint64_t t = ticks[i];
+		uint64_t exact = t / tsc_hz * NSEC_PER_SEC +
+				 t % tsc_hz * NSEC_PER_SEC / tsc_hz;
+		uint64_t ns = clock_ns_at(boot + t);
+		KEXPECT_GE(ns, exact);
+		KEXPECT_LE(ns, exact + 1);
+		KEXPECT_GE(clock_ns_at(clock_ns_to_tsc(exact)), exact);
+	}
+}
+
+/*
  * No tick is lost without being reported: with interrupts off for six
  * periods the timer's interrupts merge into one, taken when they are back
  * on, and timer_interrupt (arch/lapic.c) must count the periods it missed
