@@ -169,10 +169,13 @@ void sched_start_task(struct task *t)
 	/* Only once: a wake_up (a kill, say) before this finds it NEW and
 	 * leaves it, or it would be queued twice. */
 	kassert(t->state == TASK_NEW);
-	unsigned cpu = this_cpu()->id; /* its creator's, if it may */
+	/* Its creator's CPU, if it may: */
+	unsigned cpu = sched_place(t, this_cpu()->id);
 	t->state = TASK_RUNNABLE;
-	trace_event(TRACE_WAKE, t, cpu);
-	queue_task_unlock(rq, t, sched_place(t, cpu));
+	struct trace_wake w;
+	trace_wake_begin(&w, t);
+	queue_task_unlock(rq, t, cpu);
+	trace_wake_end(&w, cpu);
 }
 
 /*
@@ -189,20 +192,21 @@ bool wake_up(struct task *t)
 		return false;
 	}
 	t->state = TASK_RUNNABLE;
-	trace_event(TRACE_WAKE, t, t->cpu);
-	if (t->on_cpu) { /* still switching away: schedule() keeps it */
-		spin_unlock(&rq->lock);
-		return true;
-	}
+	struct trace_wake w;
+	trace_wake_begin(&w, t);
 	/* Back where it last ran, unless its mask changed while it slept
 	 * (or it is real-time, and would wait there: sched_place). */
-	queue_task_unlock(rq, t, sched_place(t, t->cpu));
+	unsigned cpu = t->on_cpu ? t->cpu : sched_place(t, t->cpu);
+	if (t->on_cpu) /* still switching away: schedule() keeps it */
+		spin_unlock(&rq->lock);
+	else
+		queue_task_unlock(rq, t, cpu);
+	trace_wake_end(&w, cpu);
 	return true;
 }
 
-static void account_switch(struct task *prev, struct task *next)
+static void account_switch(struct task *prev, struct task *next, uint64_t now)
 {
-	uint64_t now = clock_ns();
 	prev->runtime_ns += now - prev->switched_in_ns;
 	next->switched_in_ns = now;
 }
@@ -266,8 +270,9 @@ static struct task *context_switch(struct runqueue *rq, bool preempted)
 		 * one CPU. It is never queued; pick_next falls back on it. */
 		prev->state = TASK_RUNNABLE;
 	}
-	trace_switch(prev, next, preempted, next == rq->idle);
-	account_switch(prev, next);
+	uint64_t tsc = rdtsc(); /* one reading for the trace and the clock */
+	trace_switch(prev, next, preempted, next == rq->idle, tsc);
+	account_switch(prev, next, clock_ns_at(tsc));
 	if (migrates)
 		prev->state = TASK_RUNNABLE;
 	next->state = TASK_RUNNING;

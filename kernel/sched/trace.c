@@ -62,15 +62,17 @@ static struct trace_record discarded;
 /* Fills the next record of this CPU's ring but for `what` and its
  * type-specific fields, which the caller sets while interrupts stay off.
  * Before the CPU has a ring, the record goes nowhere. Cheap, because it
- * runs on every switch and wake-up even when nobody reads the trace: the
- * ring's size is a power of two (a mask, not a division). */
-static struct trace_record *record(enum trace_type type, int tid)
+ * runs on every switch and wake-up even when nobody reads the trace:
+ * inlined (a call and return are each a jump the emulator looks up), and
+ * the ring's size is a power of two (a mask, not a division). */
+static inline __attribute__((always_inline)) struct trace_record *
+record(uint64_t tsc, enum trace_type type, int tid)
 {
 	struct cpu *c = this_cpu();
 	struct trace_ring *r = rings[c->id];
 	struct trace_record *e =
 		!r ? &discarded : &r->rec[r->next++ & (r->size - 1)];
-	e->tsc = rdtsc();
+	e->tsc = tsc;
 	e->type = type;
 	e->cpu = c->id;
 	e->reason = 0;
@@ -84,10 +86,11 @@ static struct trace_record *record(enum trace_type type, int tid)
 /*
  * A record is filled in several stores, and an interrupt handler that
  * traced in between would take the same slot, so interrupts must be off.
- * trace_switch, trace_event and trace_move run under a run queue lock,
- * which keeps them off; this checks that with the CPU's push-off depth (a
- * load), where saving and restoring the flags would cost a third of the
- * record under TCG. trace_thread, called without a lock, turns them off.
+ * trace_switch and trace_move run under a run queue lock, which keeps them
+ * off; this checks that with the CPU's push-off depth (a load), where
+ * saving and restoring the flags would cost a third of the record under
+ * TCG. trace_wake_end and trace_thread, called without a lock, turn them
+ * off.
  */
 static void assert_lock_held(const char *fn)
 {
@@ -95,7 +98,8 @@ static void assert_lock_held(const char *fn)
 		panic("%s: no spinlock held: interrupts may be on", fn);
 }
 
-_Static_assert(sizeof(((struct trace_record *)0)->what) == TASK_NAME_MAX,
+_Static_assert(sizeof(((struct trace_record *)0)->what) == TASK_NAME_MAX &&
+		       sizeof(((struct trace_wake *)0)->name) == TASK_NAME_MAX,
 	       "a record's `what` holds a task name");
 
 /* A task name into e->what: two 8-byte moves (the library's memcpy is a
@@ -116,7 +120,7 @@ static void set_text(struct trace_record *e, const char *s)
 }
 
 void trace_switch(const struct task *prev, const struct task *next,
-		  bool preempted, bool to_idle)
+		  bool preempted, bool to_idle, uint64_t tsc)
 {
 	if (!trace_enabled())
 		return;
@@ -125,7 +129,7 @@ void trace_switch(const struct task *prev, const struct task *next,
 			  : prev->state == TASK_EXITED	? TRACE_EXIT
 							: TRACE_YIELD;
 	assert_lock_held(__func__);
-	struct trace_record *e = record(TRACE_SWITCH, prev->tid);
+	struct trace_record *e = record(tsc, TRACE_SWITCH, prev->tid);
 	if (reason == TRACE_BLOCK && prev->wait_what) {
 		set_text(e, prev->wait_what);
 		e->addr = prev->wait_addr;
@@ -137,17 +141,30 @@ void trace_switch(const struct task *prev, const struct task *next,
 	e->other = next->pid;
 }
 
-void trace_event(enum trace_type type, const struct task *t, unsigned cpu)
+void trace_wake_begin(struct trace_wake *w, const struct task *t)
 {
-	if (!trace_enabled())
+	w->on = trace_enabled();
+	if (!w->on)
 		return;
-	assert_lock_held(__func__);
 	struct cpu *c = this_cpu();
-	struct trace_record *e = record(type, t->tid);
-	set_name(e, t->name);
+	w->tsc = rdtsc();
+	w->tid = t->tid;
+	w->waker = c->in_interrupt || !c->current ? -1 : c->current->tid;
+	w->addr = t->wait_addr;
+	__builtin_memcpy(w->name, t->name, TASK_NAME_MAX);
+}
+
+void trace_wake_end(const struct trace_wake *w, unsigned cpu)
+{
+	if (!w->on)
+		return;
+	bool irq_was_on = irq_save();
+	struct trace_record *e = record(w->tsc, TRACE_WAKE, w->tid);
+	set_name(e, w->name);
 	e->arg = (int)cpu;
-	e->other = c->in_interrupt || !c->current ? -1 : c->current->tid;
-	e->addr = t->wait_addr;
+	e->other = w->waker;
+	e->addr = w->addr;
+	irq_restore(irq_was_on);
 }
 
 void trace_move(enum trace_type type, const struct task *t, unsigned from,
@@ -156,7 +173,7 @@ void trace_move(enum trace_type type, const struct task *t, unsigned from,
 	if (!trace_enabled())
 		return;
 	assert_lock_held(__func__);
-	struct trace_record *e = record(type, t->tid);
+	struct trace_record *e = record(rdtsc(), type, t->tid);
 	set_name(e, t->name);
 	e->arg = (int)to;
 	e->other = (int)from;
@@ -168,7 +185,7 @@ void trace_thread(struct task *t, int pid)
 	if (!trace_enabled())
 		return;
 	bool irq_was_on = irq_save();
-	struct trace_record *e = record(TRACE_THREAD, t->tid);
+	struct trace_record *e = record(rdtsc(), TRACE_THREAD, t->tid);
 	set_name(e, t->name);
 	e->arg = pid;
 	irq_restore(irq_was_on);

@@ -78,14 +78,32 @@ void trace_init_cpu(unsigned cpu);
  * /proc/trace_on); the rings stay as they are. */
 void trace_set_enabled(bool on);
 bool trace_enabled(void);
-/* trace_switch, trace_event and trace_move: with a run queue lock held
- * (interrupts off), as the scheduler calls them; they panic otherwise. */
+/* trace_switch and trace_move: with a run queue lock held (interrupts
+ * off), as the scheduler calls them; they panic otherwise. tsc: when (the
+ * scheduler reads the TSC once, for this and for its own clock). */
 void trace_switch(const struct task *prev, const struct task *next,
-		  bool preempted, bool to_idle);
-/* TRACE_WAKE, TRACE_MIGRATE, TRACE_STEAL: t goes to cpu (from `from`). */
-void trace_event(enum trace_type type, const struct task *t, unsigned cpu);
+		  bool preempted, bool to_idle, uint64_t tsc);
+/* TRACE_MIGRATE, TRACE_STEAL: t goes from CPU `from` to `to`. */
 void trace_move(enum trace_type type, const struct task *t, unsigned from,
 		unsigned to);
+/*
+ * TRACE_WAKE, in two halves around the wake-up, so that writing the record
+ * is not on the path from waker to woken: trace_wake_begin takes the time
+ * and what the record says of t while t cannot go away (its run queue
+ * locked); trace_wake_end, after t is queued and its CPU told, writes it.
+ * (A record in the ring may thus be a little older than the one before
+ * it; tools/trace.py sorts by time.) Measured on user/bench's condition
+ * variable hand-off: tracing cost 8.3 % with the record in the wake-up's
+ * path, 6.4 % out of it.
+ */
+struct trace_wake {
+	bool on; /* tracing was on at trace_wake_begin */
+	int tid, waker;
+	uint64_t tsc, addr;
+	char name[16]; /* TASK_NAME_MAX (trace.c checks) */
+};
+void trace_wake_begin(struct trace_wake *w, const struct task *t);
+void trace_wake_end(const struct trace_wake *w, unsigned cpu);
 /* t now runs as a thread of process pid (clone, exec: its name); sets
  * t->pid, which every switch to t records. */
 void trace_thread(struct task *t, int pid);
