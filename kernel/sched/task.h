@@ -36,6 +36,7 @@
 
 #include <stdatomic.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "arch/fpu.h"
@@ -74,15 +75,22 @@ struct task {
 
 	/* rq lock: */
 	enum task_state state;
-	unsigned cpu;	   /* the run queue it belongs to */
-	bool on_cpu;	   /* running, or not yet fully switched away */
-	int prio;	   /* static priority, 0 .. NR_PRIO-1 */
-	int level;	   /* the policy's current level for it */
-	int slice_left;	   /* ticks left in its time slice */
-	int rt_policy;	   /* SCHED_OTHER, SCHED_FIFO or SCHED_RR (rt.c) */
-	int rt_prio;	   /* 1 .. RT_PRIO_MAX if FIFO or RR, else 0 */
-	uint64_t affinity; /* CPUs it may run on, bit per CPU id */
+	unsigned cpu;	/* the run queue it belongs to */
+	bool on_cpu;	/* running, or not yet fully switched away */
+	int prio;	/* static priority, 0 .. NR_PRIO-1 */
+	int level;	/* the policy's current level for it */
+	int slice_left; /* ticks left in its time slice */
+	int rt_policy;	/* SCHED_OTHER, SCHED_FIFO or SCHED_RR (rt.c) */
+	int rt_prio;	/* 1 .. RT_PRIO_MAX if FIFO or RR, else 0 */
+	/* own: the user address of its futex while it sleeps on one, for
+	 * the waker's trace record. Here, in the first 64 bytes (a task is
+	 * page-aligned), because a wake-up reads and writes this line
+	 * anyway: on a line of its own, written by the sleeper just before
+	 * it slept, reading it cost the waker's CPU a cache miss that added
+	 * two points to what tracing costs a condvar hand-off. */
+	uint64_t wait_addr;
 	struct list_node rq_link;
+	uint64_t affinity; /* rq lock: CPUs it may run on, bit per CPU id */
 
 	/* own: */
 	uint64_t saved_rsp;	 /* while switched out (switch_to) */
@@ -96,7 +104,6 @@ struct task {
 	/* the wait queue's lock: */
 	struct list_node wait_link;
 	const char *wait_what; /* what it is blocked on, for `tasks` */
-	uint64_t wait_addr; /* the user address of its futex, for the trace */
 
 	/* life: */
 	atomic_int refs;       /* freed when it drops to 0 */
@@ -151,6 +158,9 @@ static inline bool task_is_rt(const struct task *t)
 {
 	return t->rt_prio > 0;
 }
+
+_Static_assert(offsetof(struct task, wait_addr) < 64,
+	       "wait_addr shares the first cache line with state");
 
 /* The part of t's address space the CPU loads (NULL for a kernel thread).
  * struct mm begins with its struct vmm_space (aspace/mm.c asserts it), and
