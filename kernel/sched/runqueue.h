@@ -15,7 +15,8 @@ struct runqueue {
 	struct spinlock lock;
 	struct policy_queues q; /* lock: SCHED_OTHER tasks */
 	struct rt_queues rt;	/* lock: SCHED_FIFO and SCHED_RR tasks */
-	unsigned nr_queued;	/* lock: tasks in q */
+	unsigned nr_queued;	/* lock: tasks in q and rt (yield reads it
+				 * without the lock, as a hint) */
 	struct task *current;	/* lock */
 	struct task *idle;	/* const once the CPU runs */
 	/* Written under lock, read without it as a hint (sched_place):

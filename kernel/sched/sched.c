@@ -196,8 +196,9 @@ bool wake_up(struct task *t)
 	trace_wake_begin(&w, t);
 	/* Back where it last ran, unless its mask changed while it slept
 	 * (or it is real-time, and would wait there: sched_place). */
-	unsigned cpu = t->on_cpu ? t->cpu : sched_place(t, t->cpu);
-	if (t->on_cpu) /* still switching away: schedule() keeps it */
+	bool switching_away = t->on_cpu; /* schedule() keeps it */
+	unsigned cpu = switching_away ? t->cpu : sched_place(t, t->cpu);
+	if (switching_away)
 		spin_unlock(&rq->lock);
 	else
 		queue_task_unlock(rq, t, cpu);
