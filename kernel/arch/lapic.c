@@ -38,14 +38,18 @@ uint32_t lapic_id(void)
 
 void lapic_eoi(void)
 {
-	lapic_write(LAPIC_EOI, 0);
+	regs[LAPIC_EOI / 4] = 0; /* no read-back (as Linux): see lapic_send */
 }
 
 void lapic_send(uint32_t dest_apic_id, uint32_t icr_low)
 {
 	irq_push_off(); /* the two ICR writes must not be split */
-	lapic_write(LAPIC_ICR_HIGH, dest_apic_id << 24);
-	lapic_write(LAPIC_ICR_LOW, icr_low);
+	/* Plain stores: the write to ICR low sends, and the loop's read
+	 * makes sure it has. (Under QEMU each APIC access is a trip through
+	 * the emulator's global lock; lapic_write's read-back would double
+	 * them.) */
+	regs[LAPIC_ICR_HIGH / 4] = dest_apic_id << 24;
+	regs[LAPIC_ICR_LOW / 4] = icr_low;
 	while (lapic_read(LAPIC_ICR_LOW) & LAPIC_ICR_PENDING)
 		cpu_relax();
 	irq_pop_off();
