@@ -15,7 +15,8 @@
  * unlocking, then lets go of it (RELEASED):
  *
  *   waker:  lock, take w1 w2 w3 onto a local list, unlock,
- *           wake_up(w1->task), w1 RELEASED, wake_up(w2->task), ...
+ *           wake_up(w1->task), w1 RELEASED, wake_up(w2->task), ...,
+ *           then the IPIs to the woken tasks' CPUs
  *   waiter: woken, sees TAKEN or RELEASED: no lock needed to leave;
  *           returns only once RELEASED (its waiter is on its stack)
  *
@@ -156,9 +157,14 @@ static void take_waiter(struct futex_waiter *w, struct list *taken)
 	list_push_back(taken, &w->link);
 }
 
-/* Wakes every waiter on `taken` and lets go of it; no lock held. */
+/* Wakes every waiter on `taken` and lets go of it; no lock held. The
+ * IPIs to the woken tasks' CPUs go out last: a woken task that ran
+ * before its waiter was RELEASED would wait for it (waiter_woken), and a
+ * waker can take long to send an IPI -- under QEMU it is a trip through
+ * the emulator's global lock, which with a busy host took milliseconds. */
 static void wake_taken(struct list *taken)
 {
+	sched_hold_kicks();
 	struct list_node *n = taken->head.next;
 	while (n != &taken->head) {
 		struct futex_waiter *w =
@@ -167,6 +173,7 @@ static void wake_taken(struct list *taken)
 		wake_up(w->task);
 		atomic_store(&w->state, RELEASED);
 	}
+	sched_send_kicks();
 }
 
 /* Whether w was woken, once its waker has let go of it. A waiter sees

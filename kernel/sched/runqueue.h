@@ -33,8 +33,16 @@ extern const struct sched_policy *policy; /* chosen at boot (sched=) */
 /* Asks cpu to reschedule soon: at once if it is this one, else by IPI
  * (skipped when that CPU is polling in its idle loop). */
 void resched_cpu(unsigned cpu);
-/* Queues t on rq. rq locked; t runnable, on no queue, off every CPU. */
-void enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t);
+/*
+ * Queues t on rq, cpu's. rq locked; t runnable, on no queue, off every CPU.
+ * If t should run at once, sets cpu's need_resched, and returns whether
+ * cpu must also be sent a VEC_RESCHEDULE IPI to notice -- which the caller
+ * sends after unlocking rq. Under QEMU an IPI is two trips through the
+ * emulator's global lock; a CPU that waits for that lock while holding a
+ * run queue's makes the other CPUs spin on the run queue's, and when the
+ * host deschedules a vCPU, each of those waits lasts milliseconds.
+ */
+bool enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t);
 /* Locks the run queue t belongs to; t->cpu may change until we hold it. */
 struct runqueue *lock_task_rq(struct task *t);
 /* Queues t -- runnable, on no queue and on no CPU -- on `cpu` if its mask

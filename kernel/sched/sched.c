@@ -105,24 +105,40 @@ static unsigned first_allowed_cpu(const struct task *t)
 	      t->affinity);
 }
 
-/* Asks cpu to reschedule soon: at once if it is this one, else by IPI --
- * unless it is idle and polling need_resched, and will see it anyway. */
-void resched_cpu(unsigned cpu)
+/* Sets cpu's need_resched. Returns whether it takes an IPI for cpu to
+ * notice: not if it is this one, nor if it is idle and polling the flag. */
+static bool set_need_resched(unsigned cpu)
 {
 	atomic_store(&cpus[cpu].need_resched, true);
-	if (cpu != this_cpu()->id && !atomic_load(&cpus[cpu].idle_polling))
+	return cpu != this_cpu()->id && !atomic_load(&cpus[cpu].idle_polling);
+}
+
+void resched_cpu(unsigned cpu)
+{
+	if (set_need_resched(cpu))
 		ipi_send(cpu, VEC_RESCHEDULE);
 }
 
-/* Queues t on rq. rq locked; t runnable, on no queue, off every CPU. */
-void enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t)
+bool enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t)
 {
 	spin_assert_held(&rq->lock);
 	t->cpu = cpu;
 	class_enqueue(rq, t, false);
 	rq->nr_queued++;
-	if (rq->current == rq->idle || class_preempts(t, rq->current))
-		resched_cpu(cpu);
+	return (rq->current == rq->idle || class_preempts(t, rq->current)) &&
+	       set_need_resched(cpu);
+}
+
+/* Sends cpu the IPI that makes it reschedule -- unless the current task
+ * holds its kicks back (sched_hold_kicks): then it goes out later. An
+ * interrupt handler's wake-ups are the handler's, and go out at once. */
+static void kick_cpu(unsigned cpu)
+{
+	struct task *self = current(); /* the task: it may move CPUs */
+	if (self && self->kicks_held && !this_cpu()->in_interrupt)
+		self->held_kicks |= 1ul << cpu;
+	else
+		ipi_send(cpu, VEC_RESCHEDULE);
 }
 
 /* Locks the run queue t belongs to; t->cpu may change until we hold it. */
@@ -159,8 +175,29 @@ void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu)
 		rq = &runqueues[cpu];
 		spin_lock(&rq->lock);
 	}
-	enqueue_locked(rq, cpu, t);
+	bool kick = enqueue_locked(rq, cpu, t);
 	spin_unlock(&rq->lock);
+	if (kick) /* not under the lock: see enqueue_locked */
+		kick_cpu(cpu);
+}
+
+/* In an interrupt handler both do nothing: its kicks go out at once. */
+void sched_hold_kicks(void)
+{
+	if (!this_cpu()->in_interrupt)
+		current()->kicks_held++;
+}
+
+void sched_send_kicks(void)
+{
+	struct task *self = current();
+	if (this_cpu()->in_interrupt || --self->kicks_held)
+		return;
+	uint64_t held = self->held_kicks;
+	self->held_kicks = 0;
+	for (unsigned cpu = 0; held; cpu++, held >>= 1)
+		if (held & 1)
+			ipi_send(cpu, VEC_RESCHEDULE);
 }
 
 void sched_start_task(struct task *t)

@@ -43,6 +43,13 @@ void sched_finish_switch(struct task *from);
 
 /* Makes a BLOCKED task runnable; returns false if it was not blocked. */
 bool wake_up(struct task *t);
+/* Between these two, the IPIs that this task's wake-ups send to other
+ * CPUs are held back; the second sends them, one to each CPU. A waker
+ * whose woken tasks must not run before it has finished with them (a
+ * futex wake, which lets go of each waiter after waking it) brackets
+ * its wake-ups with them. They nest. */
+void sched_hold_kicks(void);
+void sched_send_kicks(void);
 /* Puts a new task on a run queue for the first time. */
 void sched_start_task(struct task *t);
 

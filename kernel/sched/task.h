@@ -138,6 +138,10 @@ struct task {
 	uint32_t sig_altstack_flags;
 	/* own: the system call a signal interrupted, for its restart */
 	uint64_t syscall_nr;
+	/* own: while kicks_held > 0, the IPIs its wake-ups would send are
+	 * held back (sched_hold_kicks); held_kicks has a bit per CPU id */
+	int kicks_held;
+	uint64_t held_kicks;
 	bool syscall_may_restart;
 	int nice; /* proc_lock: what setpriority set (-20..19); prio is from it
 		   */

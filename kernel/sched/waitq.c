@@ -138,14 +138,26 @@ static void wake_pollers(struct waitq *wq)
 	spin_unlock(&wq->lock);
 }
 
+/* The IPIs to the woken tasks' CPUs go out once wq's lock is let go
+ * (sched_hold_kicks): the first thing a woken task does is take that lock
+ * (waitq_finish), and it would spin on it while its waker sent them --
+ * under QEMU a trip through the emulator's global lock, which with a busy
+ * host took milliseconds. */
+static int wake(struct waitq *wq, bool all)
+{
+	sched_hold_kicks();
+	wake_pollers(wq);
+	int n = wake_waiters(wq, all);
+	sched_send_kicks();
+	return n;
+}
+
 int waitq_wake_all(struct waitq *wq)
 {
-	wake_pollers(wq);
-	return wake_waiters(wq, true);
+	return wake(wq, true);
 }
 
 int waitq_wake_one(struct waitq *wq)
 {
-	wake_pollers(wq);
-	return wake_waiters(wq, false);
+	return wake(wq, false);
 }
