@@ -35,17 +35,8 @@ static bool pull_one(struct runqueue *from_rq, struct runqueue *to_rq,
 		return false;
 	from_rq->nr_queued--;
 	trace_move(TRACE_STEAL, t, (unsigned)(from_rq - runqueues), to);
-	enqueue_locked(to_rq, to, t); /* to is this CPU: no IPI to send */
+	enqueue_locked(to_rq, to, t);
 	return true;
-}
-
-/* Whether to look at cpu's queue at all. A CPU that runs its idle task
- * runs what is queued there itself, at once: queuing a task there set its
- * need_resched (enqueue_locked). Locking its queue to take the task would
- * only hold it up -- under QEMU, with the host busy, for milliseconds. */
-static bool may_rob(unsigned cpu, unsigned me)
-{
-	return cpu != me && runqueues[cpu].current != runqueues[cpu].idle;
 }
 
 static unsigned load_of(unsigned cpu)
@@ -91,7 +82,7 @@ static bool pull_rt(unsigned me)
 	struct runqueue *to = &runqueues[me];
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++) {
 		struct runqueue *from = &runqueues[cpu];
-		if (!may_rob(cpu, me) || !from->rt.nr)
+		if (cpu == me || !from->rt.nr)
 			continue; /* a hint: checked again under the locks */
 		lock_two(me, cpu);
 		struct task *t =
@@ -99,7 +90,7 @@ static bool pull_rt(unsigned me)
 		if (t) {
 			from->nr_queued--;
 			trace_move(TRACE_STEAL, t, cpu, me);
-			enqueue_locked(to, me, t); /* this CPU: no IPI */
+			enqueue_locked(to, me, t);
 		}
 		unlock_two(me, cpu);
 		if (t)
@@ -119,7 +110,7 @@ void sched_balance(unsigned margin)
 	if (pull_rt(me))
 		return;
 	for (unsigned cpu = 0; cpu < nr_cpus; cpu++)
-		if (may_rob(cpu, me) && load_of(cpu) > load_of(busiest) &&
+		if (load_of(cpu) > load_of(busiest) &&
 		    runqueues[cpu].nr_queued > 0)
 			busiest = cpu;
 	if (busiest == me || load_of(busiest) < load_of(me) + margin)
