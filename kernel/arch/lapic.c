@@ -9,7 +9,7 @@
 
 #define MSR_APIC_BASE 0x1b
 #define APIC_BASE_ENABLE (1ul << 11)
-#define CALIBRATE_MS 2
+#define CALIBRATE_MS 1
 
 static volatile uint32_t *regs;
 uint32_t lapic_timer_hz;

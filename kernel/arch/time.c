@@ -16,7 +16,7 @@
 #define PORT_B_OUT2 0x20	    /* channel 2 output: high at zero */
 
 #define CALIBRATE_MS 2
-#define CALIBRATE_ROUNDS 5
+#define CALIBRATE_ROUNDS 3
 
 uint64_t tsc_hz = 2000000000; /* a guess, until time_init measures it */
 static uint64_t tsc_at_boot;
