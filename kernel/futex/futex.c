@@ -149,9 +149,15 @@ static struct futex_bucket *lock_waiter_bucket(struct futex_waiter *w)
 	}
 }
 
-/* Takes w off its bucket onto the waker's list `taken`. Bucket lock held. */
+/* Takes w off its bucket onto the waker's list `taken`. Bucket lock held.
+ * Until wake_taken releases w, its waker cannot be preempted: a waiter
+ * that sees TAKEN waits for it (waiter_woken), and if the waiter ran on
+ * the waker's CPU at a higher priority, the waker would never run again
+ * to release it. (It happened: a FIFO thread in pthread_join, woken by a
+ * lower-priority thread's exit on one CPU, waited forever.) */
 static void take_waiter(struct futex_waiter *w, struct list *taken)
 {
+	preempt_disable(); /* one per waiter: wake_taken enables it again */
 	list_remove(&w->link);
 	atomic_store(&w->state, TAKEN);
 	list_push_back(taken, &w->link);
@@ -172,14 +178,15 @@ static void wake_taken(struct list *taken)
 		n = n->next; /* w may be gone once RELEASED */
 		wake_up(w->task);
 		atomic_store(&w->state, RELEASED);
+		preempt_enable(); /* take_waiter's */
 	}
 	sched_send_kicks();
 }
 
 /* Whether w was woken, once its waker has let go of it. A waiter sees
- * TAKEN only if it woke for another reason (a timeout, a signal) while a
- * waker was between its unlock and its wake_up: a moment, unless the
- * waker was preempted there, so it yields rather than spins. */
+ * TAKEN only while its waker, on another CPU, is between take_waiter and
+ * the RELEASED store -- not preemptible there, so only for a moment,
+ * unless the host has stopped that virtual CPU: so it yields, not spins. */
 static bool waiter_woken(struct futex_waiter *w)
 {
 	int state;
