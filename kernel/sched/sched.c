@@ -202,6 +202,8 @@ void sched_send_kicks(void)
 
 void sched_start_task(struct task *t)
 {
+	struct trace_wake w;
+	trace_wake_begin(&w);
 	struct runqueue *rq = lock_task_rq(t);
 	/* Only once: a wake_up (a kill, say) before this finds it NEW and
 	 * leaves it, or it would be queued twice. */
@@ -209,8 +211,7 @@ void sched_start_task(struct task *t)
 	/* Its creator's CPU, if it may: */
 	unsigned cpu = sched_place(t, this_cpu()->id);
 	t->state = TASK_RUNNABLE;
-	struct trace_wake w;
-	trace_wake_begin(&w, t);
+	trace_wake_note(&w, t);
 	queue_task_unlock(rq, t, cpu);
 	trace_wake_end(&w, cpu);
 }
@@ -223,14 +224,15 @@ void sched_start_task(struct task *t)
  */
 bool wake_up(struct task *t)
 {
+	struct trace_wake w;
+	trace_wake_begin(&w);
 	struct runqueue *rq = lock_task_rq(t);
 	if (t->state != TASK_BLOCKED) {
 		spin_unlock(&rq->lock);
 		return false;
 	}
 	t->state = TASK_RUNNABLE;
-	struct trace_wake w;
-	trace_wake_begin(&w, t);
+	trace_wake_note(&w, t);
 	/* Back where it last ran, unless its mask changed while it slept
 	 * (or it is real-time, and would wait there: sched_place). */
 	bool switching_away = t->on_cpu; /* schedule() keeps it */

@@ -141,13 +141,18 @@ void trace_switch(const struct task *prev, const struct task *next,
 	e->other = next->pid;
 }
 
-void trace_wake_begin(struct trace_wake *w, const struct task *t)
+void trace_wake_begin(struct trace_wake *w)
 {
 	w->on = trace_enabled();
+	if (w->on)
+		w->tsc = rdtsc();
+}
+
+void trace_wake_note(struct trace_wake *w, const struct task *t)
+{
 	if (!w->on)
 		return;
 	struct cpu *c = this_cpu();
-	w->tsc = rdtsc();
 	w->tid = t->tid;
 	w->waker = c->in_interrupt || !c->current ? -1 : c->current->tid;
 	w->addr = t->wait_addr;
