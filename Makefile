@@ -141,11 +141,12 @@ gdb: $(RUN_DEPS)
 
 # The scheduler timeline of one program (tools/trace.py): build/trace/PROG.json
 # (Chrome trace events: Perfetto opens it) and build/trace/PROG.svg.
+# SYSCALLS=1 records its system calls too.
 trace: $(B)/kernel.elf $(B)/initrd.cpio
-	@test -n '$(PROG)' || { echo "usage: make trace PROG=NAME [SMP=4]"; exit 2; }
+	@test -n '$(PROG)' || { echo "usage: make trace PROG=NAME [SMP=4] [SYSCALLS=1]"; exit 2; }
 	@$(PYTHON) tools/deps.py qemu
 	@$(PYTHON) tools/deps.py trace
-	@SMP='$(SMP)' MEM='$(MEM)' QEMUFLAGS='$(QEMUFLAGS)' BUILD='$(B)' $(PYTHON) tools/trace.py '$(PROG)'
+	@SMP='$(SMP)' MEM='$(MEM)' QEMUFLAGS='$(QEMUFLAGS)' BUILD='$(B)' $(PYTHON) tools/trace.py $(if $(SYSCALLS),--syscalls) '$(PROG)'
 
 test: $(B)/kernel.elf $(B)/initrd.cpio $(B)/spindle.iso
 	@$(PYTHON) tools/deps.py all

@@ -31,7 +31,9 @@ Each group is one QEMU boot (or one GDB session) with a timeout:
   trace.race         `make trace PROG=race SMP=4` (tools/trace.py): the trace
                      dump comes back and its Chrome trace JSON passes the
                      schema check (fields, no overlapping slices on a CPU,
-                     every switch-in has its switch-out)
+                     every switch-in has its switch-out); and `make trace
+                     PROG=waiters SMP=2 SYSCALLS=1`: system calls are slices
+                     on the threads' tracks, futex waits nested in them
   layers             tools/layers.py: the kernel's dependencies point down
   labs               every lab's skeleton: builds with gcc and clang, grades
                      below full naming the stub; the markers and the lab table
@@ -889,7 +891,8 @@ def gdb_group(name):
 def trace_group(name):
     """`make trace PROG=race SMP=4`, as tools/trace.py does it, into
     build/test-logs/trace/: the dump comes back whole and the Chrome
-    trace JSON passes the schema check (trace.check)."""
+    trace JSON passes the schema check (trace.check). Then waiters with
+    its system calls traced (`make trace SYSCALLS=1`)."""
     import importlib.util
     spec = importlib.util.spec_from_file_location(
         "spindle_trace", os.path.join(qemu.ROOT, "tools", "trace.py"))
@@ -904,20 +907,41 @@ def trace_group(name):
         with open(run.json) as f:
             with_json = json.load(f).get("traceEvents") == run.events
     race = [e for e in run.events if e["ph"] == "X" and e["name"].startswith("race ")]
-    # Two slices half overlapping on one thread's track: the check must see it.
-    overlap = [{"name": n, "ph": "X", "ts": ts, "dur": 10, "pid": 1, "tid": 1}
-               for n, ts in (("a", 0), ("b", 5))]
+    timer = [e for e in run.events if e.get("cat") == "irq" and e["name"] == "timer"]
+    calls = trace.collect("waiters", boot_settings(smp="2"), out_dir, picture=False,
+                          syscalls=True)
+    if calls.error or calls.problems:
+        why += [f"# waiters: {calls.error or calls.boot.why()}; log: {calls.log}"]
+        why += [f"# waiters: schema: {p}" for p in calls.problems[:10]]
+    syscalls = [e for e in calls.events if e.get("cat") == "syscall"]
+    waits = [e for e in calls.events if e.get("cat") == "futex"]
+    nested = [w for w in waits if any(
+        s["name"] == "futex" and s["tid"] == w["tid"] and s["ts"] <= w["ts"]
+        and w["ts"] + w["dur"] <= s["ts"] + s["dur"] for s in syscalls)]
+
+    # Two slices half overlapping on one thread's track: the check must see
+    # it; one inside the other may be on a thread's track, not on a CPU's.
+    def slices(pid, *spans):
+        return [{"name": f"s{i}", "ph": "X", "ts": ts, "dur": dur, "pid": pid, "tid": 1}
+                for i, (ts, dur) in enumerate(spans)]
+    overlap, inside = slices(1, (0, 10), (5, 10)), slices(1, (0, 10), (2, 5))
     checks = [
         ("schema_check_rejects_an_overlap", trace.check(overlap) and not trace.check(overlap[:1])),
+        ("schema_check_lets_a_thread_nest_not_a_cpu",
+         not trace.check(inside) and bool(trace.check(slices(trace.CPU_PID, (0, 10), (2, 5))))),
         ("dump_comes_back_whole", not run.error and bool(run.records)),
         ("json_has_trace_events", with_json),
         ("schema_fields_no_overlap_switches_pair", with_json and not run.problems),
         ("race_threads_have_slices", len({e["args"]["tid"] for e in race}) >= 4),
         ("picture_is_drawn", run.svg is not None and os.path.getsize(run.svg) > 0),
+        ("timer_interrupts_are_marked", len({e["tid"] for e in timer}) == 4),
+        ("syscalls_pass_the_schema_check", not calls.error and not calls.problems),
+        ("syscalls_are_slices", {"futex", "write", "exit_group"} <= {e["name"] for e in syscalls}),
+        ("futex_waits_nest_in_futex_calls", len(waits) >= 3 and len(nested) == len(waits)),
     ]
     cases = [Case(n, ok, [] if ok else why + [f"# schema: {p}" for p in run.problems[:10]])
              for n, ok in checks]
-    return cases, run.boot.seconds
+    return cases, run.boot.seconds + calls.boot.seconds
 
 
 def build(build_dir):

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
 """The scheduler timeline of one program: `make trace PROG=NAME [SMP=4]`.
 
-usage: trace.py NAME      (settings from the environment, as tools/qemu.py)
+usage: trace.py [--syscalls] NAME   (settings from the environment, as
+                                    tools/qemu.py)
 
-Boots Spindle (QEMU -kernel) with `init=/bin/NAME trace`. When the program
+Boots Spindle (QEMU -kernel) with `init=/bin/NAME trace` (`trace=syscalls`
+with --syscalls, as `make trace SYSCALLS=1`). When the program
 ends, the kernel prints every CPU's trace ring on the serial console
 (kernel/sched/trace.c, trace_dump_all) and powers off; this script reads
 that dump and writes:
@@ -13,8 +15,11 @@ that dump and writes:
                           a track per CPU ("CPUs" process) with a slice per
                           running task, named "program pid/tid"; wake-ups as
                           flow arrows from the waker's slice to the woken
-                          task's next slice; futex waits as slices on each
-                          thread's own track (one process per program)
+                          task's next slice; interrupts as marks on the CPU
+                          tracks; futex waits as slices on each thread's own
+                          track (one process per program), and with
+                          --syscalls the system calls, the waits inside them
+
   build/trace/NAME.svg    the CPU tracks as a picture (matplotlib)
   build/trace/NAME.log    the boot's serial output
 
@@ -38,10 +43,36 @@ IDLE_TIMEOUT = 60  # no output line for this long: hung (as tools/test.py)
 CPU_PID = 0  # the Chrome trace "process" that holds one track per CPU
 
 # kernel/sched/trace.h
-SWITCH, WAKE, MIGRATE, STEAL, THREAD = range(1, 6)
-BLOCK = 1  # enum trace_reason: the leaving task went to sleep
-REASONS = {BLOCK: "blocked", 2: "yielded", 3: "preempted", 4: "exited"}
+SWITCH, WAKE, MIGRATE, STEAL, THREAD, SYSCALL, IRQ = range(1, 8)
+BLOCK, EXIT = 1, 4  # enum trace_reason: the leaving task went to sleep, ended
+REASONS = {BLOCK: "blocked", 2: "yielded", 3: "preempted", EXIT: "exited"}
 TO_IDLE = 0x100  # or'ed into a switch's reason: the next task is the idle task
+SYS_ENTER, SYS_EXIT = 1, 2  # enum trace_syscall_phase
+
+
+def names_from_header(path, pattern):
+    """{number: name} from the #defines in a header of this tree (the
+    system call numbers, the interrupt vectors): one list, the kernel's."""
+    with open(os.path.join(qemu.ROOT, path)) as f:
+        return {int(m.group(2), 0): m.group(1).lower()
+                for m in re.finditer(pattern, f.read(), re.M)}
+
+
+def syscall_names():
+    return names_from_header("lib/freestanding/linux_abi.h",
+                             r"^#define SYS_(\w+)\s+(\d+)\s*$")
+
+
+def vector_names():
+    """Interrupt vector -> what it is: the local APIC's and the IPIs by
+    their kernel/arch/vectors.h names, the IOAPIC's by ISA IRQ."""
+    named = names_from_header("kernel/arch/vectors.h",
+                              r"^#define VEC_(\w+)\s+(0x[0-9a-fA-F]+)")
+    base = next(v for v, name in named.items() if name == "irq_base")
+    names = {v: f"irq {v - base}" for v in range(base, base + 16)}
+    names.update({v: name.replace("_", " ") for v, name in named.items()
+                  if name not in ("pic_base", "irq_base")})
+    return names
 
 Record = collections.namedtuple("Record", "cpu tsc type reason tid arg other addr what")
 
@@ -117,7 +148,16 @@ def build_events(cpus, tsc_hz, records):
     slices = []  # (cpu, tid, start, end, why it ended)
     flows, pending_wakes = [], {}  # tid -> (flow id, when woken)
     futex_waits = {}  # tid -> (start, addr)
-    thread_slices = []
+    in_syscall = {}  # tid -> (start, number)
+    thread_slices = []  # (tid, start, end, name, category, args)
+    sysname, vecname = syscall_names(), vector_names()
+
+    def syscall_slice(tid, stop, ret=None):
+        start, nr = in_syscall.pop(tid)
+        args = {"nr": nr} if ret is None else {"nr": nr, "returned": ret}
+        thread_slices.append((tid, start, stop, sysname.get(nr, f"syscall {nr}"), "syscall",
+                              args))
+
     for r in records:
         t = us(r.tsc)
         first_seen.setdefault(r.cpu, t)
@@ -133,7 +173,19 @@ def build_events(cpus, tsc_hz, records):
                               "id": wake, "pid": CPU_PID, "tid": r.cpu, "ts": t})
             if r.arg in futex_waits:
                 start, addr = futex_waits.pop(r.arg)
-                thread_slices.append((r.arg, start, t, f"futex wait {addr:#x}"))
+                thread_slices.append((r.arg, start, t, f"futex wait {addr:#x}", "futex", {}))
+            if r.reason & 0xFF == EXIT and r.tid in in_syscall:  # exit, exit_group
+                syscall_slice(r.tid, t)
+        elif r.type == SYSCALL and r.reason == SYS_ENTER:
+            in_syscall[r.tid] = (t, r.arg)  # an unfinished one before: lost
+        elif r.type == SYSCALL and r.tid in in_syscall:  # its entry was kept
+            ret = r.addr - (1 << 64) if r.addr >> 63 else r.addr  # a long
+            syscall_slice(r.tid, t, ret if abs(ret) < 1 << 32 else hex(ret))  # an address
+        elif r.type == IRQ:
+            events.append({"name": vecname.get(r.arg, f"vector {r.arg:#x}"), "cat": "irq",
+                           "ph": "i", "s": "t", "pid": CPU_PID, "tid": r.cpu, "ts": t,
+                           "args": {"vector": f"{r.arg:#x}",
+                                    "interrupted": label(r.tid) if r.tid >= 0 else "-"}})
         elif r.type == WAKE and r.other >= 0 and r.cpu in running \
                 and not is_idle(running[r.cpu][0]):
             flow = len(flows) + 1
@@ -146,7 +198,9 @@ def build_events(cpus, tsc_hz, records):
     for cpu, (tid, since) in running.items():
         slices.append((cpu, tid, since, end, "still running at the end"))
     for tid, (start, addr) in futex_waits.items():
-        thread_slices.append((tid, start, end, f"futex wait {addr:#x}"))
+        thread_slices.append((tid, start, end, f"futex wait {addr:#x}", "futex", {}))
+    for tid in list(in_syscall):
+        syscall_slice(tid, end)
     # Flow starts whose woken task never ran again in the trace: no arrow.
     finished = {f["id"] for f in flows if f["ph"] == "f"}
     flows = [f for f in flows if f["id"] in finished]
@@ -157,10 +211,10 @@ def build_events(cpus, tsc_hz, records):
         events.append({"name": label(tid), "cat": "cpu", "ph": "X", "pid": CPU_PID,
                        "tid": cpu, "ts": start, "dur": max(stop - start, 0),
                        "args": {"tid": tid, "pid": pid_of.get(tid), "ended": why}})
-    for tid, start, stop, name in thread_slices:
+    for tid, start, stop, name, cat, args in thread_slices:
         if tid in pid_of:
-            events.append({"name": name, "cat": "futex", "ph": "X", "pid": pid_of[tid],
-                           "tid": tid, "ts": start, "dur": max(stop - start, 0)})
+            events.append({"name": name, "cat": cat, "ph": "X", "pid": pid_of[tid],
+                           "tid": tid, "ts": start, "dur": max(stop - start, 0), "args": args})
     for r in records:
         if r.type in (MIGRATE, STEAL):
             events.append({"name": f"{'steal' if r.type == STEAL else 'migrate'} "
@@ -179,10 +233,10 @@ REQUIRED = {"X": ("name", "ph", "ts", "dur", "pid", "tid"),
 
 def check(events, records=None):
     """The schema check: a list of problems (empty if none). Every event
-    has the fields its phase needs; the slices on each track (a CPU, or a
-    thread's futex waits) do not overlap, which Perfetto's JSON importer
-    requires (slices on a track may only nest, and ours never nest); every
-    flow start has its end. With records, every switch on a
+    has the fields its phase needs; slices on a track may only nest, as
+    Perfetto's JSON importer requires: on a CPU's track they do not even
+    nest (one task at a time), on a thread's a futex wait nests in its
+    system call; every flow start has its end. With records, every switch on a
     CPU leaves the task the previous switch there brought in (no switch-in
     without its switch-out)."""
     problems = []
@@ -203,13 +257,20 @@ def check(events, records=None):
             by_track[e["pid"], e["tid"]].append((e["ts"], e["ts"] + e["dur"], e["name"]))
         if e["ph"] in "sf":
             flow_ids[e["ph"]].add(e["id"])
+    eps = 1e-6
     for (pid, tid), slices in by_track.items():
         track = f"cpu {tid}" if pid == CPU_PID else f"pid {pid} tid {tid}"
-        slices.sort()
-        for (s1, e1, n1), (s2, e2, n2) in zip(slices, slices[1:]):
-            if s2 < e1 - 1e-6:
-                problems.append(f"{track}: {n1} [{s1:.3f}, {e1:.3f}] overlaps "
-                                f"{n2} [{s2:.3f}, {e2:.3f}] (µs)")
+        open_ = []  # the slices that contain the one at hand, outermost first
+        for s2, e2, n2 in sorted(slices, key=lambda s: (s[0], -s[1])):
+            while open_ and open_[-1][1] <= s2 + eps:
+                open_.pop()
+            if open_:
+                s1, e1, n1 = open_[-1]
+                if pid == CPU_PID or e2 > e1 + eps:
+                    problems.append(f"{track}: {n1} [{s1:.3f}, {e1:.3f}] overlaps "
+                                    f"{n2} [{s2:.3f}, {e2:.3f}] (µs)")
+                    continue
+            open_.append((s2, e2, n2))
     if flow_ids["s"] != flow_ids["f"]:
         problems.append(f"flows without both ends: {sorted(flow_ids['s'] ^ flow_ids['f'])}")
     last_in = {}
@@ -271,10 +332,13 @@ class Run:
         self.problems, self.json, self.svg, self.error = [], None, None, ""
 
 
-def collect(name, s, out_dir, picture=True):
-    """Boots with settings s running /bin/name traced, writes
-    out_dir/name.json (and .svg, .log); returns a Run."""
-    s = dict(s, boot="kernel", cmdline=f"init=/bin/{name} trace {s.get('cmdline', '')}".strip())
+def collect(name, s, out_dir, picture=True, syscalls=False):
+    """Boots with settings s running /bin/name traced (its system calls
+    too if syscalls), writes out_dir/name.json (and .svg, .log); returns
+    a Run."""
+    switch = "trace=syscalls" if syscalls else "trace"
+    s = dict(s, boot="kernel",
+             cmdline=f"init=/bin/{name} {switch} {s.get('cmdline', '')}".strip())
     os.makedirs(out_dir, exist_ok=True)
     log = os.path.join(out_dir, name + ".log")
     run = Run(qemu.boot(s, TIMEOUT, log_path=log, idle_timeout=IDLE_TIMEOUT), log)
@@ -302,18 +366,23 @@ def main(argv):
     if len(argv) == 6 and argv[1] == "--draw":  # draw(), in Debian's python
         draw_events(json.load(open(argv[2]))["traceEvents"], int(argv[3]), argv[4], argv[5])
         return 0
-    if len(argv) != 2:
-        sys.exit("usage: trace.py NAME   (make trace PROG=NAME [SMP=4])")
-    name = argv[1]
-    run = collect(name, qemu.settings(), os.path.join(qemu.ROOT, "build", "trace"))
+    syscalls = argv[1:2] == ["--syscalls"]
+    if len(argv) != 2 + syscalls:
+        sys.exit("usage: trace.py [--syscalls] NAME   (make trace PROG=NAME [SMP=4] "
+                 "[SYSCALLS=1])")
+    name = argv[-1]
+    run = collect(name, qemu.settings(), os.path.join(qemu.ROOT, "build", "trace"),
+                  syscalls=syscalls)
     if run.error:
         sys.exit(f"trace.py: {run.error}; log: {run.log}")
     for note in run.notes:
         print(f"trace: {note}")
     slices = sum(e["ph"] == "X" and e["pid"] == CPU_PID for e in run.events)
     flows = sum(e["ph"] == "s" for e in run.events)
+    irqs = sum(e.get("cat") == "irq" for e in run.events)
+    calls = sum(e.get("cat") == "syscall" for e in run.events)
     print(f"trace: {len(run.records)} records from {run.cpus} CPUs: {slices} slices, "
-          f"{flows} wake-ups")
+          f"{flows} wake-ups, {irqs} interrupts" + (f", {calls} system calls" if syscalls else ""))
     print(f"trace: wrote {os.path.relpath(run.json, qemu.ROOT)} (open it in "
           f"https://ui.perfetto.dev) and {os.path.relpath(run.svg, qemu.ROOT)}")
     for p in run.problems[:20]:

@@ -51,8 +51,10 @@ typedef void (*trap_handler_fn)(struct trap_frame *frame);
 void trap_set_handler(unsigned vector, trap_handler_fn handler);
 
 /* Called after every interrupt handler, still in the handler's context:
- * where the scheduler preempts the interrupted task. */
-void trap_set_interrupt_exit_hook(void (*hook)(bool interrupts_were_on));
+ * where the scheduler traces the interrupt and preempts the interrupted
+ * task. */
+void trap_set_interrupt_exit_hook(void (*hook)(unsigned vector,
+					       bool interrupts_were_on));
 
 /*
  * User space is entry's business (user_fault.c), so arch asks it through a

@@ -39,7 +39,7 @@ static const char *const exception_names[32] = {
 };
 
 static trap_handler_fn handlers[NR_VECTORS];
-static void (*interrupt_exit_hook)(bool interrupts_were_on);
+static void (*interrupt_exit_hook)(unsigned vector, bool interrupts_were_on);
 static bool (*user_fault_hook)(struct trap_frame *frame, uint64_t cr2);
 
 const char *trap_name(unsigned vector)
@@ -50,7 +50,8 @@ const char *trap_name(unsigned vector)
 	return "interrupt";
 }
 
-void trap_set_interrupt_exit_hook(void (*hook)(bool interrupts_were_on))
+void trap_set_interrupt_exit_hook(void (*hook)(unsigned vector,
+					       bool interrupts_were_on))
 {
 	interrupt_exit_hook = hook;
 }
@@ -97,7 +98,8 @@ void trap_dispatch(struct trap_frame *frame)
 		handlers[frame->vector](frame);
 		c->in_interrupt--;
 		if (interrupt_exit_hook)
-			interrupt_exit_hook(frame->rflags & RFLAGS_IF);
+			interrupt_exit_hook((unsigned)frame->vector,
+					    frame->rflags & RFLAGS_IF);
 		return;
 	}
 	pr_warn("trap: unexpected interrupt on vector %lu, ignored\n",

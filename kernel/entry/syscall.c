@@ -9,6 +9,7 @@
 #include "base/kernel.h"
 #include "freestanding/errno.h"
 #include "sched/sched.h"
+#include "sched/trace.h"
 
 #define SYSCALL_LOG_MAX 1024
 
@@ -31,9 +32,11 @@ long syscall_dispatch(struct trap_frame *f)
 	uint64_t a0 = f->rdi, a1 = f->rsi, a2 = f->rdx, a3 = f->r10, a4 = f->r8,
 		 a5 = f->r9;
 	struct task *self = current();
-	self->syscall_nr = f->rax;
+	uint64_t nr = f->rax;
+	self->syscall_nr = nr;
+	trace_syscall_enter(nr);
 	long r;
-	switch (f->rax) {
+	switch (nr) {
 	case SYS_read:
 		r = sys_read((int)a0, a1, a2);
 		break;
@@ -359,9 +362,10 @@ long syscall_dispatch(struct trap_frame *f)
 		r = sys_getrandom(a0, a1, (unsigned)a2);
 		break;
 	default:
-		log_unknown(f->rax);
+		log_unknown(nr);
 		r = -ENOSYS;
 	}
+	trace_syscall_exit(nr, r);
 	/* An interrupted call: user_return_work restarts it or says EINTR.
 	 * rt_sigreturn's "result" is the rax it restored, never a code. */
 	self->syscall_may_restart =

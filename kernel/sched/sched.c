@@ -452,8 +452,11 @@ void yield(void)
 	schedule();
 }
 
-void sched_preempt_check(bool interrupts_were_on)
+/* The interrupt exit hook (trap_set_interrupt_exit_hook): the interrupt
+ * goes into the trace, then the interrupted task is preempted if due. */
+static void sched_preempt_check(unsigned vector, bool interrupts_were_on)
 {
+	trace_irq(vector);
 	struct cpu *c = this_cpu();
 	if (!interrupts_were_on || c->preempt_count || c->irq_off_depth ||
 	    !atomic_load(&c->need_resched) || !c->current)

@@ -55,8 +55,6 @@ void sched_start_task(struct task *t);
 
 /* Timer tick on this CPU (from the LAPIC timer interrupt). */
 void sched_tick(bool tick);
-/* From the trap path: preempt the interrupted task if it is due. */
-void sched_preempt_check(bool interrupts_were_on);
 
 /* Restricts t (not yet started, or the caller itself) to a CPU mask. */
 int sched_set_affinity(struct task *t, uint64_t mask);

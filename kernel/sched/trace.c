@@ -38,14 +38,17 @@ void trace_set_enabled(bool on)
 	atomic_store(&off, !on);
 }
 
+bool trace_syscalls_on;
+
 void trace_init_cpu(unsigned cpu)
 {
 	if (cmdline_get("notrace"))
 		atomic_store(&off, true);
 	if (!trace_enabled())
 		return;
-	uint32_t size =
-		cmdline_get("trace") ? TRACE_RECORDS_LONG : TRACE_RECORDS;
+	const char *trace = cmdline_get("trace");
+	trace_syscalls_on = trace && strcmp(trace, "syscalls") == 0;
+	uint32_t size = trace ? TRACE_RECORDS_LONG : TRACE_RECORDS;
 	if (!rings[cpu])
 		rings[cpu] = kzalloc(sizeof(struct trace_ring) +
 				     size * sizeof(struct trace_record));
@@ -196,6 +199,28 @@ void trace_thread(struct task *t, int pid)
 	irq_restore(irq_was_on);
 }
 
+void trace_irq(unsigned vector)
+{
+	if (!trace_enabled())
+		return;
+	struct task *t = this_cpu()->current;
+	struct trace_record *e = record(rdtsc(), TRACE_IRQ, t ? t->tid : -1);
+	e->arg = (int)vector;
+}
+
+void trace_syscall(enum trace_syscall_phase phase, uint64_t nr, long ret)
+{
+	if (!trace_enabled())
+		return;
+	bool irq_was_on = irq_save();
+	struct trace_record *e =
+		record(rdtsc(), TRACE_SYSCALL, this_cpu()->current->tid);
+	e->reason = phase;
+	e->arg = (int)nr;
+	e->addr = phase == TRACE_SYS_EXIT ? (uint64_t)ret : 0;
+	irq_restore(irq_was_on);
+}
+
 unsigned trace_read(unsigned cpu, struct trace_record *out, unsigned max)
 {
 	struct trace_ring *r = rings[cpu];
@@ -209,9 +234,20 @@ unsigned trace_read(unsigned cpu, struct trace_record *out, unsigned max)
 }
 
 static const char *const type_names[TRACE_NR_TYPES] = {
-	"?", "switch", "wake", "migrate", "steal", "thread"};
-static const char *const reason_names[] = {"", "block", "yield", "preempt",
-					   "exit"};
+	"?", "switch", "wake", "migrate", "steal", "thread", "syscall", "irq"};
+
+static const char *reason_name(const struct trace_record *e)
+{
+	static const char *const switches[] = {"", "block", "yield", "preempt",
+					       "exit"};
+	static const char *const syscalls[] = {"", "enter", "exit"};
+	unsigned r = e->reason & 0xff;
+	if (e->type == TRACE_SWITCH)
+		return switches[r % ARRAY_SIZE(switches)];
+	if (e->type == TRACE_SYSCALL)
+		return syscalls[r % ARRAY_SIZE(syscalls)];
+	return "";
+}
 
 void trace_dump(unsigned n)
 {
@@ -227,7 +263,7 @@ void trace_dump(unsigned n)
 			const struct trace_record *e = &r->rec[i % r->size];
 			kprintf("  %16lu %-7s %-7s tid %-5d %s %-5d %.16s\n",
 				e->tsc, type_names[e->type % TRACE_NR_TYPES],
-				reason_names[(e->reason & 0xff) % 5], e->tid,
+				reason_name(e), e->tid,
 				e->type == TRACE_SWITCH ? "-> tid" : "arg",
 				e->arg, e->what);
 		}

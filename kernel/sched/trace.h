@@ -10,23 +10,28 @@
  *        8    1  type     enum trace_type
  *        9    1  cpu      the CPU it happened on
  *       10    2  reason   TRACE_SWITCH: enum trace_reason, | TRACE_TO_IDLE
- *                         when the next task is the CPU's idle task
- *       12    4  tid      the task it is about (SWITCH: the one leaving)
+ *                         when the next task is the CPU's idle task;
+ *                         TRACE_SYSCALL: TRACE_SYS_ENTER or TRACE_SYS_EXIT
+ *       12    4  tid      the task it is about (SWITCH: the one leaving;
+ *                         IRQ: the one interrupted, -1 if none)
  *       16    4  arg      SWITCH: next tid; WAKE, MIGRATE, STEAL: target
- *                         CPU; THREAD: pid
+ *                         CPU; THREAD: pid; SYSCALL: its number; IRQ: the
+ *                         vector
  *       20    4  other    SWITCH: next's pid (0: none); WAKE: the
  *                         waker's tid (-1 from an interrupt); MIGRATE,
  *                         STEAL: the CPU it left
  *       24    8  addr     the user address of the futex: SWITCH (a block)
  *                         that sleeps on one, WAKE of a task asleep on one;
- *                         else 0
+ *                         SYSCALL exit: the value returned; else 0
  *       32   16  what     task name (SWITCH: of the next task, THREAD: the
  *                         thread's), or what a task blocks on; NUL-padded,
  *                         maybe unterminated
  *
  * `trace` on the kernel command line makes init's exit dump every ring on
  * the serial console before the power-off (trace_dump_all), which is how
- * `make trace` (tools/trace.py) collects a run.
+ * `make trace` (tools/trace.py) collects a run. `trace=syscalls` records
+ * every system call's entry and exit too (`make trace SYSCALLS=1`): two
+ * records a call, too many to leave on.
  */
 #ifndef SCHED_TRACE_H
 #define SCHED_TRACE_H
@@ -49,7 +54,14 @@ enum trace_type {
 	TRACE_MIGRATE = 3, /* tid moved from CPU other to CPU arg */
 	TRACE_STEAL = 4,   /* balancing pulled tid from other to arg */
 	TRACE_THREAD = 5,  /* tid is (now) a thread `what` of process arg */
+	TRACE_SYSCALL = 6, /* tid entered or left system call arg */
+	TRACE_IRQ = 7,	   /* an interrupt handler for vector arg ran */
 	TRACE_NR_TYPES,
+};
+
+enum trace_syscall_phase {
+	TRACE_SYS_ENTER = 1,
+	TRACE_SYS_EXIT = 2,
 };
 
 enum trace_reason {
@@ -113,6 +125,25 @@ void trace_wake_end(const struct trace_wake *w, unsigned cpu);
 /* t now runs as a thread of process pid (clone, exec: its name); sets
  * t->pid, which every switch to t records. */
 void trace_thread(struct task *t, int pid);
+/* TRACE_IRQ, from the end of an interrupt handler (interrupts off). */
+void trace_irq(unsigned vector);
+
+/* Whether system calls are traced (`trace=syscalls`). The entry and exit
+ * of every call test it, so they read a variable rather than call. */
+extern bool trace_syscalls_on;
+void trace_syscall(enum trace_syscall_phase phase, uint64_t nr, long ret);
+
+static inline void trace_syscall_enter(uint64_t nr)
+{
+	if (trace_syscalls_on)
+		trace_syscall(TRACE_SYS_ENTER, nr, 0);
+}
+
+static inline void trace_syscall_exit(uint64_t nr, long ret)
+{
+	if (trace_syscalls_on)
+		trace_syscall(TRACE_SYS_EXIT, nr, ret);
+}
 /* Prints the last n records of every CPU, oldest first. */
 void trace_dump(unsigned n);
 /* Prints every record of every CPU in the form tools/trace.py reads. */

@@ -221,8 +221,10 @@ Without TID: the task on the CPU GDB has selected."""
                   f"{vma_prot(int(vma['prot']))} {what}")
 
 
-TRACE_TYPES = {1: "switch", 2: "wake", 3: "migrate", 4: "steal", 5: "thread"}
-TRACE_REASONS = {0: "", 1: "block", 2: "yield", 3: "preempt", 4: "exit"}
+TRACE_TYPES = {1: "switch", 2: "wake", 3: "migrate", 4: "steal", 5: "thread", 6: "syscall",
+               7: "irq"}
+TRACE_REASONS = {"switch": {1: "block", 2: "yield", 3: "preempt", 4: "exit"},
+                 "syscall": {1: "enter", 2: "exit"}}
 
 
 class TraceRing(gdb.Command):
@@ -255,7 +257,8 @@ task, and the other task (a switch) or the CPU (a wake-up, a migration)."""
                 raw = bytes(gdb.selected_inferior().read_memory(int(e["what"].address), 12))
                 what = raw.split(b"\0")[0].decode("ascii", "replace")
                 print(f"  {int(e['tsc']):>16} {kind:<7} "
-                      f"{TRACE_REASONS.get(int(e['reason']) & 0xFF, '?'):<7} tid {int(e['tid']):<5} "
+                      f"{TRACE_REASONS.get(kind, {}).get(int(e['reason']) & 0xFF, ''):<7} "
+                      f"tid {int(e['tid']):<5} "
                       f"{other} {int(e['arg']):<5} {what}")
 
 
