@@ -47,7 +47,7 @@ bool enqueue_locked(struct runqueue *rq, unsigned cpu, struct task *t);
 struct runqueue *lock_task_rq(struct task *t);
 /* Queues t -- runnable, on no queue and on no CPU -- on `cpu` if its mask
  * allows, else on a CPU it allows; unlocks rq (t's current one). */
-void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu);
+unsigned queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu);
 /* Pulls one task to this CPU from the busiest run queue, if that one has
  * at least `margin` more tasks than this CPU's (balance.c). */
 void sched_balance(unsigned margin);

@@ -156,15 +156,15 @@ struct runqueue *lock_task_rq(struct task *t)
 
 /*
  * Queues t -- runnable, on no queue and on no CPU -- on `cpu` if its mask
- * allows, else on the first CPU it does. rq, the run queue t->cpu names,
- * is locked; it is unlocked on return.
+ * allows, else on the first CPU it does; returns the CPU. rq, the run
+ * queue t->cpu names, is locked; it is unlocked on return.
  *
  * t->cpu says whose lock guards t's affinity mask (sched_set_affinity
  * takes lock_task_rq), so t->cpu changes only under the lock of the run
  * queue it names, and the mask is checked again under the new one: it
  * may have changed while t was between the two.
  */
-void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu)
+unsigned queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu)
 {
 	spin_assert_held(&rq->lock);
 	while (!task_allowed_on(t, cpu) || rq != &runqueues[cpu]) {
@@ -179,6 +179,7 @@ void queue_task_unlock(struct runqueue *rq, struct task *t, unsigned cpu)
 	spin_unlock(&rq->lock);
 	if (kick) /* not under the lock: see enqueue_locked */
 		kick_cpu(cpu);
+	return cpu;
 }
 
 /* In an interrupt handler both do nothing: its kicks go out at once. */
@@ -212,8 +213,7 @@ void sched_start_task(struct task *t)
 	unsigned cpu = sched_place(t, this_cpu()->id);
 	t->state = TASK_RUNNABLE;
 	trace_wake_note(&w, t);
-	queue_task_unlock(rq, t, cpu);
-	trace_wake_end(&w, cpu);
+	trace_wake_end(&w, queue_task_unlock(rq, t, cpu));
 }
 
 /*
@@ -240,7 +240,7 @@ bool wake_up(struct task *t)
 	if (switching_away)
 		spin_unlock(&rq->lock);
 	else
-		queue_task_unlock(rq, t, cpu);
+		cpu = queue_task_unlock(rq, t, cpu);
 	trace_wake_end(&w, cpu);
 	return true;
 }
