@@ -222,10 +222,12 @@ static void *add_to_counter(void *arg)
 	return NULL;
 }
 
-static void contended_counter(void)
+/* only: that many threads alone (`bench counter 4`, for a trace of one
+ * case), or 0 for every count. */
+static void contended_counter(int only)
 {
 	enum { R = 3 };
-	for (int n = 1; n <= GANG_MAX; n *= 2) {
+	for (int n = only ? only : 1; n <= (only ? only : GANG_MAX); n *= 2) {
 		double ns[R];
 		long adds = COUNTER_ADDS / n;
 		for (int r = 0; r < R; r++) {
@@ -708,8 +710,8 @@ static void sleep_overshoot(void)
  * --tracing-cost) cannot give.
  */
 #define COST_PAIRS 1000
-#define COST_ROUNDS 10 /* round trips a block: short, so that pairs are close  \
-			*/
+/* Round trips a block: short, so that the two blocks of a pair are close. */
+#define COST_ROUNDS 10
 
 static bool trace_on_in_block(int b)
 {
@@ -802,7 +804,8 @@ int main(int argc, char **argv)
 	if (strcmp(only, "boot") == 0)
 		return finish();
 	if (strcmp(only, "counter") == 0) {
-		contended_counter();
+		int n = argc > 2 ? atoi(argv[2]) : 0;
+		contended_counter(n >= 1 && n <= GANG_MAX ? n : 0);
 		return finish();
 	}
 	if (strcmp(only, "alive") == 0) {
@@ -816,7 +819,7 @@ int main(int argc, char **argv)
 	bench_getpid();
 	bench_sched_yield();
 	uncontended_mutex();
-	contended_counter();
+	contended_counter(0);
 	cpu_speedup();
 	thread_create_join_alive();
 	fork_wait();
