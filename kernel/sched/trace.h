@@ -144,7 +144,7 @@ static inline void trace_syscall_exit(uint64_t nr, long ret)
 	if (trace_syscalls_on)
 		trace_syscall(TRACE_SYS_EXIT, nr, ret);
 }
-/* Prints the last n records of every CPU, oldest first. */
+/* Prints the last n records of every CPU but timer ticks, oldest first. */
 void trace_dump(unsigned n);
 /* Prints every record of every CPU in the form tools/trace.py reads. */
 void trace_dump_all(void);
